@@ -1,0 +1,163 @@
+/**
+ * Encrypting and decrypting coc records: binary age files (age-encryption.org/v1)
+ * with X25519 recipients. This module and ./x25519.ts are the only importers of
+ * age-encryption.
+ */
+import { Decrypter, Encrypter, armor, identityToRecipient, type Identity } from "age-encryption";
+import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
+
+const MAGIC = new TextEncoder().encode("age-encryption.org/v1\n");
+const ARMOR_MAGIC = new TextEncoder().encode("-----BEGIN AGE ENCRYPTED FILE-----");
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** True when `bytes` begin like a binary age file. */
+export function isAgeFile(bytes: Uint8Array): boolean {
+  return startsWith(bytes, MAGIC);
+}
+
+/** True when `bytes` begin like an ASCII-armored age file. */
+export function isArmoredAgeFile(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ARMOR_MAGIC);
+}
+
+/**
+ * Checks that `s` is a recipient coc can encrypt to: an X25519 `age1...` key or
+ * a post-quantum hybrid `age1pq1...` key. Returns the normalised string.
+ * @throws Error("invalid recipient")
+ */
+export function parseRecipient(s: string): string {
+  const trimmed = s.trim();
+  if (trimmed.startsWith("age1pq1")) {
+    new Encrypter().addRecipient(trimmed); // typage validates and throws on bad input
+    return trimmed;
+  }
+  decodeX25519Recipient(trimmed);
+  return trimmed.toLowerCase();
+}
+
+/** Thrown by {@link RecordDecrypter.decrypt} when the file is not encrypted to the caller. */
+export class NotARecipientError extends Error {
+  override readonly name = "NotARecipientError";
+  constructor() {
+    super("not a recipient");
+  }
+}
+
+/** Thrown when a file is not a well-formed age file, or fails authentication. */
+export class CorruptFileError extends Error {
+  override readonly name = "CorruptFileError";
+}
+
+/**
+ * Encrypts `plaintext` to every recipient in `recipients` (at least one).
+ * @returns the binary age file.
+ * @throws Error("invalid recipient") for a malformed recipient.
+ */
+export async function encrypt(plaintext: Uint8Array | string, recipients: readonly string[]): Promise<Uint8Array> {
+  if (recipients.length === 0) throw new Error("no recipients");
+  const e = new Encrypter();
+  for (const r of recipients) {
+    if (r.startsWith("age1pq1")) e.addRecipient(r);
+    else e.addRecipient(new NativeX25519Recipient(r));
+  }
+  return e.encrypt(plaintext);
+}
+
+/**
+ * The caller's unlocked identities, ready to decrypt many files. Build it once
+ * per process (see ./identity.ts) and share it.
+ */
+export class RecordDecrypter {
+  readonly #decrypter = new Decrypter();
+  /** The recipients (public keys) matching the identities, in file order. */
+  readonly recipients: readonly string[];
+
+  private constructor(recipients: string[]) {
+    this.recipients = recipients;
+  }
+
+  /**
+   * Imports identity strings (`AGE-SECRET-KEY-1...`, `AGE-SECRET-KEY-PQ-1...`).
+   * @throws Error("invalid identity") for anything else.
+   */
+  static async fromIdentities(identities: readonly string[]): Promise<RecordDecrypter> {
+    const recipients: string[] = [];
+    const parsed: (Identity | string)[] = [];
+    for (const s of identities) {
+      if (s.startsWith("AGE-SECRET-KEY-PQ-1")) {
+        recipients.push(await identityToRecipient(s));
+        parsed.push(s);
+      } else {
+        const id = new NativeX25519Identity(s);
+        recipients.push(id.recipient);
+        parsed.push(id);
+      }
+    }
+    const d = new RecordDecrypter(recipients);
+    for (const p of parsed) d.#decrypter.addIdentity(p);
+    return d;
+  }
+
+  /**
+   * Decrypts one age file (binary or armored).
+   * @throws NotARecipientError when none of the identities matches.
+   * @throws CorruptFileError when the file is not an age file or fails authentication.
+   */
+  async decrypt(file: Uint8Array): Promise<Uint8Array> {
+    let bytes = file;
+    if (isArmoredAgeFile(bytes)) {
+      try {
+        bytes = armor.decode(new TextDecoder().decode(bytes));
+      } catch (e) {
+        throw new CorruptFileError(`bad armor: ${(e as Error).message}`);
+      }
+    }
+    if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
+    try {
+      return await this.#decrypter.decrypt(bytes);
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      if (message.includes("no identity matched")) throw new NotARecipientError();
+      throw new CorruptFileError(message.toLowerCase().replace(/\.$/, ""));
+    }
+  }
+}
+
+/**
+ * Decrypts an age file protected by a passphrase (an identity file made with
+ * `age -p`). @throws CorruptFileError on a wrong passphrase or a bad file.
+ */
+export async function decryptWithPassphrase(file: Uint8Array, passphrase: string): Promise<Uint8Array> {
+  let bytes = file;
+  if (isArmoredAgeFile(bytes)) bytes = armor.decode(new TextDecoder().decode(bytes));
+  const d = new Decrypter();
+  d.addPassphrase(passphrase);
+  try {
+    return await d.decrypt(bytes);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    if (message.includes("no identity matched") || message.includes("invalid tag") || message.includes("incorrect")) {
+      throw new CorruptFileError("wrong passphrase");
+    }
+    throw new CorruptFileError(message);
+  }
+}
+
+/** A scrypt-protected age file (for tests and for users who want to protect a new identity). */
+export async function encryptWithPassphrase(plaintext: Uint8Array | string, passphrase: string, workFactor = 18): Promise<Uint8Array> {
+  const e = new Encrypter();
+  e.setScryptWorkFactor(workFactor);
+  e.setPassphrase(passphrase);
+  return e.encrypt(plaintext);
+}
+
+/** Generates a new X25519 identity and its recipient. */
+export function generateIdentity(): { identity: string; recipient: string } {
+  const identity = NativeX25519Identity.generate();
+  return { identity, recipient: new NativeX25519Identity(identity).recipient };
+}

@@ -1,0 +1,124 @@
+/**
+ * Identity files: the age-keygen format (comments starting with `#`, one
+ * `AGE-SECRET-KEY-1...` per line), optionally wrapped in passphrase encryption
+ * (`age -p`). Loaded once per process into a {@link RecordDecrypter}.
+ */
+import { constants } from "node:fs";
+import { mkdir, open, readFile, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { UserError } from "../../errors.js";
+import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
+
+/** Where the identity is read from, in order: flag, COC_IDENTITY, the default path. */
+export function resolveIdentityPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const chosen = flag ?? env["COC_IDENTITY"];
+  if (chosen) return resolve(cwd, chosen);
+  return defaultIdentityPath(env);
+}
+
+/** `$XDG_CONFIG_HOME/coc/identity.txt`, with XDG_CONFIG_HOME defaulting to `~/.config`. */
+export function defaultIdentityPath(env: Readonly<Record<string, string | undefined>>): string {
+  return join(configHome(env), "coc", "identity.txt");
+}
+
+/** The user's configuration directory (XDG). @throws UserError when neither XDG_CONFIG_HOME nor HOME is set. */
+export function configHome(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env["XDG_CONFIG_HOME"];
+  if (xdg) return xdg;
+  const home = env["HOME"] ?? env["USERPROFILE"];
+  if (!home) throw new UserError("neither XDG_CONFIG_HOME nor HOME is set; pass --identity <file>");
+  return join(home, ".config");
+}
+
+/** Extracts the secret keys of an age-keygen style identity file. */
+export function parseIdentityText(text: string, source: string): string[] {
+  const keys: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (!line.startsWith("AGE-SECRET-KEY-")) {
+      throw new UserError(`${source}:${i + 1}: not an age identity (expected a line starting with AGE-SECRET-KEY-)`);
+    }
+    keys.push(line);
+  }
+  if (keys.length === 0) throw new UserError(`${source}: no identity found (expected a line starting with AGE-SECRET-KEY-)`);
+  return keys;
+}
+
+export interface LoadIdentityOptions {
+  path: string;
+  /** Asks for the passphrase of a protected identity; absent when nobody can be asked. */
+  askPassphrase?: ((path: string) => Promise<string>) | undefined;
+  /** Refuse files readable by group or others (POSIX only). */
+  checkPermissions: boolean;
+}
+
+/**
+ * Reads, unlocks and imports the identity file once.
+ * @throws UserError when the file is missing, has loose permissions, is not an
+ * identity, or is passphrase-protected and no passphrase can be asked.
+ */
+export async function loadIdentity(opts: LoadIdentityOptions): Promise<RecordDecrypter> {
+  const { path } = opts;
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UserError(`no identity at ${path}; create one with \`coc keygen\` or pass --identity <file> (or set COC_IDENTITY)`);
+  }
+  if (opts.checkPermissions && (info.mode & 0o077) !== 0) {
+    const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
+    throw new UserError(`identity file ${path} is readable by others (mode ${mode}); fix it with: chmod 600 ${path}`);
+  }
+  let bytes: Uint8Array = await readFile(path);
+  if (isAgeFile(bytes) || isArmoredAgeFile(bytes)) {
+    if (!opts.askPassphrase) {
+      throw new UserError(`identity ${path} is passphrase-protected; run coc in a terminal to unlock it (there is no passphrase flag, by design)`);
+    }
+    const passphrase = await opts.askPassphrase(path);
+    try {
+      bytes = await decryptWithPassphrase(bytes, passphrase);
+    } catch (e) {
+      if (e instanceof CorruptFileError) throw new UserError(`cannot unlock identity ${path}: ${e.message}`);
+      throw e;
+    }
+  }
+  const keys = parseIdentityText(new TextDecoder().decode(bytes), path);
+  try {
+    return await RecordDecrypter.fromIdentities(keys);
+  } catch {
+    throw new UserError(`${path}: not a valid age identity`);
+  }
+}
+
+/** The text of an identity file in the age-keygen format. */
+export function identityFileText(identity: string, recipient: string, createdAt: Date): string {
+  const created = createdAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `# created: ${created}\n# public key: ${recipient}\n${identity}\n`;
+}
+
+/**
+ * Creates a new identity file (mode 0600, parent directories 0700).
+ * @returns the public recipient.
+ * @throws UserError when the file already exists.
+ */
+export async function writeNewIdentity(path: string, now: Date): Promise<string> {
+  const { identity, recipient } = generateIdentity();
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  let handle;
+  try {
+    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new UserError(`${path} already exists; coc never overwrites an identity (use --out <file> for another one)`);
+    }
+    throw new UserError(`cannot create ${path}: ${(e as Error).message}`);
+  }
+  try {
+    await handle.writeFile(identityFileText(identity, recipient, now));
+  } finally {
+    await handle.close();
+  }
+  return recipient;
+}

@@ -1,0 +1,62 @@
+/**
+ * Strict parsing and the one serializer for YAML documents (records, `--from`
+ * bodies, config and team files). Plain YAML 1.2, core schema: dates stay
+ * strings, duplicate keys are errors, a file holds exactly one document.
+ */
+import { parseAllDocuments, stringify } from "yaml";
+import type { z } from "zod";
+import { UserError } from "../../errors.js";
+
+/** Parses YAML text to a plain value. @throws UserError naming `source` and the line. */
+export function parseYaml(text: string, source: string): unknown {
+  const docs = parseAllDocuments(text, { version: "1.2", schema: "core", uniqueKeys: true, prettyErrors: false });
+  if (!Array.isArray(docs)) return null; // an empty stream
+  if (docs.length > 1) throw new UserError(`${source}: expected one YAML document, found ${docs.length}`);
+  const doc = docs[0];
+  if (!doc) return null;
+  const problem = doc.errors[0];
+  if (problem) {
+    const where = problem.linePos?.[0] ? `:${problem.linePos[0].line}` : "";
+    const message = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError(`${source}${where}: invalid YAML: ${message}`);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Serializes a value as YAML 1.2 (block style, stable key order as given). */
+export function toYaml(value: unknown): string {
+  return stringify(value, { version: "1.2", lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** Formats a schema error path like `incident.people[0].name`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/**
+ * Validates `value` against `schema`.
+ * @param prefix field path to prepend in messages (e.g. "body").
+ * @throws UserError naming `source`, the first bad field and why; further problems as details.
+ */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, source: string, prefix = ""): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const field = formatPath([...(prefix ? [prefix] : []), ...issue.path]);
+    let message = issue.message;
+    if (issue.code === "unrecognized_keys") {
+      const keys = (issue as { keys: string[] }).keys;
+      message = `unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`;
+    } else if (issue.code === "invalid_type" && /received undefined/.test(message)) {
+      message = "is required";
+    }
+    return field ? `${field}: ${message}` : message;
+  });
+  const [first, ...rest] = lines;
+  throw new UserError(`${source}: ${first}`, rest);
+}

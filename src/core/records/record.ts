@@ -1,0 +1,53 @@
+/**
+ * Records as documents: building the envelope, the one serializer and the
+ * strict parser (DESIGN.md §3).
+ */
+import { UserError } from "../../errors.js";
+import { parseYaml, toYaml, validate } from "./document.js";
+import { FORMAT_VERSION, formatUtc, recordSchema, type BodyOf, type CocRecord, type RecordOf, type RecordType } from "./schema.js";
+
+/** Builds a record envelope around an already validated body. */
+export function makeRecord<T extends RecordType>(fields: {
+  type: T;
+  case: string;
+  id: string;
+  author: string;
+  created_at: Date;
+  recipients: readonly string[];
+  body: BodyOf<T>;
+}): RecordOf<T> {
+  return {
+    coc: FORMAT_VERSION,
+    type: fields.type,
+    case: fields.case,
+    id: fields.id,
+    author: fields.author,
+    created_at: formatUtc(fields.created_at),
+    recipients: [...fields.recipients],
+    body: fields.body,
+  } as unknown as RecordOf<T>;
+}
+
+/** The YAML text of a record (the plaintext that gets encrypted). Key order is fixed. */
+export function serializeRecord(record: CocRecord): string {
+  const { coc, type, case: code, id, author, created_at, recipients, body } = record;
+  return toYaml({ coc, type, case: code, id, author, created_at, recipients, body });
+}
+
+/**
+ * Parses and validates the plaintext of a record file.
+ * @param source the file, for messages.
+ * @param expected the case and id implied by the file's place; a record that
+ * claims another case or id is refused (it was moved or tampered with).
+ * @throws UserError naming the source and the field.
+ */
+export function parseRecord(text: string, source: string, expected?: { case: string; id: string }): CocRecord {
+  const record = validate(recordSchema, parseYaml(text, source), source);
+  if (expected && record.case !== expected.case) {
+    throw new UserError(`${source}: record says case "${record.case}" but sits in cases/${expected.case}/`);
+  }
+  if (expected && record.id !== expected.id) {
+    throw new UserError(`${source}: record id "${record.id}" does not match its file name`);
+  }
+  return record;
+}

@@ -1,0 +1,219 @@
+/**
+ * One schema per record type: the single source of the TypeScript types, of
+ * validation and of the field-level error messages (DESIGN.md §3).
+ */
+import { z } from "zod";
+
+/** Record format version written in every file. */
+export const FORMAT_VERSION = 1;
+
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution"] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
+export const NOTE_KINDS = ["meeting", "conversation", "reporter-contact", "reported-contact", "witness-contact", "other"] as const;
+export const LEVELS = ["low", "high"] as const;
+export const VIOLATION = ["yes", "no", "unclear"] as const;
+
+/** Team member names: short, safe in paths and messages. */
+export const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const memberName = z
+  .string({ error: "expected a team member name" })
+  .regex(MEMBER_NAME, { error: "expected a team member name (letters, digits, '.', '_' or '-')" });
+
+/** Case code names such as `quiet-otter-42`: lowercase words and a number, never derived from content. */
+export const CASE_CODE = /^[a-z]{2,20}-[a-z]{2,20}-[0-9]{1,4}$/;
+export const caseCode = z.string().regex(CASE_CODE, { error: "expected a case code such as quiet-otter-42" });
+
+/** Record ids: `<utc-timestamp>-<type>-<rand>`, e.g. 20260601T140500Z-report-k3f9. */
+export const RECORD_ID = new RegExp(`^\\d{8}T\\d{6}Z-(${RECORD_TYPES.join("|")})-[a-z0-9]{4,12}$`);
+
+/** Formats a date as the stored UTC form, second precision: 2026-06-01T14:05:00Z. */
+export function formatUtc(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * A point in time. Accepts ISO 8601 with an offset or `Z`, or a date and time
+ * without one (read as the local time of the machine); stored as UTC.
+ */
+export const timestamp = z.string({ error: "expected a date and time such as 2026-06-01T14:05:00Z" }).transform((s, ctx) => {
+  const text = s.trim();
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text);
+  const ms = ok ? Date.parse(text.replace(" ", "T")) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.issues.push({ code: "custom", message: `expected a date and time such as 2026-06-01T14:05:00Z, got "${s}"`, input: s });
+    return z.NEVER;
+  }
+  return formatUtc(new Date(ms));
+});
+
+const text = z.string({ error: "expected text" });
+const required = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} must not be empty` });
+
+export const person = z.strictObject({
+  name: text.optional(),
+  role: text.optional(),
+  description: text.optional(),
+});
+
+export const witness = z.strictObject({
+  name: text.optional(),
+  contact: text.optional(),
+});
+
+export const reportBody = z.strictObject({
+  received_at: timestamp.optional(),
+  received_by: text.optional(),
+  channel: z.enum(CHANNELS).optional(),
+  reporter: z
+    .strictObject({
+      name: text.optional(),
+      contact: text.optional(),
+      anonymous: z.boolean().default(false),
+      keep_private: z.boolean().default(true),
+      wants_followup: z.boolean().optional(),
+    })
+    .default({ anonymous: false, keep_private: true }),
+  incident: z.strictObject(
+    {
+      summary: required("summary"),
+      description: required("description"),
+      occurred_at: text.optional(),
+      location: text.optional(),
+      ongoing: z.boolean().optional(),
+      people: z.array(person).default([]),
+      witnesses: z.array(witness).default([]),
+      links: z.array(text).default([]),
+    },
+    { error: "incident is required (with summary and description)" },
+  ),
+  safety: z
+    .strictObject({
+      immediate_risk: z.boolean().optional(),
+      police_contacted: z.boolean().optional(),
+      support_offered: z.array(text).default([]),
+    })
+    .default({ support_offered: [] }),
+  exclude: z.array(memberName).default([]),
+});
+
+export const conflictBody = z.strictObject({
+  member: memberName,
+  conflict: z.boolean({ error: "conflict is required (true or false)" }),
+  reason: text.optional(),
+  recused: z.boolean().optional(),
+});
+
+export const assessmentBody = z.strictObject({
+  risk: z.enum(LEVELS, { error: "risk must be low or high" }),
+  impact: z.enum(LEVELS, { error: "impact must be low or high" }),
+  in_scope: z.boolean().optional(),
+  violation: z.enum(VIOLATION).optional(),
+  rationale: text.optional(),
+});
+
+export const noteBody = z.strictObject({
+  kind: z.enum(NOTE_KINDS).default("other"),
+  text: required("text"),
+  participants: z.array(memberName).default([]),
+  attendees: z.array(memberName).default([]),
+});
+
+export const action = z.strictObject({
+  level: required("level"),
+  detail: text.optional(),
+  duration: text.optional(),
+  owner: memberName.optional(),
+  due: timestamp.optional(),
+});
+
+export const decisionBody = z.strictObject({
+  stage: z.enum(["interim", "final"]).default("interim"),
+  violation: z.enum(VIOLATION).optional(),
+  finding: text.optional(),
+  actions: z.array(action).default([]),
+  reasoning: text.optional(),
+  decided_by: z.array(memberName).default([]),
+  lead_agreement: z.strictObject({ by: memberName, at: timestamp.optional() }).optional(),
+});
+
+export const followupBody = z.strictObject({
+  action: z.union([z.number().int().nonnegative(), z.string().min(1)], { error: "action must be an action's index or its text" }),
+  done_at: timestamp.optional(),
+  text: text.optional(),
+});
+
+export const resolutionBody = z.strictObject({
+  closed_at: timestamp.optional(),
+  reporter_informed_at: timestamp.optional(),
+  reported_informed_at: timestamp.optional(),
+  public: z
+    .strictObject({
+      statement: z.enum(["none", "announcement"]).default("none"),
+      thing: text.optional(),
+      action: text.optional(),
+    })
+    .default({ statement: "none" }),
+  transparency: z.strictObject(
+    {
+      include: z.boolean({ error: "transparency.include is required (true or false)" }),
+      title: text.optional(),
+      summary: text.optional(),
+      category: text.optional(),
+    },
+    { error: "transparency is required (with include: true or false)" },
+  ),
+});
+
+/** The body schema for each record type. */
+export const BODY_SCHEMAS = {
+  report: reportBody,
+  conflict: conflictBody,
+  assessment: assessmentBody,
+  note: noteBody,
+  decision: decisionBody,
+  followup: followupBody,
+  resolution: resolutionBody,
+} as const;
+
+export type ReportBody = z.output<typeof reportBody>;
+export type ConflictBody = z.output<typeof conflictBody>;
+export type AssessmentBody = z.output<typeof assessmentBody>;
+export type NoteBody = z.output<typeof noteBody>;
+export type DecisionBody = z.output<typeof decisionBody>;
+export type FollowupBody = z.output<typeof followupBody>;
+export type ResolutionBody = z.output<typeof resolutionBody>;
+
+export type BodyOf<T extends RecordType> = z.output<(typeof BODY_SCHEMAS)[T]>;
+
+const envelopeFields = {
+  coc: z.literal(FORMAT_VERSION, { error: `coc must be ${FORMAT_VERSION} (the record format version)` }),
+  case: caseCode,
+  id: z.string().regex(RECORD_ID, { error: "expected a record id such as 20260601T140500Z-report-k3f9" }),
+  author: memberName,
+  created_at: timestamp,
+  recipients: z.array(memberName).min(1, { error: "recipients must list at least one member" }),
+};
+
+function envelope<T extends RecordType>(type: T) {
+  return z.strictObject({ ...envelopeFields, type: z.literal(type), body: BODY_SCHEMAS[type] });
+}
+
+/** A whole record file: the envelope with a body checked against its type. */
+export const recordSchema = z.discriminatedUnion(
+  "type",
+  [
+    envelope("report"),
+    envelope("conflict"),
+    envelope("assessment"),
+    envelope("note"),
+    envelope("decision"),
+    envelope("followup"),
+    envelope("resolution"),
+  ],
+  { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
+);
+
+export type CocRecord = z.output<typeof recordSchema>;
+export type RecordOf<T extends RecordType> = Extract<CocRecord, { type: T }>;

@@ -1,0 +1,179 @@
+/**
+ * The state of a case, folded over its records in time order (DESIGN.md §3):
+ * new → in-review → decided → resolved → closed, plus deadlines that make a
+ * case overdue. Pure functions of the records, the config and a clock.
+ */
+import type { CocRecord, RecordOf } from "./schema.js";
+
+export const STATES = ["new", "in-review", "decided", "resolved", "closed"] as const;
+export type CaseState = (typeof STATES)[number];
+
+export interface Deadlines {
+  first_action_hours: number;
+  acknowledge_hours: number;
+  outcome_days: number;
+}
+
+/** One deadline of a case: when it is due, whether and when it was met. */
+export interface DeadlineStatus {
+  name: "first-action" | "acknowledge" | "outcome";
+  /** What has to happen, in words. */
+  what: string;
+  due_at: string;
+  met_at: string | null;
+  overdue: boolean;
+}
+
+export interface CaseSummary {
+  case: string;
+  state: CaseState;
+  /** When the first report was received (UTC). */
+  received_at: string | null;
+  reports: number;
+  /** Members named in `exclude` of any report. */
+  excluded: string[];
+  /** Members recused through a conflict record. */
+  recused: string[];
+  /** Each reviewer's latest assessment. */
+  votes: { author: string; risk: "low" | "high"; impact: "low" | "high" }[];
+  /** The majority of the votes (a tie counts as high: err on the side of caution). */
+  risk: "low" | "high" | null;
+  impact: "low" | "high" | null;
+  category: string | null;
+  deadlines: DeadlineStatus[];
+  overdue: boolean;
+  /** One line per missed deadline, e.g. "no decision 12 h after the report". */
+  overdue_reasons: string[];
+}
+
+/** Sorts records in time order (created_at, then id, which starts with the time). */
+export function sortRecords<T extends Pick<CocRecord, "created_at" | "id">>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => (a.created_at === b.created_at ? a.id.localeCompare(b.id) : a.created_at.localeCompare(b.created_at)));
+}
+
+function ofType<T extends CocRecord["type"]>(records: readonly CocRecord[], type: T): RecordOf<T>[] {
+  return records.filter((r): r is RecordOf<T> => r.type === type);
+}
+
+function majority(values: ("low" | "high")[]): "low" | "high" | null {
+  if (values.length === 0) return null;
+  const high = values.filter((v) => v === "high").length;
+  return high * 2 >= values.length ? "high" : "low";
+}
+
+const HOUR = 3600_000;
+
+function addHours(iso: string, hours: number): string {
+  return new Date(Date.parse(iso) + hours * HOUR).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The actions of the decision in force: the latest final decision, else the latest interim one. */
+export function actionsInForce(records: readonly CocRecord[]): RecordOf<"decision">["body"]["actions"] {
+  const decisions = ofType(sortRecords(records), "decision");
+  const finals = decisions.filter((d) => d.body.stage === "final");
+  const current = finals.at(-1) ?? decisions.at(-1);
+  return current?.body.actions ?? [];
+}
+
+function allActionsDone(records: readonly CocRecord[]): boolean {
+  const actions = actionsInForce(records);
+  const done = ofType(records, "followup").filter((f) => f.body.done_at !== undefined);
+  return actions.every((a, i) => done.some((f) => f.body.action === i || (typeof f.body.action === "string" && f.body.action.trim().toLowerCase() === a.level.trim().toLowerCase())));
+}
+
+function hoursLabel(hours: number): string {
+  return hours % 24 === 0 && hours >= 48 ? `${hours / 24} days` : `${hours} h`;
+}
+
+/**
+ * Folds a case's records (any order) into its summary.
+ * @param now the clock, for deadlines.
+ */
+export function foldCase(code: string, records: readonly CocRecord[], deadlines: Deadlines, now: Date): CaseSummary {
+  const sorted = sortRecords(records);
+  const reports = ofType(sorted, "report");
+  const conflicts = ofType(sorted, "conflict");
+  const assessments = ofType(sorted, "assessment");
+  const notes = ofType(sorted, "note");
+  const decisions = ofType(sorted, "decision");
+  const resolutions = ofType(sorted, "resolution");
+
+  const receivedTimes = reports.map((r) => r.body.received_at ?? r.created_at).sort();
+  const received_at = receivedTimes[0] ?? null;
+
+  const excluded = [...new Set(reports.flatMap((r) => r.body.exclude))].sort();
+  const recusal = new Map<string, boolean>();
+  for (const c of conflicts) recusal.set(c.body.member, c.body.recused ?? c.body.conflict);
+  const recused = [...recusal].filter(([, r]) => r).map(([m]) => m).sort();
+
+  const latestVote = new Map<string, RecordOf<"assessment">>();
+  for (const a of assessments) latestVote.set(a.author, a);
+  const votes = [...latestVote.values()].map((a) => ({ author: a.author, risk: a.body.risk, impact: a.body.impact }));
+
+  const resolution = resolutions.at(-1);
+  let state: CaseState = "new";
+  if (assessments.length > 0 || notes.length > 0) state = "in-review";
+  if (decisions.length > 0) state = "decided";
+  if (resolution) {
+    state = "resolved";
+    if (resolution.body.reporter_informed_at && allActionsDone(sorted)) state = "closed";
+  }
+
+  const statuses: DeadlineStatus[] = [];
+  const reasons: string[] = [];
+  if (received_at) {
+    const firstDecision = decisions[0]?.created_at ?? null;
+    statuses.push({
+      name: "first-action",
+      what: `a first decision within ${hoursLabel(deadlines.first_action_hours)} of the report`,
+      due_at: addHours(received_at, deadlines.first_action_hours),
+      met_at: firstDecision,
+      overdue: false,
+    });
+    // Acknowledgement and outcome deadlines only apply when the reporter can be reached.
+    const reachable = reports.some((r) => !r.body.reporter.anonymous || r.body.reporter.contact);
+    if (reachable) {
+      const informed = resolutions.map((r) => r.body.reporter_informed_at).filter((t): t is string => !!t).sort()[0] ?? null;
+      const contact = notes.find((n) => n.body.kind === "reporter-contact")?.created_at ?? null;
+      const acknowledged = [contact, informed].filter((t): t is string => !!t).sort()[0] ?? null;
+      statuses.push({
+        name: "acknowledge",
+        what: `the reporter acknowledged within ${hoursLabel(deadlines.acknowledge_hours)}`,
+        due_at: addHours(received_at, deadlines.acknowledge_hours),
+        met_at: acknowledged,
+        overdue: false,
+      });
+      statuses.push({
+        name: "outcome",
+        what: `the reporter told the outcome within ${hoursLabel(deadlines.outcome_days * 24)}`,
+        due_at: addHours(received_at, deadlines.outcome_days * 24),
+        met_at: informed,
+        overdue: false,
+      });
+    }
+    if (state !== "closed") {
+      for (const s of statuses) {
+        if (s.met_at === null && now.getTime() > Date.parse(s.due_at)) {
+          s.overdue = true;
+          reasons.push(`${s.name}: ${s.what} (due ${s.due_at})`);
+        }
+      }
+    }
+  }
+
+  return {
+    case: code,
+    state,
+    received_at,
+    reports: reports.length,
+    excluded,
+    recused,
+    votes,
+    risk: majority(votes.map((v) => v.risk)),
+    impact: majority(votes.map((v) => v.impact)),
+    category: resolution?.body.transparency.category ?? null,
+    deadlines: statuses,
+    overdue: reasons.length > 0,
+    overdue_reasons: reasons,
+  };
+}

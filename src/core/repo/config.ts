@@ -1,0 +1,157 @@
+/**
+ * `.coc/config.yaml` (public settings) and `.coc/team.yaml` (the roster: names
+ * and public keys). Both are plaintext and hold nothing about any case.
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { UserError } from "../../errors.js";
+import { parseRecipient } from "../crypto/age.js";
+import { parseYaml, toYaml, validate } from "../records/document.js";
+import { memberName } from "../records/schema.js";
+
+/** The resolution ladders a team can choose at init (DESIGN.md §5). */
+export const LADDERS = {
+  care: [
+    { level: "no action" },
+    { level: "demand the behaviour stops" },
+    { level: "demand no further contact with certain people" },
+    { level: "do not publish the talk's video" },
+    { level: "cancel the talk" },
+    { level: "remove from the event without refund" },
+  ],
+  "cc2.1": [
+    { level: "correction" },
+    { level: "warning" },
+    { level: "temporary ban", temporary: true },
+    { level: "permanent ban" },
+  ],
+  cc3: [
+    { level: "warning" },
+    { level: "temporarily limited activities", temporary: true },
+    { level: "temporary suspension", temporary: true },
+    { level: "permanent ban" },
+  ],
+} as const satisfies Record<string, readonly { level: string; temporary?: boolean }[]>;
+export type LadderName = keyof typeof LADDERS;
+export const LADDER_NAMES = Object.keys(LADDERS) as LadderName[];
+
+const cell = z.strictObject({ example: z.string(), response: z.string() });
+
+/** The default risk/impact grid (Audrey Eschright's framework, DESIGN.md §5). */
+export const DEFAULT_MATRIX = {
+  low_impact_low_risk: {
+    example: "an inappropriate joke made in private",
+    response: "verbal warning",
+  },
+  low_impact_high_risk: {
+    example: "an attendee with a previous arrest or assault",
+    response: "take notes, follow up later",
+  },
+  high_impact_low_risk: {
+    example: "inappropriate jokes in public",
+    response: "public apology, remove the person from the event",
+  },
+  high_impact_high_risk: {
+    example: "persistent coordinated harassment",
+    response: "coordinated whole-team response",
+  },
+};
+
+export const DEFAULT_DEADLINES = { first_action_hours: 12, acknowledge_hours: 24, outcome_days: 7 };
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected a date such as 2026-06-01" });
+
+export const configSchema = z.strictObject({
+  coc: z.literal(1, { error: "coc must be 1 (the config format version)" }),
+  event: z.strictObject({
+    name: z.string().trim().min(1, { error: "event.name must not be empty" }),
+    starts_on: date.optional(),
+    ends_on: date.optional(),
+  }),
+  policy_url: z.string().optional(),
+  contact: z.string().optional(),
+  ladder: z.enum(LADDER_NAMES as [LadderName, ...LadderName[]], { error: `ladder must be one of ${LADDER_NAMES.join(", ")}` }).default("care"),
+  deadlines: z
+    .strictObject({
+      first_action_hours: z.number().positive().default(DEFAULT_DEADLINES.first_action_hours),
+      acknowledge_hours: z.number().positive().default(DEFAULT_DEADLINES.acknowledge_hours),
+      outcome_days: z.number().positive().default(DEFAULT_DEADLINES.outcome_days),
+    })
+    .default(DEFAULT_DEADLINES),
+  matrix: z
+    .strictObject({
+      low_impact_low_risk: cell,
+      low_impact_high_risk: cell,
+      high_impact_low_risk: cell,
+      high_impact_high_risk: cell,
+    })
+    .default(DEFAULT_MATRIX),
+  visibility: z.array(z.string()).default([]),
+  retention: z
+    .strictObject({ delete_after_days: z.number().int().positive().nullable().default(null) })
+    .default({ delete_after_days: null }),
+});
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export const ROLES = ["responder", "lead", "safety-officer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberSchema = z.strictObject({
+  name: memberName,
+  recipient: z.string().transform((s, ctx) => {
+    try {
+      return parseRecipient(s);
+    } catch {
+      ctx.issues.push({ code: "custom", message: `not an age recipient: "${s}" (expected age1...)`, input: s });
+      return z.NEVER;
+    }
+  }),
+  roles: z.array(z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` })).default(["responder"]),
+});
+export type Member = z.output<typeof memberSchema>;
+
+export const teamSchema = z
+  .strictObject({
+    coc: z.literal(1, { error: "coc must be 1 (the team format version)" }),
+    members: z.array(memberSchema).min(1, { error: "members must list at least one member" }),
+  })
+  .superRefine((team, ctx) => {
+    const names = new Set<string>();
+    const keys = new Set<string>();
+    team.members.forEach((m, i) => {
+      if (names.has(m.name)) ctx.addIssue({ code: "custom", path: ["members", i, "name"], message: `duplicate member "${m.name}"` });
+      if (keys.has(m.recipient)) ctx.addIssue({ code: "custom", path: ["members", i, "recipient"], message: `recipient of "${m.name}" is already used by another member` });
+      names.add(m.name);
+      keys.add(m.recipient);
+    });
+  });
+export type Team = z.output<typeof teamSchema>;
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    throw new UserError(`cannot read ${what} ${path}`);
+  }
+}
+
+/** Reads and validates `.coc/config.yaml`. @throws UserError naming the file and field. */
+export async function loadConfig(path: string): Promise<Config> {
+  return validate(configSchema, parseYaml(await readText(path, "config"), path), path);
+}
+
+/** Reads and validates `.coc/team.yaml`. @throws UserError naming the file and field. */
+export async function loadTeam(path: string): Promise<Team> {
+  return validate(teamSchema, parseYaml(await readText(path, "team file"), path), path);
+}
+
+/** The YAML text of a config, with a header comment. */
+export function configText(config: Config): string {
+  return `# coc configuration: public settings only, never case data.\n${toYaml(config)}`;
+}
+
+/** The YAML text of a team roster, with a header comment. */
+export function teamText(team: Team): string {
+  return `# coc team roster: names and age public keys (recipients). Records are encrypted to these members.\n${toYaml(team)}`;
+}

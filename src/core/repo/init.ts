@@ -1,0 +1,130 @@
+/**
+ * `coc init`: scaffolds an incident repository (DESIGN.md §2) in one commit.
+ */
+import { chmod, copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../../errors.js";
+import { commitPaths, initRepository, type Env } from "../git/git.js";
+import { validate } from "../records/document.js";
+import { configSchema, configText, memberSchema, teamText, type Config, type LadderName, type Team } from "./config.js";
+import { isCocRepo, repoPaths, type RepoPaths } from "./layout.js";
+
+export interface InitOptions {
+  dir: string;
+  env: Env;
+  event: string;
+  member: string;
+  recipient: string;
+  contact?: string | undefined;
+  policyUrl?: string | undefined;
+  ladder?: LadderName | undefined;
+  /** Where the built-in templates live (the package's templates/). */
+  templatesDir: string;
+}
+
+/** The pre-commit guard: no file under cases/ may be committed unless it is an age file. */
+export const PRE_COMMIT_HOOK = `#!/bin/sh
+# coc guard: refuse to commit any file under cases/ that is not age-encrypted.
+# Installed by \`coc init\` (core.hooksPath = .coc/hooks). Checked again by \`coc verify\`.
+staged=$(git diff --cached --name-only --diff-filter=ACMR -- cases)
+[ -z "$staged" ] && exit 0
+bad=""
+for f in $staged; do
+  first=$(git cat-file blob ":$f" 2>/dev/null | head -c 34 | head -n 1)
+  case "$first" in
+    "age-encryption.org/v1"|"-----BEGIN AGE ENCRYPTED FILE-----") ;;
+    *) bad="$bad $f" ;;
+  esac
+done
+if [ -n "$bad" ]; then
+  echo "coc: refusing to commit files under cases/ that are not age-encrypted:" >&2
+  for f in $bad; do echo "  $f" >&2; done
+  echo "Records are written by coc only. Unstage with: git reset -- <file>" >&2
+  exit 1
+fi
+exit 0
+`;
+
+const GITATTRIBUTES = `# coc records are binary age files: never diff, merge or normalise them.
+*.age binary
+`;
+
+function teamReadme(config: Config): string {
+  return `# ${config.event.name}: Code of Conduct incident records
+
+This repository is managed with **coc**. It holds the Code of Conduct reports of
+this team as age-encrypted files; only the team members each case is encrypted to
+can read them. Nothing in this README, in file names or in commit messages is
+about any case.
+
+- \`.coc/config.yaml\`: public settings (event, policy, contact, deadlines, ladder).
+- \`.coc/team.yaml\`: the roster: member names and age public keys.
+- \`.coc/hooks/pre-commit\`: refuses to commit anything under \`cases/\` that is not encrypted.
+- \`cases/<code>/\`: one directory per case, one encrypted record per file.
+- \`templates/\`: this team's copy of the templates (edit freely).
+
+Everyday use:
+
+    coc new-report          # take a report
+    coc list                # cases, state, what is overdue
+    coc show <case>         # read a whole case
+
+Never add files under \`cases/\` by hand, never paste case details into commit
+messages or issues, and keep this repository's remote private.
+`;
+}
+
+/**
+ * Scaffolds the repository and commits it.
+ * @throws UserError when `dir` already holds a coc repository (nothing is touched) or a value is invalid.
+ */
+export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; config: Config; team: Team }> {
+  const paths = repoPaths(opts.dir);
+  if (await isCocRepo(opts.dir)) throw new UserError(`${opts.dir} already holds a coc repository; nothing was changed`);
+  if (await exists(paths.cocDir)) throw new UserError(`${paths.cocDir} already exists; nothing was changed (remove it or choose another directory)`);
+
+  const config = validate(
+    configSchema,
+    {
+      coc: 1,
+      event: { name: opts.event },
+      ...(opts.policyUrl ? { policy_url: opts.policyUrl } : {}),
+      ...(opts.contact ? { contact: opts.contact } : {}),
+      ladder: opts.ladder ?? "care",
+    },
+    "coc init",
+  );
+  const member = validate(memberSchema, { name: opts.member, recipient: opts.recipient, roles: ["lead", "responder"] }, "coc init --member");
+  const team: Team = { coc: 1, members: [member] };
+
+  await mkdir(paths.hooksDir, { recursive: true });
+  const alreadyGit = await exists(join(opts.dir, ".git"));
+  await initRepository(opts.dir, opts.env, alreadyGit);
+  await writeFile(paths.config, configText(config));
+  await writeFile(paths.team, teamText(team));
+  await writeFile(paths.preCommitHook, PRE_COMMIT_HOOK);
+  await chmod(paths.preCommitHook, 0o755);
+  await writeFile(paths.gitattributes, GITATTRIBUTES);
+  if (!(await exists(paths.readme))) await writeFile(paths.readme, teamReadme(config));
+  await mkdir(paths.templates, { recursive: true });
+  const templates = (await readdir(opts.templatesDir)).filter((f) => f.endsWith(".hbs"));
+  for (const t of templates) await copyFile(join(opts.templatesDir, t), join(paths.templates, t));
+
+  await commitPaths(
+    opts.dir,
+    opts.env,
+    [".coc/config.yaml", ".coc/team.yaml", ".coc/hooks/pre-commit", ".gitattributes", "README.md", ...templates.map((t) => `templates/${t}`)],
+    "coc: initialise incident repository",
+    { member: member.name },
+  );
+  return { paths, config, team };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Reading and writing record files under `cases/`. Files are read straight
+ * from the work tree (no git process per record) and decrypted in one batch
+ * with the identity unlocked once; writes are atomic (temp file, rename) and
+ * only ever hold ciphertext.
+ */
+import { randomBytes } from "node:crypto";
+import { readdir, readFile, rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { UserError } from "../../errors.js";
+import { CorruptFileError, NotARecipientError, encrypt, type RecordDecrypter } from "../crypto/age.js";
+import { parseRecord, serializeRecord } from "../records/record.js";
+import { RECORD_ID, type CocRecord } from "../records/schema.js";
+import { isCaseCode } from "./codes.js";
+import { caseDir, type RepoPaths } from "./layout.js";
+
+/** A record read from disk, with where it came from. */
+export interface StoredRecord {
+  /** Path relative to the repository root, e.g. cases/quiet-otter-42/2026...-report-k3f9.age */
+  file: string;
+  record: CocRecord;
+}
+
+/** A file that could not be read, with a one-line reason. */
+export interface Problem {
+  file: string;
+  message: string;
+}
+
+/** What was read of one case. */
+export interface CaseFiles {
+  code: string;
+  records: StoredRecord[];
+  /** Files encrypted to others but not to the caller. */
+  notForYou: string[];
+  problems: Problem[];
+}
+
+const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
+
+/** The case codes present under `cases/` (sorted); odd entries are reported as problems. */
+export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]; problems: Problem[] }> {
+  let entries;
+  try {
+    entries = await readdir(paths.cases, { withFileTypes: true });
+  } catch {
+    return { codes: [], problems: [] };
+  }
+  const codes: string[] = [];
+  const problems: Problem[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith(".")) continue;
+    if (e.isDirectory() && isCaseCode(e.name)) codes.push(e.name);
+    else problems.push({ file: `cases/${e.name}`, message: "not a case directory (expected a code such as quiet-otter-42)" });
+  }
+  return { codes: codes.sort(), problems };
+}
+
+/** True when the case directory exists. */
+export async function caseExists(paths: RepoPaths, code: string): Promise<boolean> {
+  try {
+    await readdir(caseDir(paths, code));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: string[]; problems: Problem[] }> {
+  const dir = caseDir(paths, code);
+  const ids: string[] = [];
+  const problems: Problem[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.startsWith(".")) continue; // temp files of an interrupted write
+    const m = RECORD_FILE.exec(name);
+    if (m) ids.push(m[1]!);
+    else problems.push({ file: `cases/${code}/${name}`, message: "unexpected file (record files are named <time>-<type>-<rand>.age)" });
+  }
+  return { ids, problems };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Reads and decrypts every record of the given cases in one batch.
+ * Never throws for a bad file: each becomes a Problem (or a not-for-you entry).
+ */
+export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter): Promise<CaseFiles[]> {
+  const cases = await mapLimit(codes, 32, async (code) => {
+    const { ids, problems } = await caseFileNames(paths, code);
+    return { code, ids, files: { code, records: [], notForYou: [], problems } as CaseFiles };
+  });
+  const jobs = cases.flatMap((c) => c.ids.map((id) => ({ c: c.files, id })));
+  await mapLimit(jobs, 64, async ({ c, id }) => {
+    const file = `cases/${c.code}/${id}.age`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(paths.root, file));
+    } catch (e) {
+      c.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
+      return;
+    }
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await decrypter.decrypt(bytes);
+    } catch (e) {
+      if (e instanceof NotARecipientError) c.notForYou.push(file);
+      else if (e instanceof CorruptFileError) c.problems.push({ file, message: `not a readable age file (${e.message})` });
+      else c.problems.push({ file, message: `cannot decrypt: ${(e as Error).message}` });
+      return;
+    }
+    try {
+      const record = parseRecord(new TextDecoder("utf-8", { fatal: true }).decode(plaintext), file, { case: c.code, id });
+      c.records.push({ file, record });
+    } catch (e) {
+      const message = e instanceof UserError ? e.message.replace(`${file}: `, "") : `not valid UTF-8 text`;
+      c.problems.push({ file, message });
+    }
+  });
+  for (const c of cases) {
+    c.files.records.sort((a, b) => a.record.created_at.localeCompare(b.record.created_at) || a.record.id.localeCompare(b.record.id));
+    c.files.problems.sort((a, b) => a.file.localeCompare(b.file));
+    c.files.notForYou.sort();
+  }
+  return cases.map((c) => c.files);
+}
+
+/** A file to be written: its record and the age recipients (public keys) it is encrypted to. */
+export interface PendingWrite {
+  record: CocRecord;
+  keys: readonly string[];
+}
+
+/** The repository-relative path of a record file. */
+export function recordPath(record: Pick<CocRecord, "case" | "id">): string {
+  return `cases/${record.case}/${record.id}.age`;
+}
+
+/**
+ * Encrypts and writes records atomically: every file is first written to a
+ * hidden temp file in its case directory (ciphertext only), and only when all
+ * are encrypted are they renamed into place. @returns the written paths
+ * (relative). On failure, nothing new is left behind.
+ */
+export async function writeRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<string[]> {
+  const staged: { temp: string; final: string; rel: string }[] = [];
+  try {
+    for (const w of writes) {
+      const dir = caseDir(paths, w.record.case);
+      await mkdir(dir, { recursive: true });
+      const rel = recordPath(w.record);
+      const final = join(paths.root, rel);
+      const temp = join(dir, `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
+      const ciphertext = await encrypt(serializeRecord(w.record), w.keys);
+      await writeFile(temp, ciphertext, { mode: 0o644, flag: "wx" });
+      staged.push({ temp, final, rel });
+    }
+  } catch (e) {
+    await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
+    throw e;
+  }
+  for (const s of staged) await rename(s.temp, s.final);
+  return staged.map((s) => s.rel);
+}
+
+/** Removes files written by a failed operation (relative paths). */
+export async function removeFiles(paths: RepoPaths, rels: readonly string[]): Promise<void> {
+  await Promise.all(rels.map((rel) => rm(join(paths.root, rel), { force: true })));
+}
+
+/** Relative path from the repository root, with forward slashes. */
+export function relPath(paths: RepoPaths, abs: string): string {
+  return relative(paths.root, abs).split("\\").join("/");
+}

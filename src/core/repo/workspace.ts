@@ -1,0 +1,267 @@
+/**
+ * A workspace is one open incident repository as seen by one team member:
+ * its settings, its roster, and (once unlocked) the member's identity. It is
+ * the API a front end uses; it never prompts and never prints.
+ */
+import { writeFile } from "node:fs/promises";
+import { UserError } from "../../errors.js";
+import type { RecordDecrypter } from "../crypto/age.js";
+import { commitPaths, restorePaths, type Env } from "../git/git.js";
+import { validate } from "../records/document.js";
+import { makeRecord } from "../records/record.js";
+import { BODY_SCHEMAS, type BodyOf, type CocRecord, type RecordType, type ReportBody } from "../records/schema.js";
+import { foldCase, type CaseSummary } from "../records/state.js";
+import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
+import { loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
+import { findRepo, type RepoPaths } from "./layout.js";
+import { caseExists, listCaseCodes, readCases, removeFiles, writeRecords, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
+
+export interface OpenOptions {
+  cwd: string;
+  /** `--repo` (or COC_REPO); otherwise the nearest ancestor holding `.coc/`. */
+  repo?: string | undefined;
+  env: Env;
+  /** Unlocks the caller's identity; called at most once, only when needed. */
+  unlock: () => Promise<RecordDecrypter>;
+}
+
+/** A case as listed: its summary, or `restricted` when the caller can read none of it. */
+export interface ListedCase {
+  case: string;
+  restricted: boolean;
+  summary: CaseSummary | null;
+}
+
+export interface ListResult {
+  cases: ListedCase[];
+  problems: Problem[];
+}
+
+export interface ShownCase {
+  summary: CaseSummary;
+  records: StoredRecord[];
+  notForYou: string[];
+  problems: Problem[];
+}
+
+export interface WriteResult {
+  case: string;
+  files: string[];
+  recipients: string[];
+  /** Members whose earlier copies were re-encrypted away (a new exclusion). */
+  removedFromCase: string[];
+  committed: boolean;
+}
+
+export class Workspace {
+  readonly paths: RepoPaths;
+  readonly config: Config;
+  team: Team;
+  readonly env: Env;
+  readonly #unlock: () => Promise<RecordDecrypter>;
+  #decrypter: Promise<RecordDecrypter> | undefined;
+
+  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>) {
+    this.paths = paths;
+    this.config = config;
+    this.team = team;
+    this.env = env;
+    this.#unlock = unlock;
+  }
+
+  /** Finds and loads the repository. @throws UserError when it is missing or its settings are invalid. */
+  static async open(opts: OpenOptions): Promise<Workspace> {
+    const paths = await findRepo(opts.cwd, opts.repo);
+    const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
+    return new Workspace(paths, config, team, opts.env, opts.unlock);
+  }
+
+  /** The caller's identity, unlocked once per process. */
+  decrypter(): Promise<RecordDecrypter> {
+    this.#decrypter ??= this.#unlock();
+    return this.#decrypter;
+  }
+
+  /** The team member whose recipient matches the caller's identity. @throws UserError when none does. */
+  async me(): Promise<Member> {
+    const d = await this.decrypter();
+    const member = this.team.members.find((m) => d.recipients.includes(m.recipient));
+    if (!member) {
+      throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}; ask a member to run \`coc team add <name> ${d.recipients[0]}\``);
+    }
+    return member;
+  }
+
+  member(name: string): Member | undefined {
+    return this.team.members.find((m) => m.name === name);
+  }
+
+  /** Reads every case (or the given ones) in one batch. */
+  async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+    const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
+    const cases = await readCases(this.paths, listed.codes, await this.decrypter());
+    return { cases, problems: listed.problems };
+  }
+
+  /** Every case with its state; unreadable files are returned as problems, never thrown. */
+  async list(now: Date): Promise<ListResult> {
+    const { cases, problems } = await this.readCases();
+    const listed: ListedCase[] = cases.map((c) => {
+      const restricted = c.records.length === 0 && c.notForYou.length > 0;
+      return {
+        case: c.code,
+        restricted,
+        summary: restricted ? null : foldCase(c.code, c.records.map((r) => r.record), this.config.deadlines, now),
+      };
+    });
+    return { cases: listed, problems: [...problems, ...cases.flatMap((c) => c.problems)] };
+  }
+
+  /**
+   * One case, record by record in time order.
+   * @throws UserError for an unknown case or one the caller cannot read.
+   */
+  async show(code: string, now: Date): Promise<ShownCase> {
+    const files = await this.#readExisting(code);
+    return {
+      summary: foldCase(code, files.records.map((r) => r.record), this.config.deadlines, now),
+      records: files.records,
+      notForYou: files.notForYou,
+      problems: files.problems,
+    };
+  }
+
+  async #readExisting(code: string): Promise<CaseFiles> {
+    assertCaseCode(code);
+    if (!(await caseExists(this.paths, code))) throw new UserError(`unknown case code ${code} (see \`coc list\`)`);
+    const [files] = (await this.readCases([code])).cases;
+    if (!files || (files.records.length === 0 && files.notForYou.length > 0)) {
+      throw new UserError(`you are not a recipient of case ${code}`);
+    }
+    if (files.records.length === 0) {
+      const first = files.problems[0];
+      throw new UserError(first ? `case ${code} has no readable record: ${first.file}: ${first.message}` : `case ${code} has no records`);
+    }
+    return files;
+  }
+
+  /** Validates a body read from `--from` or built by prompts. @throws UserError naming the field. */
+  validateBody<T extends RecordType>(type: T, input: unknown, source: string): BodyOf<T> {
+    return validate(BODY_SCHEMAS[type], input, source) as BodyOf<T>;
+  }
+
+  #keysFor(names: readonly string[]): string[] {
+    return names.map((n) => {
+      const m = this.member(n);
+      if (!m) throw new Error(`member ${n} not on the roster`);
+      return m.recipient;
+    });
+  }
+
+  #checkMembers(names: readonly string[], field: string): void {
+    names.forEach((n, i) => {
+      if (!this.member(n)) throw new UserError(`${field}[${i}]: "${n}" is not a team member (see \`coc team list\`)`);
+    });
+  }
+
+  /** Members a case is encrypted to: the case's current set (or the roster for a new case), minus exclusions and recusals. */
+  #caseRecipients(files: CaseFiles | undefined, extraExclusions: readonly string[]): string[] {
+    const roster = this.team.members.map((m) => m.name);
+    let base = roster;
+    let excluded: string[] = [...extraExclusions];
+    if (files && files.records.length > 0) {
+      const summary = foldCase(files.code, files.records.map((r) => r.record), this.config.deadlines, new Date(0));
+      const latest = files.records.at(-1)!.record;
+      base = roster.filter((n) => latest.recipients.includes(n));
+      excluded = [...excluded, ...summary.excluded, ...summary.recused];
+    }
+    return base.filter((n) => !excluded.includes(n));
+  }
+
+  /**
+   * Records a report: a new case (fresh code) or, with `caseCode`, a further
+   * report in an existing case. Members in `body.exclude` never receive the
+   * case; if they held earlier records of it, those are re-encrypted without
+   * them in the same commit.
+   * @throws UserError for unknown members, an unknown or unreadable case, or when nobody would be left to read it.
+   */
+  async addReport(body: ReportBody, opts: { caseCode?: string | undefined; now: Date }): Promise<WriteResult> {
+    const me = await this.me();
+    this.#checkMembers(body.exclude, "exclude");
+    let files: CaseFiles | undefined;
+    let code: string;
+    if (opts.caseCode) {
+      files = await this.#readExisting(opts.caseCode);
+      if (files.problems.length > 0) {
+        const p = files.problems[0]!;
+        throw new UserError(`case ${opts.caseCode} has an unreadable record (${p.file}: ${p.message}); fix it before adding to the case`);
+      }
+      code = opts.caseCode;
+    } else {
+      code = await this.#freshCode();
+    }
+    const recipients = this.#caseRecipients(files, body.exclude);
+    if (recipients.length === 0) throw new UserError("nobody would be able to read this report: every member is excluded");
+    const writes: PendingWrite[] = [];
+    const removedFromCase: string[] = [];
+    if (files) {
+      const previous = files.records.at(-1)!.record.recipients;
+      removedFromCase.push(...previous.filter((n) => !recipients.includes(n)));
+      if (removedFromCase.length > 0) {
+        for (const { record } of files.records) {
+          writes.push({ record: { ...record, recipients } as CocRecord, keys: this.#keysFor(recipients) });
+        }
+      }
+    }
+    const record = makeRecord({ type: "report", case: code, id: newRecordId("report", opts.now), author: me.name, created_at: opts.now, recipients, body });
+    writes.push({ record, keys: this.#keysFor(recipients) });
+    const message = files ? `coc: add report to ${code}` : `coc: new report ${code}`;
+    return this.#commitWrites(code, writes, recipients, removedFromCase, message, me.name, Boolean(files));
+  }
+
+  async #commitWrites(code: string, writes: PendingWrite[], recipients: string[], removedFromCase: string[], message: string, author: string, overwrites: boolean): Promise<WriteResult> {
+    const files = await writeRecords(this.paths, writes);
+    try {
+      const committed = await commitPaths(this.paths.root, this.env, files, message, { member: author });
+      return { case: code, files, recipients, removedFromCase, committed };
+    } catch (e) {
+      // Roll back: new files are removed, overwritten ones restored from the last commit.
+      const existing = overwrites ? files.slice(0, -1) : [];
+      await removeFiles(this.paths, files.slice(existing.length));
+      if (existing.length > 0) await restorePaths(this.paths.root, this.env, existing);
+      throw e;
+    }
+  }
+
+  async #freshCode(): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const code = randomCaseCode();
+      if (!(await caseExists(this.paths, code))) return code;
+    }
+    throw new UserError("could not find an unused case code");
+  }
+
+  /**
+   * Adds a member to the roster (one commit). New records are encrypted to
+   * them; existing cases are not re-shared.
+   * @throws UserError for an invalid name or recipient, or a duplicate.
+   */
+  async addMember(input: { name: string; recipient: string; roles: string[] }, actingAs: string): Promise<Member> {
+    const member = validate(memberSchema, input, "new member");
+    if (this.member(member.name)) throw new UserError(`"${member.name}" is already a team member`);
+    const dup = this.team.members.find((m) => m.recipient === member.recipient);
+    if (dup) throw new UserError(`that recipient already belongs to "${dup.name}"`);
+    const team: Team = { ...this.team, members: [...this.team.members, member] };
+    await writeFile(this.paths.team, teamText(team));
+    try {
+      await commitPaths(this.paths.root, this.env, [".coc/team.yaml"], `coc: add team member ${member.name}`, { member: actingAs });
+    } catch (e) {
+      await writeFile(this.paths.team, teamText(this.team));
+      throw e;
+    }
+    this.team = team;
+    return member;
+  }
+}
+
+export { assertCaseCode };

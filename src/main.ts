@@ -1,0 +1,108 @@
+/**
+ * `main(argv, ctx) → exit code`: the whole CLI as a function, so tests drive
+ * it in-process. All errors end here, in one place.
+ */
+import { CommanderError } from "commander";
+import type { Context, Input, Output } from "./context.js";
+import { CancelledError, ExitCode, UsageError, UserError } from "./errors.js";
+import type { Prompter } from "./cli/prompts/prompter.js";
+
+function isExitPrompt(e: unknown): boolean {
+  const name = (e as Error | undefined)?.name;
+  return name === "ExitPromptError" || name === "AbortPromptError";
+}
+
+/** Runs coc with `argv` (without the node and script paths). */
+export async function main(argv: readonly string[], ctx: Context): Promise<number> {
+  const result = { code: 0 };
+  const { buildProgram } = await import("./cli/program.js");
+  const program = await buildProgram(ctx, result);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return result.code;
+  } catch (e) {
+    return handleError(e, ctx);
+  }
+}
+
+function handleError(e: unknown, ctx: Context): number {
+  const debug = ctx.env["COC_DEBUG"] === "1";
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.ok;
+    // commander has already printed the message.
+    return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (e instanceof UsageError) {
+    ctx.stderr.write(`coc: ${e.message}\n(run with --help for usage)\n`);
+    return ExitCode.usage;
+  }
+  if (e instanceof CancelledError || isExitPrompt(e)) {
+    ctx.stderr.write(`coc: ${e instanceof CancelledError ? e.message : "cancelled"}; nothing was written\n`);
+    return ExitCode.cancelled;
+  }
+  if (e instanceof UserError) {
+    ctx.stderr.write(`coc: ${e.message}\n`);
+    for (const d of e.details) ctx.stderr.write(`  ${d}\n`);
+    if (debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
+    return ExitCode.error;
+  }
+  const err = e as Error;
+  ctx.stderr.write(`coc: internal error: ${err?.message ?? String(e)}\n`);
+  if (debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
+  else ctx.stderr.write("This is a bug in coc; re-run with COC_DEBUG=1 to see the details.\n");
+  return ExitCode.error;
+}
+
+function output(stream: NodeJS.WriteStream): Output {
+  return {
+    write: (chunk) => void stream.write(chunk),
+    get isTTY() {
+      return Boolean(stream.isTTY);
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+function input(stream: NodeJS.ReadStream): Input {
+  return {
+    get isTTY() {
+      return Boolean(stream.isTTY);
+    },
+    async readAll() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}
+
+/** A prompter that loads @inquirer/prompts only when the first question is asked. */
+function lazyPrompter(env: Readonly<Record<string, string | undefined>>): Prompter {
+  let real: Promise<Prompter> | undefined;
+  const get = () => (real ??= import("./cli/prompts/inquirer.js").then((m) => new m.InquirerPrompter(env)));
+  return {
+    input: async (q) => (await get()).input(q),
+    confirm: async (q) => (await get()).confirm(q),
+    select: async (q) => (await get()).select(q),
+    checkbox: async (q) => (await get()).checkbox(q),
+    password: async (q) => (await get()).password(q),
+    longText: async (q) => (await get()).longText(q),
+    say: (text) => void process.stderr.write(`${text}\n`),
+  };
+}
+
+/** The context of the real process. */
+export function processContext(): Context {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: input(process.stdin),
+    stdout: output(process.stdout),
+    stderr: output(process.stderr),
+    prompter: lazyPrompter(process.env),
+    now: () => new Date(),
+    platform: process.platform,
+  };
+}
