@@ -1,7 +1,7 @@
 /**
  * `coc init`: scaffolds an incident repository (DESIGN.md §2) in one commit.
  */
-import { chmod, copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
 import { commitPaths, initRepository, type Env } from "../git/git.js";
@@ -97,26 +97,39 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
   const member = validate(memberSchema, { name: opts.member, recipient: opts.recipient, roles: ["lead", "responder"] }, "coc init --member");
   const team: Team = { coc: 1, members: [member] };
 
-  await mkdir(paths.hooksDir, { recursive: true });
+  // Remember what we create, so a failure (git missing, a hook refusing) leaves the directory as it was.
+  const created: string[] = [];
   const alreadyGit = await exists(join(opts.dir, ".git"));
-  await initRepository(opts.dir, opts.env, alreadyGit);
-  await writeFile(paths.config, configText(config));
-  await writeFile(paths.team, teamText(team));
-  await writeFile(paths.preCommitHook, PRE_COMMIT_HOOK);
-  await chmod(paths.preCommitHook, 0o755);
-  await writeFile(paths.gitattributes, GITATTRIBUTES);
-  if (!(await exists(paths.readme))) await writeFile(paths.readme, teamReadme(config));
-  await mkdir(paths.templates, { recursive: true });
-  const templates = (await readdir(opts.templatesDir)).filter((f) => f.endsWith(".hbs"));
-  for (const t of templates) await copyFile(join(opts.templatesDir, t), join(paths.templates, t));
-
-  await commitPaths(
-    opts.dir,
-    opts.env,
-    [".coc/config.yaml", ".coc/team.yaml", ".coc/hooks/pre-commit", ".gitattributes", "README.md", ...templates.map((t) => `templates/${t}`)],
-    "coc: initialise incident repository",
-    { member: member.name },
-  );
+  for (const p of [paths.cocDir, paths.gitattributes, paths.readme, paths.templates, ...(alreadyGit ? [] : [join(opts.dir, ".git")])]) {
+    if (!(await exists(p))) created.push(p);
+  }
+  try {
+    await mkdir(paths.hooksDir, { recursive: true });
+    await initRepository(opts.dir, opts.env, alreadyGit);
+    await writeFile(paths.config, configText(config));
+    await writeFile(paths.team, teamText(team));
+    await writeFile(paths.preCommitHook, PRE_COMMIT_HOOK);
+    await chmod(paths.preCommitHook, 0o755);
+    if (created.includes(paths.gitattributes)) await writeFile(paths.gitattributes, GITATTRIBUTES);
+    else await appendFile(paths.gitattributes, `\n${GITATTRIBUTES}`);
+    if (created.includes(paths.readme)) await writeFile(paths.readme, teamReadme(config));
+    await mkdir(paths.templates, { recursive: true });
+    const templates = (await readdir(opts.templatesDir)).filter((f) => f.endsWith(".hbs"));
+    for (const t of templates) {
+      const target = join(paths.templates, t);
+      if (!(await exists(target))) await copyFile(join(opts.templatesDir, t), target);
+    }
+    await commitPaths(
+      opts.dir,
+      opts.env,
+      [".coc/config.yaml", ".coc/team.yaml", ".coc/hooks/pre-commit", ".gitattributes", "README.md", ...templates.map((t) => `templates/${t}`)],
+      "coc: initialise incident repository",
+      { member: member.name },
+    );
+  } catch (e) {
+    await Promise.all(created.map((p) => rm(p, { recursive: true, force: true })));
+    throw e;
+  }
   return { paths, config, team };
 }
 
