@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/errors.js";
+import { parseYaml, toYaml, validate } from "../../src/core/records/document.js";
+import { makeRecord, parseRecord, serializeRecord } from "../../src/core/records/record.js";
+import { reportBody, recordSchema, RECORD_TYPES, timestamp, type CocRecord } from "../../src/core/records/schema.js";
+import { newRecordId, randomCaseCode, isCaseCode, assertCaseCode } from "../../src/core/repo/codes.js";
+
+const at = new Date("2026-06-01T14:05:00Z");
+
+function sampleBodies(): Record<(typeof RECORD_TYPES)[number], unknown> {
+  return {
+    report: {
+      received_at: "2026-06-01T14:00:00Z",
+      channel: "in-person",
+      reporter: { name: "Sam", contact: "sam@example.org", wants_followup: true },
+      incident: { summary: "Comments at the social", description: "Line one.\nLine two: with colon # and hash\n", people: [{ name: "Pat", role: "reported" }] },
+      safety: { immediate_risk: false, support_offered: ["water"] },
+      exclude: ["dave"],
+    },
+    conflict: { member: "bob", conflict: true, recused: true },
+    assessment: { risk: "high", impact: "low", in_scope: true, violation: "yes", rationale: "repeated" },
+    note: { kind: "meeting", text: "We met.", attendees: ["alice", "bob", "carol"] },
+    decision: { stage: "interim", violation: "yes", actions: [{ level: "warning", owner: "alice", due: "2026-06-02T09:00:00Z" }], decided_by: ["alice", "bob"] },
+    followup: { action: 0, done_at: "2026-06-02T10:00:00Z", text: "told them" },
+    resolution: { reporter_informed_at: "2026-06-03T10:00:00Z", public: { statement: "none" }, transparency: { include: true, title: "A comment", category: "verbal" } },
+  };
+}
+
+describe("records", () => {
+  it("round-trips every record type through the one serializer and the strict parser", () => {
+    for (const type of RECORD_TYPES) {
+      const id = newRecordId(type, at);
+      const body = validate(recordSchema.options.find((o) => o.shape.type.value === type)!.shape.body, sampleBodies()[type], "test");
+      const record = makeRecord({ type, case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice", "bob"], body: body as never }) as CocRecord;
+      const text = serializeRecord(record);
+      expect(text.startsWith("coc: 1\ntype: ")).toBe(true);
+      const parsed = parseRecord(text, "f.age", { case: "quiet-otter-42", id });
+      expect(parsed).toEqual(record);
+      expect(serializeRecord(parsed)).toBe(text);
+    }
+  });
+
+  it("applies defaults and normalises times to UTC seconds", () => {
+    const body = validate(reportBody, { received_at: "2026-06-01T16:05:30.250+02:00", incident: { summary: "s", description: "d" } }, "x");
+    expect(body.received_at).toBe("2026-06-01T14:05:30Z");
+    expect(body.reporter).toEqual({ anonymous: false, keep_private: true });
+    expect(body.exclude).toEqual([]);
+    expect(body.incident.people).toEqual([]);
+  });
+
+  it("names the file and the field in errors", () => {
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      throw new Error("expected an error");
+    };
+    expect(err(() => validate(reportBody, { incident: { summary: "x" } }, "r.yaml"))).toBe("r.yaml: incident.description: description is required");
+    expect(err(() => validate(reportBody, { incident: { summary: "x", description: "y" }, colour: 1 }, "r.yaml"))).toBe('r.yaml: unknown field "colour"');
+    expect(err(() => validate(reportBody, { channel: "pigeon", incident: { summary: "x", description: "y" } }, "r.yaml"))).toMatch(/^r\.yaml: channel: /);
+    expect(err(() => validate(reportBody, { received_at: "yesterday", incident: { summary: "x", description: "y" } }, "r.yaml"))).toMatch(/^r\.yaml: received_at: expected a date and time/);
+    expect(err(() => validate(reportBody, { incident: { summary: "x", description: "y", people: [{ nam: "P" }] } }, "r.yaml"))).toBe('r.yaml: incident.people[0]: unknown field "nam"');
+    expect(err(() => validate(reportBody, { incident: { summary: "x", description: "y" }, exclude: ["../x"] }, "r.yaml"))).toMatch(/^r\.yaml: exclude\[0\]: expected a team member name/);
+  });
+
+  it("refuses a record that claims another case or id than its file", () => {
+    const id = newRecordId("note", at);
+    const record = makeRecord({ type: "note", case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice"], body: { kind: "other", text: "t", participants: [], attendees: [] } });
+    const text = serializeRecord(record);
+    expect(() => parseRecord(text, "f", { case: "calm-heron-11", id })).toThrow(/sits in cases\/calm-heron-11/);
+    expect(() => parseRecord(text, "f", { case: "quiet-otter-42", id: newRecordId("note", new Date(0)) })).toThrow(/does not match its file name/);
+    expect(() => parseRecord(text.replace("coc: 1", "coc: 2"), "f")).toThrow(/coc must be 1/);
+    expect(() => parseRecord(text.replace("type: note", "type: gossip"), "f")).toThrow(/type must be one of/);
+  });
+
+  it("parses YAML 1.2 strictly", () => {
+    expect(parseYaml("a: yes\nb: 2026-06-01\nc: 0o10", "f")).toEqual({ a: "yes", b: "2026-06-01", c: 8 });
+    expect(() => parseYaml("a: 1\na: 2\n", "f.yaml")).toThrow(/^f\.yaml:2: invalid YAML: Map keys must be unique/);
+    expect(() => parseYaml("a: [1, 2\n", "f.yaml")).toThrow(/f\.yaml:\d+: invalid YAML/);
+    expect(() => parseYaml("a: 1\n---\nb: 2\n", "f.yaml")).toThrow(/expected one YAML document/);
+    expect(toYaml({ text: "x: y\n# not a comment\n" })).toContain("|");
+  });
+
+  it("makes random, well-formed case codes and record ids", () => {
+    const codes = new Set(Array.from({ length: 200 }, () => randomCaseCode()));
+    expect(codes.size).toBeGreaterThan(190);
+    for (const c of codes) expect(isCaseCode(c)).toBe(true);
+    for (const bad of ["../etc", "Quiet-otter-42", "quiet-otter", "quiet/otter-1", "a-b-1"]) expect(isCaseCode(bad)).toBe(false);
+    expect(() => assertCaseCode("../../x")).toThrow(UserError);
+    expect(newRecordId("report", at)).toMatch(/^20260601T140500Z-report-[a-z0-9]{6}$/);
+  });
+
+  it("reads local times without a zone in the machine's zone", () => {
+    const parsed = timestamp.parse("2026-06-01 14:05");
+    expect(parsed).toBe(new Date(2026, 5, 1, 14, 5).toISOString().replace(/\.\d{3}Z$/, "Z"));
+  });
+});
