@@ -1,0 +1,41 @@
+/**
+ * The architecture as a test (DESIGN.md §6): core never prompts or prints,
+ * and each outside library is imported by one place only.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = join(import.meta.dirname, "..", "..", "src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const sources = files(SRC).map((p) => ({ path: relative(SRC, p).split("\\").join("/"), text: readFileSync(p, "utf8") }));
+
+function importers(module: string): string[] {
+  const re = new RegExp(`from "${module.replace(/[/.]/g, "\\$&")}(/[^"]*)?"|import\\("${module.replace(/[/.]/g, "\\$&")}`);
+  return sources.filter((s) => re.test(s.text)).map((s) => s.path).sort();
+}
+
+describe("module boundaries", () => {
+  it("core never prompts, prints or reads the process", () => {
+    for (const s of sources.filter((x) => x.path.startsWith("core/"))) {
+      expect(s.text, s.path).not.toMatch(/console\.|process\.(stdout|stderr|stdin|env|cwd|exit)|from "(commander|chalk|@inquirer\/[^"]+)"/);
+      expect(s.text, s.path).not.toMatch(/from "\.\.\/\.\.\/cli\//);
+    }
+  });
+
+  it("each library has one home", () => {
+    expect(importers("age-encryption")).toEqual(["core/crypto/age.ts", "core/crypto/x25519.ts"]);
+    expect(importers("simple-git")).toEqual(["core/git/git.ts"]);
+    expect(importers("@inquirer/prompts")).toEqual(["cli/prompts/inquirer.ts"]);
+    expect(importers("chalk")).toEqual(["cli/output/color.ts"]);
+    expect(importers("yaml")).toEqual(["core/records/document.ts"]);
+    for (const p of importers("commander")) expect(p.startsWith("cli/") || p === "main.ts").toBe(true);
+  });
+});
