@@ -31,13 +31,20 @@ export function isArmoredAgeFile(bytes: Uint8Array): boolean {
  * @throws Error("invalid recipient")
  */
 export function parseRecipient(s: string): string {
+  // Bech32 allows an all-uppercase spelling; decode and store the canonical lowercase one
+  // (the age CLI accepts only lowercase, and roster comparisons are exact).
   const trimmed = s.trim();
-  if (trimmed.startsWith("age1pq1")) {
-    new Encrypter().addRecipient(trimmed); // typage validates and throws on bad input
-    return trimmed;
+  const lower = trimmed === trimmed.toUpperCase() ? trimmed.toLowerCase() : trimmed;
+  if (lower.startsWith("age1pq1")) {
+    try {
+      new Encrypter().addRecipient(lower); // typage validates and throws on bad input
+    } catch {
+      throw new Error("invalid recipient");
+    }
+    return lower;
   }
-  decodeX25519Recipient(trimmed);
-  return trimmed.toLowerCase();
+  decodeX25519Recipient(lower);
+  return lower;
 }
 
 /** Thrown by {@link RecordDecrypter.decrypt} when the file is not encrypted to the caller. */
