@@ -97,8 +97,10 @@ export interface CommitAs {
 
 async function identityConfig(root: string, env: Env, as: CommitAs): Promise<string[]> {
   const git = open(root, env);
-  const name = env["GIT_AUTHOR_NAME"] ?? (await configValue(git, "user.name"));
-  const email = env["GIT_AUTHOR_EMAIL"] ?? (await configValue(git, "user.email"));
+  // GIT_AUTHOR_* / GIT_COMMITTER_* override user.* by themselves; the fallback
+  // is still needed for whichever of author and committer they do not cover.
+  const name = await configValue(git, "user.name");
+  const email = await configValue(git, "user.email");
   const config: string[] = [];
   if (!name) config.push(`user.name=${as.member}`);
   if (!email) config.push(`user.email=${as.member}@coc.invalid`);

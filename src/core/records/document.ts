@@ -9,7 +9,7 @@ import { UserError } from "../../errors.js";
 
 /** Parses YAML text to a plain value. @throws UserError naming `source` and the line. */
 export function parseYaml(text: string, source: string): unknown {
-  const docs = parseAllDocuments(text, { version: "1.2", schema: "core", uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { version: "1.2", schema: "core", uniqueKeys: true, prettyErrors: true });
   if (!Array.isArray(docs)) return null; // an empty stream
   if (docs.length > 1) throw new UserError(`${source}: expected one YAML document, found ${docs.length}`);
   const doc = docs[0];
