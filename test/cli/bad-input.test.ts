@@ -403,6 +403,8 @@ describe("a corrupt record file", () => {
     expect(lines[0]).toContain(badFile);
     const rows = JSON.parse(r.stdout) as { case: string; state: string; restricted: boolean }[];
     expect(rows.find((c) => c.case === good)).toMatchObject({ case: good, state: "new", restricted: false, received_at: "2026-06-01T14:05:00Z" });
+    // A case with no readable file at all is listed honestly, not as "new".
+    expect(rows.find((c) => c.case === bad)).toMatchObject({ case: bad, state: "unreadable", restricted: false, received_at: null });
 
     const text = await world.run(["list"], { as: alice, cwd: repo });
     expect(text.code).toBe(1);

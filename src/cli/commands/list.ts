@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Registrar } from "../program.js";
 
-const STATUSES = ["new", "in-review", "decided", "resolved", "closed", "restricted", "open"];
+const STATUSES = ["new", "in-review", "decided", "resolved", "closed", "restricted", "unreadable", "open"];
 
 export function register(program: Command, r: Registrar): void {
   const cmd = program
@@ -26,7 +26,7 @@ export function register(program: Command, r: Registrar): void {
       const rows = cases
         .map((c) => ({
           case: c.case,
-          state: c.restricted ? "restricted" : c.summary!.state,
+          state: c.restricted ? "restricted" : c.unreadable ? "unreadable" : c.summary!.state,
           received_at: c.summary?.received_at ?? null,
           overdue: c.summary?.overdue ?? false,
           restricted: c.restricted,
@@ -35,7 +35,7 @@ export function register(program: Command, r: Registrar): void {
           impact: c.summary?.impact ?? null,
           reasons: c.summary?.overdue_reasons ?? [],
         }))
-        .filter((c) => !flags.status || (flags.status === "open" ? c.state !== "closed" && c.state !== "restricted" : c.state === flags.status))
+        .filter((c) => !flags.status || (flags.status === "open" ? !["closed", "restricted", "unreadable"].includes(c.state) : c.state === flags.status))
         .filter((c) => !flags.overdue || c.overdue)
         .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
       if (s.json) {
@@ -49,7 +49,7 @@ export function register(program: Command, r: Registrar): void {
             ["CASE", "STATE", "RECEIVED", "AGE", "OVERDUE", "RISK/IMPACT", "CATEGORY"],
             rows.map((c) => [
               o.bold(c.case),
-              c.restricted ? o.dim("restricted") : c.state,
+              c.restricted ? o.dim("restricted") : c.state === "unreadable" ? o.red("unreadable") : c.state,
               localTime(c.received_at),
               age(c.received_at, now),
               c.overdue ? o.red(`yes: ${c.reasons.map((x) => x.split(":")[0]).join(", ")}`) : "-",

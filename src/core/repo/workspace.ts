@@ -25,10 +25,14 @@ export interface OpenOptions {
   unlock: () => Promise<RecordDecrypter>;
 }
 
-/** A case as listed: its summary, or `restricted` when the caller can read none of it. */
+/**
+ * A case as listed: its summary; or `restricted` when it is not encrypted to
+ * the caller; or `unreadable` when none of its files could be read at all.
+ */
 export interface ListedCase {
   case: string;
   restricted: boolean;
+  unreadable: boolean;
   summary: CaseSummary | null;
 }
 
@@ -108,10 +112,12 @@ export class Workspace {
     const { cases, problems } = await this.readCases();
     const listed: ListedCase[] = cases.map((c) => {
       const restricted = c.records.length === 0 && c.notForYou.length > 0;
+      const unreadable = c.records.length === 0 && !restricted;
       return {
         case: c.code,
         restricted,
-        summary: restricted ? null : foldCase(c.code, c.records.map((r) => r.record), this.config.deadlines, now),
+        unreadable,
+        summary: restricted || unreadable ? null : foldCase(c.code, c.records.map((r) => r.record), this.config.deadlines, now),
       };
     });
     return { cases: listed, problems: [...problems, ...cases.flatMap((c) => c.problems)] };
