@@ -33,11 +33,21 @@ describe("records", () => {
       const body = validate(recordSchema.options.find((o) => o.shape.type.value === type)!.shape.body, sampleBodies()[type], "test");
       const record = makeRecord({ type, case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice", "bob"], body: body as never }) as CocRecord;
       const text = serializeRecord(record);
-      expect(text.startsWith("coc: 1\ntype: ")).toBe(true);
+      expect(text.startsWith(`{\n  "coc": 1,\n  "type": "${type}",`)).toBe(true);
+      expect(parseYaml(text, "yaml")).toEqual(JSON.parse(text)); // the JSON-compatible flow style is YAML 1.2
       const parsed = parseRecord(text, "f.age", { case: "quiet-otter-42", id });
       expect(parsed).toEqual(record);
       expect(serializeRecord(parsed)).toBe(text);
     }
+  });
+
+  it("reads block-style and flow-style YAML records as well as the JSON-compatible style it writes", () => {
+    const id = newRecordId("assessment", at);
+    const record = makeRecord({ type: "assessment", case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice"], body: { risk: "high", impact: "low" } });
+    expect(parseRecord(toYaml(record), "block.age")).toEqual(record);
+    const flow = `{coc: 1, type: assessment, case: quiet-otter-42, id: ${id}, author: alice, created_at: 2026-06-01T14:05:00Z, recipients: [alice], body: {risk: high, impact: low}}`;
+    expect(parseRecord(flow, "flow.age")).toEqual(record);
+    expect(() => parseRecord("{ \"coc\": 1,\n  \"coc\": 1 ", "broken.age")).toThrow(/^broken\.age:\d+: invalid YAML/);
   });
 
   it("applies defaults and normalises times to UTC seconds", () => {
@@ -72,8 +82,8 @@ describe("records", () => {
     const text = serializeRecord(record);
     expect(() => parseRecord(text, "f", { case: "calm-heron-11", id })).toThrow(/sits in cases\/calm-heron-11/);
     expect(() => parseRecord(text, "f", { case: "quiet-otter-42", id: newRecordId("note", new Date(0)) })).toThrow(/does not match its file name/);
-    expect(() => parseRecord(text.replace("coc: 1", "coc: 2"), "f")).toThrow(/coc must be 1/);
-    expect(() => parseRecord(text.replace("type: note", "type: gossip"), "f")).toThrow(/type must be one of/);
+    expect(() => parseRecord(text.replace("\"coc\": 1", "\"coc\": 2"), "f")).toThrow(/coc must be 1/);
+    expect(() => parseRecord(text.replace("\"type\": \"note\"", "\"type\": \"gossip\""), "f")).toThrow(/type must be one of/);
   });
 
   it("parses YAML 1.2 strictly", () => {

@@ -2,7 +2,7 @@
  * Git, through simple-git: the only module that imports it. Every change coc
  * makes is one commit with a neutral message and no case content.
  */
-import { simpleGit, type SimpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
 import { UserError } from "../../errors.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -32,7 +32,9 @@ function cleanEnv(env: Env): Record<string, string> {
   return out;
 }
 
-function open(root: string, env: Env, config: string[] = [], allowHooksPath = false): SimpleGit {
+// simple-git is loaded on first use: reading cases never needs it.
+async function open(root: string, env: Env, config: string[] = [], allowHooksPath = false): Promise<SimpleGit> {
+  const { simpleGit } = await import("simple-git");
   const git = simpleGit({
     baseDir: root,
     config,
@@ -52,7 +54,7 @@ function gitError(e: unknown, doing: string): UserError {
 /** True when `git` is installed and can run. */
 export async function gitAvailable(env: Env, cwd: string): Promise<boolean> {
   try {
-    await open(cwd, env).raw(["--version"]);
+    await (await open(cwd, env)).raw(["--version"]);
     return true;
   } catch {
     return false;
@@ -62,7 +64,7 @@ export async function gitAvailable(env: Env, cwd: string): Promise<boolean> {
 /** True when `dir` is inside a git work tree. */
 export async function isGitRepo(dir: string, env: Env): Promise<boolean> {
   try {
-    return (await open(dir, env).raw(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
+    return (await (await open(dir, env)).raw(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
   } catch {
     return false;
   }
@@ -70,7 +72,7 @@ export async function isGitRepo(dir: string, env: Env): Promise<boolean> {
 
 /** `git init` (branch main) and point `core.hooksPath` at `.coc/hooks` so the pre-commit guard runs. */
 export async function initRepository(root: string, env: Env, alreadyGit: boolean): Promise<void> {
-  const git = open(root, env, [], true);
+  const git = await open(root, env, [], true);
   try {
     if (!alreadyGit) await git.raw(["init", "--quiet", "--initial-branch=main"]);
     await git.raw(["config", "core.hooksPath", ".coc/hooks"]);
@@ -96,7 +98,7 @@ export interface CommitAs {
 }
 
 async function identityConfig(root: string, env: Env, as: CommitAs): Promise<string[]> {
-  const git = open(root, env);
+  const git = await open(root, env);
   // GIT_AUTHOR_* / GIT_COMMITTER_* override user.* by themselves; the fallback
   // is still needed for whichever of author and committer they do not cover.
   const name = await configValue(git, "user.name");
@@ -114,7 +116,7 @@ async function identityConfig(root: string, env: Env, as: CommitAs): Promise<str
  * @throws UserError when git refuses (for example the pre-commit guard).
  */
 export async function commitPaths(root: string, env: Env, paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
-  const git = open(root, env, await identityConfig(root, env, as));
+  const git = await open(root, env, await identityConfig(root, env, as));
   try {
     await git.raw(["add", "--all", "--", ...paths]);
     const staged = (await git.raw(["diff", "--cached", "--name-only", "--", ...paths])).trim();
@@ -130,10 +132,10 @@ export async function commitPaths(root: string, env: Env, paths: readonly string
 
 /** Unstages `paths` (used when rolling back a failed write). */
 export async function unstage(root: string, env: Env, paths: readonly string[]): Promise<void> {
-  await open(root, env).raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+  await (await open(root, env)).raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
 }
 
 /** Restores `paths` to their committed content (used when rolling back a failed re-encryption). */
 export async function restorePaths(root: string, env: Env, paths: readonly string[]): Promise<void> {
-  await open(root, env).raw(["checkout", "HEAD", "--", ...paths]).catch(() => undefined);
+  await (await open(root, env)).raw(["checkout", "HEAD", "--", ...paths]).catch(() => undefined);
 }

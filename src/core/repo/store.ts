@@ -5,11 +5,12 @@
  * only ever hold ciphertext.
  */
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { readdir, rename, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { UserError } from "../../errors.js";
-import { CorruptFileError, NotARecipientError, encrypt, type RecordDecrypter } from "../crypto/age.js";
-import { parseRecord, serializeRecord } from "../records/record.js";
+import { encrypt, type RecordDecrypter } from "../crypto/age.js";
+import { serializeRecord } from "../records/record.js";
+import { readMany, type ReadJob } from "./read.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { isCaseCode } from "./codes.js";
 import { caseDir, type RepoPaths } from "./layout.js";
@@ -79,56 +80,31 @@ async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: str
   return { ids, problems };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
- * Reads and decrypts every record of the given cases in one batch.
- * Never throws for a bad file: each becomes a Problem (or a not-for-you entry).
+ * Reads and decrypts every record of the given cases in one batch, with the
+ * identity unlocked once. Never throws for a bad file: each becomes a Problem
+ * (or a not-for-you entry).
  */
 export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter): Promise<CaseFiles[]> {
-  const cases = await mapLimit(codes, 32, async (code) => {
-    const { ids, problems } = await caseFileNames(paths, code);
-    return { code, ids, files: { code, records: [], notForYou: [], problems } as CaseFiles };
-  });
-  const jobs = cases.flatMap((c) => c.ids.map((id) => ({ c: c.files, id })));
-  await mapLimit(jobs, 64, async ({ c, id }) => {
-    const file = `cases/${c.code}/${id}.age`;
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(join(paths.root, file));
-    } catch (e) {
-      c.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
-      return;
-    }
-    let plaintext: Uint8Array;
-    try {
-      plaintext = await decrypter.decrypt(bytes);
-    } catch (e) {
-      if (e instanceof NotARecipientError) c.notForYou.push(file);
-      else if (e instanceof CorruptFileError) c.problems.push({ file, message: `not a readable age file (${e.message})` });
-      else c.problems.push({ file, message: `cannot decrypt: ${(e as Error).message}` });
-      return;
-    }
-    try {
-      const record = parseRecord(new TextDecoder("utf-8", { fatal: true }).decode(plaintext), file, { case: c.code, id });
-      c.records.push({ file, record });
-    } catch (e) {
-      const message = e instanceof UserError ? e.message.replace(`${file}: `, "") : `not valid UTF-8 text`;
-      c.problems.push({ file, message });
-    }
-  });
+  const cases = await Promise.all(
+    codes.map(async (code) => {
+      const { ids, problems } = await caseFileNames(paths, code);
+      return { code, ids, files: { code, records: [], notForYou: [], problems } as CaseFiles };
+    }),
+  );
+  const byCode = new Map(cases.map((c) => [c.code, c.files]));
+  const jobs: ReadJob[] = cases.flatMap((c) =>
+    c.ids.map((id) => {
+      const file = `cases/${c.code}/${id}.age`;
+      return { file, abs: join(paths.root, file), code: c.code, id };
+    }),
+  );
+  for (const outcome of await readMany(jobs, decrypter)) {
+    const c = byCode.get(outcome.code)!;
+    if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
+    else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);
+    else c.problems.push({ file: outcome.file, message: outcome.message });
+  }
   for (const c of cases) {
     c.files.records.sort((a, b) => a.record.created_at.localeCompare(b.record.created_at) || a.record.id.localeCompare(b.record.id));
     c.files.problems.sort((a, b) => a.file.localeCompare(b.file));
