@@ -136,6 +136,11 @@ export const decisionBody = z.strictObject({
   reasoning: text.optional(),
   decided_by: z.array(memberName).default([]),
   lead_agreement: z.strictObject({ by: memberName, at: timestamp.optional() }).optional(),
+  /**
+   * An urgent decision taken by fewer than two members: who acted alone, and
+   * by when a decision of at least two members must ratify it (24 h).
+   */
+  urgent: z.strictObject({ acted_alone: z.array(memberName).min(1), ratify_by: timestamp }).optional(),
 });
 
 export const followupBody = z.strictObject({

@@ -16,7 +16,7 @@ export interface Deadlines {
 
 /** One deadline of a case: when it is due, whether and when it was met. */
 export interface DeadlineStatus {
-  name: "first-action" | "acknowledge" | "outcome";
+  name: "first-action" | "acknowledge" | "outcome" | "ratify";
   /** What has to happen, in words. */
   what: string;
   due_at: string;
@@ -148,6 +148,18 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
         what: `the reporter told the outcome within ${hoursLabel(deadlines.outcome_days * 24)}`,
         due_at: addHours(received_at, deadlines.outcome_days * 24),
         met_at: informed,
+        overdue: false,
+      });
+    }
+    // An urgent decision by one member must be ratified by a decision of two.
+    for (const [i, d] of decisions.entries()) {
+      if (!d.body.urgent) continue;
+      const ratified = decisions.slice(i + 1).find((later) => !later.body.urgent && later.body.decided_by.length >= 2);
+      statuses.push({
+        name: "ratify",
+        what: `the urgent decision by ${d.body.urgent.acted_alone.join(", ")} ratified by at least two members`,
+        due_at: d.body.urgent.ratify_by,
+        met_at: ratified?.created_at ?? null,
         overdue: false,
       });
     }

@@ -9,10 +9,11 @@ import type { RecordDecrypter } from "../crypto/age.js";
 import { commitPaths, restorePaths, type Env } from "../git/git.js";
 import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
-import { BODY_SCHEMAS, type BodyOf, type CocRecord, type RecordType, type ReportBody } from "../records/schema.js";
-import { foldCase, type CaseSummary } from "../records/state.js";
+import { checkRules, type RuleContext } from "../records/rules.js";
+import { BODY_SCHEMAS, type BodyOf, type CocRecord, type ConflictBody, type RecordType, type ReportBody } from "../records/schema.js";
+import { actionsInForce, foldCase, type CaseSummary } from "../records/state.js";
 import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
-import { loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
+import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
 import { caseExists, listCaseCodes, readCases, removeFiles, writeRecords, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
 
@@ -46,6 +47,15 @@ export interface ShownCase {
   records: StoredRecord[];
   notForYou: string[];
   problems: Problem[];
+}
+
+/** A record to add: its type and schema-valid body, and where it came from (for messages). */
+export interface RecordPart {
+  type: Exclude<RecordType, "report">;
+  body: unknown;
+  source: string;
+  /** Field prefix in messages, e.g. "decision" for a part of a review file. */
+  prefix?: string | undefined;
 }
 
 export interface WriteResult {
@@ -208,35 +218,126 @@ export class Workspace {
     }
     const recipients = this.#caseRecipients(files, body.exclude);
     if (recipients.length === 0) throw new UserError("nobody would be able to read this report: every member is excluded");
-    const writes: PendingWrite[] = [];
-    const removedFromCase: string[] = [];
-    if (files) {
-      const previous = files.records.at(-1)!.record.recipients;
-      removedFromCase.push(...previous.filter((n) => !recipients.includes(n)));
-      if (removedFromCase.length > 0) {
-        for (const { record } of files.records) {
-          writes.push({ record: { ...record, recipients } as CocRecord, keys: this.#keysFor(recipients) });
-        }
-      }
-    }
     const record = makeRecord({ type: "report", case: code, id: newRecordId("report", opts.now), author: me.name, created_at: opts.now, recipients, body });
-    writes.push({ record, keys: this.#keysFor(recipients) });
     const message = files ? `coc: add report to ${code}` : `coc: new report ${code}`;
-    return this.#commitWrites(code, writes, recipients, removedFromCase, message, me.name, Boolean(files));
+    return this.#commit(code, files, recipients, [record], message, me.name);
   }
 
-  async #commitWrites(code: string, writes: PendingWrite[], recipients: string[], removedFromCase: string[], message: string, author: string, overwrites: boolean): Promise<WriteResult> {
-    const files = await writeRecords(this.paths, writes);
+  /**
+   * Writes `creates` (new records) and, when the case's recipients changed,
+   * re-encrypts every existing record of the case to `recipients`; all in
+   * one commit. Every file is encrypted before any is renamed into place;
+   * if the commit fails, new files are removed and rewritten ones restored.
+   */
+  async #commit(code: string, files: CaseFiles | undefined, recipients: string[], creates: CocRecord[], message: string, author: string): Promise<WriteResult> {
+    const keys = this.#keysFor(recipients);
+    const previous = files?.records.at(-1)?.record.recipients ?? recipients;
+    const removedFromCase = previous.filter((n) => !recipients.includes(n));
+    const changed = removedFromCase.length > 0 || recipients.some((n) => !previous.includes(n));
+    const rewrites: PendingWrite[] = changed && files ? files.records.map(({ record }) => ({ record: { ...record, recipients } as CocRecord, keys })) : [];
+    const written = await writeRecords(this.paths, [...rewrites, ...creates.map((record) => ({ record, keys }))]);
     try {
-      const committed = await commitPaths(this.paths.root, this.env, files, message, { member: author });
-      return { case: code, files, recipients, removedFromCase, committed };
+      const committed = await commitPaths(this.paths.root, this.env, written, message, { member: author });
+      return { case: code, files: written, recipients, removedFromCase, committed };
     } catch (e) {
-      // Roll back: new files are removed, overwritten ones restored from the last commit.
-      const existing = overwrites ? files.slice(0, -1) : [];
-      await removeFiles(this.paths, files.slice(existing.length));
-      if (existing.length > 0) await restorePaths(this.paths.root, this.env, existing);
+      await removeFiles(this.paths, written.slice(rewrites.length));
+      if (rewrites.length > 0) await restorePaths(this.paths.root, this.env, written.slice(0, rewrites.length));
       throw e;
     }
+  }
+
+  /** The context the record rules need for a case (see ../records/rules.ts). */
+  ruleContext(files: CaseFiles): RuleContext {
+    const summary = foldCase(files.code, files.records.map((r) => r.record), this.config.deadlines, new Date(0));
+    return {
+      roster: this.team.members.map((m) => m.name),
+      outOfCase: [...summary.excluded, ...summary.recused],
+      ladder: LADDERS[this.config.ladder],
+      actions: actionsInForce(files.records.map((r) => r.record)),
+    };
+  }
+
+  /**
+   * Reads a case the caller can write to: it exists, they can read it, and
+   * none of its files is broken (a record must never be written next to one
+   * we cannot account for).
+   * @throws UserError otherwise.
+   */
+  async openCase(code: string): Promise<CaseFiles> {
+    const files = await this.#readExisting(code);
+    const p = files.problems[0];
+    if (p) throw new UserError(`case ${code} has an unreadable record (${p.file}: ${p.message}); fix it before adding to the case`);
+    return files;
+  }
+
+  /**
+   * Adds records of any type but report to a case, each its own file, all in
+   * one commit, encrypted to the case's current recipients. Bodies must
+   * already be schema-valid; the team rules are checked here.
+   * @param parts each body with the source and field prefix to name in errors.
+   * @throws UserError for a rule broken (naming the field), or a case the caller cannot write to.
+   */
+  async addRecords(code: string, parts: readonly RecordPart[], opts: { now: Date; message: string; files?: CaseFiles }): Promise<WriteResult> {
+    const me = await this.me();
+    const files = opts.files ?? (await this.openCase(code));
+    const ctx = this.ruleContext(files);
+    for (const part of parts) checkRules(part.type, part.body, ctx, part.source, part.prefix);
+    const recipients = this.#caseRecipients(files, []);
+    if (!recipients.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const records = parts.map((part) =>
+      makeRecord({ type: part.type, case: code, id: newRecordId(part.type, opts.now), author: me.name, created_at: opts.now, recipients, body: part.body as never }),
+    );
+    return this.#commit(code, files, recipients, records as CocRecord[], opts.message, me.name);
+  }
+
+  /**
+   * Records conflict declarations for a case in one commit. Every member who
+   * has a conflict (and is recused, the default) is cut out: every record of
+   * the case is re-encrypted without them before anything else is written.
+   * @throws UserError for unknown members, or when nobody would be left.
+   */
+  async declareConflicts(code: string, bodies: readonly ConflictBody[], opts: { now: Date; source: string; prefix?: string }): Promise<WriteResult & { recused: string[] }> {
+    const me = await this.me();
+    const files = await this.openCase(code);
+    const ctx = this.ruleContext(files);
+    bodies.forEach((b, i) => checkRules("conflict", b, ctx, opts.source, opts.prefix ? `${opts.prefix}[${i}]` : ""));
+    const normalised = bodies.map((b) => ({ ...b, recused: b.recused ?? b.conflict }));
+    const recused = normalised.filter((b) => b.conflict && b.recused).map((b) => b.member);
+    const recipients = this.#caseRecipients(files, recused);
+    if (recipients.length === 0) throw new UserError(`nobody would be left to read case ${code}: every recipient is recused`);
+    const current = this.#caseRecipients(files, []);
+    if (!current.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const records = normalised.map((body) =>
+      makeRecord({ type: "conflict", case: code, id: newRecordId("conflict", opts.now), author: me.name, created_at: opts.now, recipients, body }),
+    );
+    const message = recused.length > 0 ? `coc: recusal in ${code}` : `coc: conflict declarations in ${code}`;
+    const result = await this.#commit(code, files, recipients, records, message, me.name);
+    return { ...result, recused };
+  }
+
+  /**
+   * Earlier cases whose reports name the same people as this case (whole
+   * names, case- and space-insensitive), so a team sees patterns. Cases the
+   * caller cannot read are not looked at.
+   */
+  async relatedCases(code: string, now: Date): Promise<{ case: string; state: string; received_at: string | null; names: string[] }[]> {
+    const norm = (n: string) => n.trim().replace(/\s+/g, " ").toLowerCase();
+    const namesOf = (records: readonly StoredRecord[]) =>
+      new Set(records.flatMap(({ record }) => (record.type === "report" ? record.body.incident.people.map((p) => p.name).filter((n): n is string => !!n?.trim()).map(norm) : [])));
+    const { cases } = await this.readCases();
+    const own = cases.find((c) => c.code === code);
+    if (!own) return [];
+    const wanted = namesOf(own.records);
+    if (wanted.size === 0) return [];
+    const related = [];
+    for (const c of cases) {
+      if (c.code === code || c.records.length === 0) continue;
+      const names = [...namesOf(c.records)].filter((n) => wanted.has(n));
+      if (names.length === 0) continue;
+      const summary = foldCase(c.code, c.records.map((r) => r.record), this.config.deadlines, now);
+      related.push({ case: c.code, state: summary.state, received_at: summary.received_at, names });
+    }
+    return related.sort((a, b) => (a.received_at ?? "").localeCompare(b.received_at ?? ""));
   }
 
   async #freshCode(): Promise<string> {

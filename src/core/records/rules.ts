@@ -1,0 +1,121 @@
+/**
+ * The rules a record must follow beyond its schema, which need the team and
+ * the case: members named must be on the roster, decision levels must come
+ * from the team's ladder (or be free text), a follow-up must name an action
+ * that exists. And the process rules that only warn (DESIGN.md, issue 3):
+ * decisions by fewer than two members, conversations with a reported person
+ * held by fewer than two.
+ */
+import { UserError } from "../../errors.js";
+import type { DecisionBody, FollowupBody, NoteBody, RecordType } from "./schema.js";
+
+/** A level of a resolution ladder. */
+export interface LadderLevel {
+  level: string;
+  temporary?: boolean;
+}
+
+/** The level name that marks a free-text action (its `detail` says what). */
+export const FREE_TEXT_LEVEL = "other";
+
+export interface RuleContext {
+  /** Names on the roster. */
+  roster: readonly string[];
+  /** Members recused from (or excluded from) the case. */
+  outOfCase: readonly string[];
+  /** The team's ladder. */
+  ladder: readonly LadderLevel[];
+  /** The actions of the decision in force (for follow-ups). */
+  actions: readonly { level: string }[];
+}
+
+function checkMembers(names: readonly string[], field: string, ctx: RuleContext, source: string): void {
+  names.forEach((n, i) => {
+    if (!ctx.roster.includes(n)) throw new UserError(`${source}: ${field}[${i}]: "${n}" is not a team member (see \`coc team list\`)`);
+  });
+}
+
+function checkMember(name: string | undefined, field: string, ctx: RuleContext, source: string): void {
+  if (name !== undefined && !ctx.roster.includes(name)) throw new UserError(`${source}: ${field}: "${name}" is not a team member (see \`coc team list\`)`);
+}
+
+/** The ladder level an action names, matched without regard to case. */
+export function ladderLevel(ladder: readonly LadderLevel[], level: string): LadderLevel | undefined {
+  const wanted = level.trim().toLowerCase();
+  return ladder.find((l) => l.level.toLowerCase() === wanted);
+}
+
+/**
+ * Checks a body against the team and the case.
+ * @param prefix field prefix for messages (e.g. "decision" inside a review file).
+ * @throws UserError naming the source and the field.
+ */
+export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, source: string, prefix = ""): void {
+  const f = (field: string) => (prefix ? `${prefix}.${field}` : field);
+  switch (type) {
+    case "conflict": {
+      const b = body as { member: string };
+      checkMember(b.member, f("member"), ctx, source);
+      break;
+    }
+    case "note": {
+      const b = body as NoteBody;
+      checkMembers(b.participants, f("participants"), ctx, source);
+      checkMembers(b.attendees, f("attendees"), ctx, source);
+      break;
+    }
+    case "decision": {
+      const b = body as DecisionBody;
+      checkMembers(b.decided_by, f("decided_by"), ctx, source);
+      checkMember(b.lead_agreement?.by, f("lead_agreement.by"), ctx, source);
+      if (b.urgent) checkMembers(b.urgent.acted_alone, f("urgent.acted_alone"), ctx, source);
+      b.actions.forEach((a, i) => {
+        const field = f(`actions[${i}]`);
+        checkMember(a.owner, `${field}.owner`, ctx, source);
+        if (a.level.trim().toLowerCase() === FREE_TEXT_LEVEL) {
+          if (!a.detail?.trim()) throw new UserError(`${source}: ${field}.detail: a free-text action (level "${FREE_TEXT_LEVEL}") needs a detail saying what`);
+          return;
+        }
+        const level = ladderLevel(ctx.ladder, a.level);
+        if (!level) {
+          throw new UserError(
+            `${source}: ${field}.level: "${a.level}" is not a level of the team's ladder (${ctx.ladder.map((l) => l.level).join(", ")}); use level "${FREE_TEXT_LEVEL}" with a detail for anything else`,
+          );
+        }
+        if (level.temporary && !a.duration?.trim()) throw new UserError(`${source}: ${field}.duration: "${level.level}" is temporary: say for how long (e.g. "12 months")`);
+      });
+      break;
+    }
+    case "followup": {
+      const b = body as FollowupBody;
+      if (typeof b.action === "number" && b.action >= ctx.actions.length) {
+        throw new UserError(`${source}: ${f("action")}: there is no action ${b.action} (the decision in force has ${ctx.actions.length} action${ctx.actions.length === 1 ? "" : "s"}, numbered from 0)`);
+      }
+      if (typeof b.action === "string" && !ctx.actions.some((a) => a.level.trim().toLowerCase() === (b.action as string).trim().toLowerCase())) {
+        throw new UserError(`${source}: ${f("action")}: no action of the decision in force is "${b.action}"`);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** Conversations with a reported person should be held by two team members. */
+export function noteWarnings(body: NoteBody): string[] {
+  if ((body.kind === "reported-contact" || body.kind === "conversation") && body.participants.length < 2) {
+    return [`a conversation${body.kind === "reported-contact" ? " with the reported person" : ""} should be held by two team members; participants: ${body.participants.join(", ") || "none"}`];
+  }
+  return [];
+}
+
+/** A decision should be taken by at least two members who are not recused. */
+export function decisionWarnings(body: DecisionBody, ctx: RuleContext): string[] {
+  const deciders = body.decided_by.filter((m) => !ctx.outOfCase.includes(m));
+  const out: string[] = [];
+  if (body.decided_by.some((m) => ctx.outOfCase.includes(m))) {
+    out.push(`recused or excluded members cannot decide this case: ${body.decided_by.filter((m) => ctx.outOfCase.includes(m)).join(", ")}`);
+  }
+  if (deciders.length < 2 && !body.urgent) out.push(`a decision should be taken by at least two members who are not recused; decided by: ${deciders.join(", ") || "nobody"}`);
+  return out;
+}
