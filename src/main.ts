@@ -95,6 +95,13 @@ function lazyPrompter(env: Readonly<Record<string, string | undefined>>): Prompt
 
 /** The context of the real process. */
 export function processContext(): Context {
+  // `coc list | head` closes the pipe early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     cwd: process.cwd(),
     env: process.env,

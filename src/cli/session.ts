@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
-import { UsageError, UserError } from "../errors.js";
+import { CancelledError, UsageError, UserError } from "../errors.js";
 import type { RecordDecrypter } from "../core/crypto/age.js";
 import { loadIdentity, resolveIdentityPath } from "../core/crypto/identity.js";
 import { parseYaml } from "../core/records/document.js";
@@ -76,6 +76,20 @@ export class Session {
     if (this.canPrompt) return;
     const why = this.opts.input === false ? "with --no-input" : "when not running interactively (no terminal)";
     throw new UsageError(`${command}: ${flags.join(", ")} required ${why}`);
+  }
+
+  /**
+   * Shows warnings and asks whether to go on anyway: --yes answers yes; in a
+   * terminal the user is asked; otherwise it is a usage error naming --yes.
+   * @throws CancelledError when the user says no.
+   */
+  async confirmWarnings(warnings: readonly string[], question: string): Promise<void> {
+    if (warnings.length === 0) return;
+    for (const w of warnings) this.warn(w);
+    if (this.opts.yes) return;
+    if (!this.canPrompt) throw new UsageError(`--yes required to go on despite the warning${warnings.length > 1 ? "s" : ""} above when not running interactively`);
+    const ok = await this.ctx.prompter.confirm({ id: "confirm_warnings", message: question, default: false });
+    if (!ok) throw new CancelledError();
   }
 
   /** The identity path in force: --identity, then COC_IDENTITY, then the default. */
