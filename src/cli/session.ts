@@ -10,6 +10,7 @@ import { CancelledError, UsageError, UserError } from "../errors.js";
 import type { RecordDecrypter } from "../core/crypto/age.js";
 import { loadIdentity, resolveIdentityPath } from "../core/crypto/identity.js";
 import { parseYaml } from "../core/records/document.js";
+import { describeDiff } from "../core/repo/trust.js";
 import { Workspace } from "../core/repo/workspace.js";
 import { paintFor, type Paint } from "./output/color.js";
 
@@ -110,12 +111,21 @@ export class Session {
   }
 
   /** Opens the repository: --repo, then COC_REPO, then the nearest ancestor holding .coc/. */
-  workspace(): Promise<Workspace> {
+  workspace(root?: string): Promise<Workspace> {
     return Workspace.open({
       cwd: this.ctx.cwd,
-      repo: this.opts.repo ?? this.ctx.env["COC_REPO"],
+      repo: root ?? this.opts.repo ?? this.ctx.env["COC_REPO"],
       env: this.ctx.env,
       unlock: () => this.unlock(),
+      trust: {
+        confirm: async (diff) => {
+          this.warn("the team roster changed since you last confirmed it:");
+          for (const line of describeDiff(diff)) this.info(`  ${line}`);
+          if (!this.canPrompt) return false;
+          return this.ctx.prompter.confirm({ id: "trust_roster", message: "Did your team make this change? Trust this roster and encrypt to it?", default: false });
+        },
+        notice: (message) => this.info(message),
+      },
     });
   }
 

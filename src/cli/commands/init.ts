@@ -77,6 +77,8 @@ export function register(program: Command, r: Registrar): void {
         ladder,
         templatesDir: templatesDir(),
       });
+      // The roster you just created is the one you trust.
+      await (await s.workspace(dir)).trustRoster();
       if (s.json) s.printJson({ repo: dir, event: config.event.name, member });
       else s.print(dir);
       s.info(`Created the incident repository for ${config.event.name} in ${dir}, with ${member} as its first member.`);

@@ -21,6 +21,34 @@ export function register(program: Command, r: Registrar): void {
     }),
   );
 
+  const trust = team
+    .command("trust")
+    .description("confirm the current roster after someone else changed it (nothing is encrypted to an unconfirmed roster)")
+    .addHelpText("after", "\nExamples:\n  coc team trust          # shows what changed and asks\n  coc team trust --yes    # confirm without asking (scripts)");
+  trust.action(
+    r.action(trust, async (s) => {
+      const { describeDiff } = await import("../../core/repo/trust.js");
+      const { CancelledError, UsageError } = await import("../../errors.js");
+      const ws = await s.workspace();
+      const state = await ws.rosterTrust();
+      if (state.kind === "same") {
+        s.info("The roster is the one you last confirmed; nothing to do.");
+        return;
+      }
+      if (state.kind === "changed") {
+        s.info("The roster changed since you last confirmed it:");
+        for (const line of describeDiff(state.diff)) s.info(`  ${line}`);
+        if (!s.opts.yes) {
+          if (!s.canPrompt) throw new UsageError("team trust: --yes required to confirm the roster when not running interactively");
+          const ok = await s.ctx.prompter.confirm({ id: "trust_roster", message: "Did your team make this change? Trust this roster?", default: false });
+          if (!ok) throw new CancelledError("roster not confirmed; nothing will be encrypted to it");
+        }
+      }
+      await ws.trustRoster();
+      s.info(`Confirmed the roster: ${ws.team.members.map((m) => m.name).join(", ")}.`);
+    }),
+  );
+
   const add = team
     .command("add")
     .description("add a member; new records are encrypted to them (existing cases are not re-shared)")

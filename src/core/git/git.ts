@@ -139,3 +139,164 @@ export async function unstage(root: string, env: Env, paths: readonly string[]):
 export async function restorePaths(root: string, env: Env, paths: readonly string[]): Promise<void> {
   await (await open(root, env)).raw(["checkout", "HEAD", "--", ...paths]).catch(() => undefined);
 }
+
+/** The value of a git config key in the repository, or undefined. */
+export async function getConfig(root: string, env: Env, key: string): Promise<string | undefined> {
+  return configValue(await open(root, env), key);
+}
+
+/** A blob that was added or changed under `cases/` by some commit of any branch. */
+export interface HistoryBlob {
+  commit: string;
+  path: string;
+  blob: string;
+}
+
+/** Every blob ever written under `cases/` in any commit reachable from any ref, with the commit that wrote it. */
+export async function caseBlobsInHistory(root: string, env: Env): Promise<HistoryBlob[]> {
+  const git = await open(root, env);
+  let out: string;
+  try {
+    out = await git.raw(["log", "--all", "--format=commit %H", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AMT", "--", "cases"]);
+  } catch (e) {
+    if (/does not have any commits|unknown revision|bad default revision/.test((e as Error).message)) return [];
+    throw gitError(e, "reading history");
+  }
+  const blobs: HistoryBlob[] = [];
+  let commit = "";
+  for (const line of out.split("\n")) {
+    if (line.startsWith("commit ")) commit = line.slice(7).trim();
+    else if (line.startsWith(":")) {
+      const [meta, path] = line.split("\t");
+      const blob = meta?.split(" ")[3];
+      if (blob && path) blobs.push({ commit, path, blob });
+    }
+  }
+  return blobs;
+}
+
+/**
+ * The first `bytes` bytes of each blob, read through one `git cat-file --batch`
+ * process (not one process per blob).
+ */
+export async function blobHeads(root: string, env: Env, blobs: readonly string[], bytes = 64): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(blobs)];
+  const heads = new Map<string, Buffer>();
+  if (unique.length === 0) return heads;
+  const { spawn } = await import("node:child_process");
+  const child = spawn("git", ["cat-file", "--batch"], { cwd: root, env: cleanEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`git cat-file exited with ${code}`))));
+  });
+  child.stdin.end(`${unique.join("\n")}\n`);
+  await done;
+  const all = Buffer.concat(chunks);
+  let pos = 0;
+  for (const id of unique) {
+    const nl = all.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = all.subarray(pos, nl).toString("utf8").split(" ");
+    pos = nl + 1;
+    if (header[1] === "missing") continue;
+    const size = Number(header[2]);
+    heads.set(id, Buffer.from(all.subarray(pos, pos + Math.min(size, bytes))));
+    pos += size + 1;
+  }
+  return heads;
+}
+
+/** The names of the repository's remotes. */
+export async function remotes(root: string, env: Env): Promise<string[]> {
+  return (await (await open(root, env)).raw(["remote"])).split("\n").map((r) => r.trim()).filter(Boolean);
+}
+
+/** The current branch, or undefined on a detached HEAD. */
+export async function currentBranch(root: string, env: Env): Promise<string | undefined> {
+  const name = (await (await open(root, env)).raw(["rev-parse", "--abbrev-ref", "HEAD"])).trim();
+  return name === "HEAD" ? undefined : name;
+}
+
+/** The root commit(s) of the repository: the same in every clone, so it identifies the repository. */
+export async function rootCommit(root: string, env: Env): Promise<string | undefined> {
+  try {
+    const out = (await (await open(root, env)).raw(["rev-list", "--max-parents=0", "HEAD"])).trim().split("\n").filter(Boolean).sort();
+    return out[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SyncResult {
+  remote: string;
+  branch: string;
+  /** Commits that came in. */
+  pulled: number;
+  /** Commits that went out. */
+  pushed: number;
+}
+
+/**
+ * `git pull --rebase` then `git push`, through the branch's upstream (or the
+ * only remote). Records are append-only files, so ordinary concurrent work
+ * never conflicts; when something does (team.yaml, config.yaml), the rebase
+ * is aborted, nothing is lost, and the error says how to go on.
+ * @throws UserError when there is no remote, or on a conflict or a refused push.
+ */
+export async function pullAndPush(root: string, env: Env, as: CommitAs): Promise<SyncResult> {
+  const git = await open(root, env, await identityConfig(root, env, as));
+  const names = await remotes(root, env);
+  if (names.length === 0) throw new UserError("no git remote is configured; add a private one with: git remote add origin <url>");
+  const branch = await currentBranch(root, env);
+  if (!branch) throw new UserError("HEAD is detached; check out a branch (git switch main) before syncing");
+  const upstream = (await git.raw(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"]).catch(() => "")).trim();
+  const remote = upstream ? upstream.split("/")[0]! : names.includes("origin") ? "origin" : names[0]!;
+  const remoteBranch = upstream ? upstream.slice(remote.length + 1) : branch;
+  const status = (await git.raw(["status", "--porcelain", "--untracked-files=no"])).trim();
+  if (status !== "") throw new UserError(`uncommitted changes in ${root}; commit or discard them first (git status shows them)`);
+
+  const before = (await git.raw(["rev-parse", "HEAD"])).trim();
+  let remoteHas = true;
+  try {
+    remoteHas = (await git.raw(["ls-remote", "--heads", remote, remoteBranch])).trim() !== "";
+  } catch (e) {
+    throw gitError(e, `reaching the remote ${remote}`);
+  }
+  if (remoteHas) {
+    try {
+      await git.raw(["pull", "--rebase", "--quiet", remote, remoteBranch]);
+    } catch (e) {
+      const conflicted = (await git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "")).trim().split("\n").filter(Boolean);
+      await git.raw(["rebase", "--abort"]).catch(() => undefined);
+      if (conflicted.length > 0) {
+        throw new UserError(`your commits conflict with ${remote}/${remoteBranch} in ${conflicted.join(", ")}; nothing was lost (the pull was undone)`, [
+          "Settle it by hand: git pull --rebase; edit the file(s) to keep both sides' intent; git add <file>; git rebase --continue",
+          "then run coc sync again.",
+        ]);
+      }
+      throw gitError(e, `pulling from ${remote}`);
+    }
+  }
+  const pulled = remoteHas ? Number((await git.raw(["rev-list", "--count", `${before}..${remote}/${remoteBranch}`]).catch(() => "0")).trim()) || 0 : 0;
+  const ahead = remoteHas ? Number((await git.raw(["rev-list", "--count", `${remote}/${remoteBranch}..HEAD`]).catch(() => "0")).trim()) || 0 : Number((await git.raw(["rev-list", "--count", "HEAD"])).trim());
+  if (ahead > 0 || !upstream) {
+    try {
+      await git.raw(["push", "--quiet", ...(upstream ? [] : ["--set-upstream"]), remote, `HEAD:${remoteBranch}`]);
+    } catch (e) {
+      throw gitError(e, `pushing to ${remote}`);
+    }
+  }
+  return { remote, branch: remoteBranch, pulled, pushed: ahead };
+}
+
+/**
+ * Makes sure the pre-commit guard runs in this clone (a fresh `git clone`
+ * does not carry local config). @returns true when it had to be set.
+ */
+export async function ensureHooksPath(root: string, env: Env): Promise<boolean> {
+  if ((await getConfig(root, env, "core.hooksPath")) === ".coc/hooks") return false;
+  await (await open(root, env, [], true)).raw(["config", "core.hooksPath", ".coc/hooks"]);
+  return true;
+}

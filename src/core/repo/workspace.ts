@@ -6,7 +6,10 @@
 import { writeFile } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import type { RecordDecrypter } from "../crypto/age.js";
-import { commitPaths, restorePaths, type Env } from "../git/git.js";
+import { createHash } from "node:crypto";
+import { configHome } from "../crypto/identity.js";
+import { commitPaths, ensureHooksPath, restorePaths, rootCommit, type Env } from "../git/git.js";
+import { describeDiff, pinPath, savePin, trustState, type RosterDiff, type TrustState } from "./trust.js";
 import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { checkRules, type RuleContext } from "../records/rules.js";
@@ -17,6 +20,14 @@ import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type
 import { findRepo, type RepoPaths } from "./layout.js";
 import { caseExists, listCaseCodes, readCases, removeFiles, writeRecords, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
 
+/** How the front end takes part in roster trust (see ./trust.ts). */
+export interface TrustHooks {
+  /** Shows the change and asks; false when nobody can be asked. */
+  confirm(diff: RosterDiff): Promise<boolean>;
+  /** Tells the user something once (the first-use pin). */
+  notice(message: string): void;
+}
+
 export interface OpenOptions {
   cwd: string;
   /** `--repo` (or COC_REPO); otherwise the nearest ancestor holding `.coc/`. */
@@ -24,6 +35,8 @@ export interface OpenOptions {
   env: Env;
   /** Unlocks the caller's identity; called at most once, only when needed. */
   unlock: () => Promise<RecordDecrypter>;
+  /** Roster trust; without it, a changed roster is always refused. */
+  trust?: TrustHooks | undefined;
 }
 
 /**
@@ -73,21 +86,24 @@ export class Workspace {
   team: Team;
   readonly env: Env;
   readonly #unlock: () => Promise<RecordDecrypter>;
+  readonly #trust: TrustHooks | undefined;
   #decrypter: Promise<RecordDecrypter> | undefined;
+  #trusted = false;
 
-  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>) {
+  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>, trust: TrustHooks | undefined) {
     this.paths = paths;
     this.config = config;
     this.team = team;
     this.env = env;
     this.#unlock = unlock;
+    this.#trust = trust;
   }
 
   /** Finds and loads the repository. @throws UserError when it is missing or its settings are invalid. */
   static async open(opts: OpenOptions): Promise<Workspace> {
     const paths = await findRepo(opts.cwd, opts.repo);
     const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
-    return new Workspace(paths, config, team, opts.env, opts.unlock);
+    return new Workspace(paths, config, team, opts.env, opts.unlock, opts.trust);
   }
 
   /** The caller's identity, unlocked once per process. */
@@ -104,6 +120,48 @@ export class Workspace {
       throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}; ask a member to run \`coc team add <name> ${d.recipients[0]}\``);
     }
     return member;
+  }
+
+  async #pin(): Promise<{ path: string; id: string }> {
+    const me = await this.me();
+    const id = (await rootCommit(this.paths.root, this.env)) ?? createHash("sha256").update(this.paths.root).digest("hex");
+    return { path: pinPath(configHome(this.env), id, me.recipient), id };
+  }
+
+  /** The roster against the one this user last confirmed. */
+  async rosterTrust(): Promise<TrustState> {
+    return trustState((await this.#pin()).path, this.team);
+  }
+
+  /** Records the current roster as confirmed by this user. */
+  async trustRoster(): Promise<void> {
+    const pin = await this.#pin();
+    await savePin(pin.path, pin.id, this.team);
+    this.#trusted = true;
+  }
+
+  /**
+   * Nothing is encrypted to a roster the user has not confirmed: pinned on
+   * first use, asked about when it changed behind their back.
+   * @throws UserError when the change is not confirmed.
+   */
+  async ensureRosterTrusted(): Promise<void> {
+    if (this.#trusted) return;
+    const state = await this.rosterTrust();
+    if (state.kind === "first-use") {
+      await this.trustRoster();
+      this.#trust?.notice(`Pinned the roster of this repository as found (trust on first use): ${this.team.members.map((m) => m.name).join(", ")}. coc will ask before encrypting to anyone added later.`);
+      return;
+    }
+    if (state.kind === "changed") {
+      const ok = this.#trust ? await this.#trust.confirm(state.diff) : false;
+      if (!ok) {
+        throw new UserError(`the team roster changed since you last confirmed it (${describeDiff(state.diff).join("; ")}); nothing was encrypted. Check it with your team, then run \`coc team trust\``);
+      }
+      await this.trustRoster();
+      return;
+    }
+    this.#trusted = true;
   }
 
   member(name: string): Member | undefined {
@@ -161,9 +219,13 @@ export class Workspace {
     return files;
   }
 
-  /** Validates a body read from `--from` or built by prompts. @throws UserError naming the field. */
-  validateBody<T extends RecordType>(type: T, input: unknown, source: string): BodyOf<T> {
-    return validate(BODY_SCHEMAS[type], input, source) as BodyOf<T>;
+  /**
+   * Validates a body read from `--from` or built by prompts.
+   * @param prefix field path to prepend in messages (e.g. "assessment" for a part of a review file).
+   * @throws UserError naming the field.
+   */
+  validateBody<T extends RecordType>(type: T, input: unknown, source: string, prefix = ""): BodyOf<T> {
+    return validate(BODY_SCHEMAS[type], input, source, prefix) as BodyOf<T>;
   }
 
   #keysFor(names: readonly string[]): string[] {
@@ -235,6 +297,8 @@ export class Workspace {
     const removedFromCase = previous.filter((n) => !recipients.includes(n));
     const changed = removedFromCase.length > 0 || recipients.some((n) => !previous.includes(n));
     const rewrites: PendingWrite[] = changed && files ? files.records.map(({ record }) => ({ record: { ...record, recipients } as CocRecord, keys })) : [];
+    await this.ensureRosterTrusted();
+    await ensureHooksPath(this.paths.root, this.env);
     const written = await writeRecords(this.paths, [...rewrites, ...creates.map((record) => ({ record, keys }))]);
     try {
       const committed = await commitPaths(this.paths.root, this.env, written, message, { member: author });
@@ -358,7 +422,10 @@ export class Workspace {
     if (this.member(member.name)) throw new UserError(`"${member.name}" is already a team member`);
     const dup = this.team.members.find((m) => m.recipient === member.recipient);
     if (dup) throw new UserError(`that recipient already belongs to "${dup.name}"`);
+    // Adding on top of a roster changed behind our back would make us vouch for it.
+    await this.ensureRosterTrusted();
     const team: Team = { ...this.team, members: [...this.team.members, member] };
+    await ensureHooksPath(this.paths.root, this.env);
     await writeFile(this.paths.team, teamText(team));
     try {
       await commitPaths(this.paths.root, this.env, [".coc/team.yaml"], `coc: add team member ${member.name}`, { member: actingAs });
@@ -367,6 +434,7 @@ export class Workspace {
       throw e;
     }
     this.team = team;
+    await this.trustRoster(); // the user made this change: it is part of what they confirmed
     return member;
   }
 }

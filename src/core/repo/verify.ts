@@ -1,0 +1,125 @@
+/**
+ * `coc verify`: proves a repository consistent and leak-free, as far as the
+ * caller can see. Every record under cases/ is an age file, decrypts for the
+ * caller (or is reported as not for them), is well-formed and names its case,
+ * and lists as recipients the case's members minus its exclusions and
+ * recusals (with as many recipient stanzas as names); all records of a case
+ * agree (a mix means an interrupted re-encryption); the pre-commit guard is
+ * installed; and no file under cases/ in any commit of history is plaintext.
+ */
+import { access, constants, readFile } from "node:fs/promises";
+import { blobHeads, caseBlobsInHistory, getConfig } from "../git/git.js";
+import { foldCase } from "../records/state.js";
+import { PRE_COMMIT_HOOK } from "./init.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Workspace } from "./workspace.js";
+
+export interface VerifyProblem {
+  /** Repository-relative file. */
+  file: string;
+  /** The commit, for problems found in history. */
+  commit?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  cases: number;
+  records: number;
+  /** Records the caller could read and check fully. */
+  checked: number;
+  /** Records not encrypted to the caller (their case is restricted for them). */
+  notForYou: number;
+  /** Blobs under cases/ in history that were checked. */
+  historyBlobs: number;
+  problems: VerifyProblem[];
+  /** Observations that are not errors (e.g. a member a case was never shared with). */
+  notes: string[];
+}
+
+const AGE_MAGIC = "age-encryption.org/v1\n";
+const ARMOR_MAGIC = "-----BEGIN AGE ENCRYPTED FILE-----";
+
+function looksEncrypted(head: Buffer): boolean {
+  const text = head.toString("latin1");
+  return text.startsWith(AGE_MAGIC) || text.startsWith(ARMOR_MAGIC);
+}
+
+/** The number of X25519 recipient stanzas in a binary age header (no key needed). */
+export function countRecipientStanzas(file: Buffer): number | undefined {
+  const text = file.toString("latin1");
+  if (!text.startsWith(AGE_MAGIC)) return undefined;
+  const end = text.indexOf("\n--- ");
+  if (end < 0) return undefined;
+  return text.slice(0, end).split("\n").filter((l) => l.startsWith("-> X25519 ")).length;
+}
+
+/** Runs every check. Never throws for a bad file: each is a problem line. */
+export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
+  const problems: VerifyProblem[] = [];
+  const notes: string[] = [];
+  const { root } = ws.paths;
+
+  // The guard.
+  const hooksPath = await getConfig(root, ws.env, "core.hooksPath");
+  if (hooksPath !== ".coc/hooks") problems.push({ file: ".git/config", message: `core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}; the pre-commit guard does not run (fix: git config core.hooksPath .coc/hooks)` });
+  try {
+    const hook = await readFile(ws.paths.preCommitHook, "utf8");
+    await access(ws.paths.preCommitHook, constants.X_OK);
+    if (hook !== PRE_COMMIT_HOOK) problems.push({ file: ".coc/hooks/pre-commit", message: "the pre-commit guard differs from the one coc installs" });
+  } catch {
+    problems.push({ file: ".coc/hooks/pre-commit", message: "the pre-commit guard is missing or not executable" });
+  }
+
+  // The work tree.
+  const roster = ws.team.members.map((m) => m.name);
+  const { cases, problems: layout } = await ws.readCases();
+  problems.push(...layout.map((p) => ({ file: p.file, message: p.message })));
+  let records = 0;
+  let checked = 0;
+  let notForYou = 0;
+  for (const c of cases) {
+    problems.push(...c.problems.map((p) => ({ file: p.file, message: p.message })));
+    records += c.records.length + c.notForYou.length + c.problems.length;
+    checked += c.records.length;
+    notForYou += c.notForYou.length;
+    if (c.records.length === 0) continue;
+    if (c.notForYou.length > 0) {
+      // Some files of the case are readable and some are not: an interrupted re-encryption.
+      for (const f of c.notForYou) problems.push({ file: f, message: `not encrypted to you, while ${c.records.length} other record(s) of case ${c.code} are: the case is half re-encrypted (restore it with: git checkout HEAD -- cases/${c.code})` });
+    }
+    const summary = foldCase(c.code, c.records.map((r) => r.record), ws.config.deadlines, new Date(0));
+    const out = new Set([...summary.excluded, ...summary.recused]);
+    const sets = new Map<string, string[]>();
+    for (const { file, record } of c.records) {
+      const listed = [...record.recipients].sort();
+      sets.set(listed.join(","), [...(sets.get(listed.join(",")) ?? []), file]);
+      for (const name of listed) {
+        if (!roster.includes(name)) problems.push({ file, message: `still encrypted to "${name}", who is not on the roster (re-encrypt with coc team remove ${name})` });
+        if (out.has(name)) problems.push({ file, message: `encrypted to "${name}", who is ${summary.recused.includes(name) ? "recused from" : "excluded from"} case ${c.code}` });
+      }
+      const stanzas = countRecipientStanzas(readFileSync(join(root, file)));
+      if (stanzas !== undefined && stanzas !== listed.length) {
+        problems.push({ file, message: `lists ${listed.length} recipient(s) but is encrypted to ${stanzas}` });
+      }
+    }
+    if (sets.size > 1) {
+      problems.push({ file: `cases/${c.code}/`, message: `records of case ${c.code} are encrypted to different sets of members (${[...sets.keys()].map((k) => `[${k}]`).join(" vs ")}): a re-encryption did not finish` });
+    }
+    const listed = new Set(c.records.flatMap((r) => r.record.recipients));
+    const unshared = roster.filter((m) => !listed.has(m) && !out.has(m));
+    if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
+  }
+
+  // History: every blob ever committed under cases/.
+  const history = await caseBlobsInHistory(root, ws.env);
+  const heads = await blobHeads(root, ws.env, history.map((h) => h.blob));
+  const reported = new Set<string>();
+  for (const h of history) {
+    const head = heads.get(h.blob);
+    if (!head || looksEncrypted(head) || reported.has(h.blob)) continue;
+    reported.add(h.blob);
+    problems.push({ file: h.path, commit: h.commit, message: "plaintext in git history: this file is not age-encrypted (see README: purging history)" });
+  }
+  return { cases: cases.length, records, checked, notForYou, historyBlobs: new Set(history.map((h) => h.blob)).size, problems, notes };
+}

@@ -1,0 +1,122 @@
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RecordDecrypter } from "../../src/core/crypto/age.js";
+import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { ScriptedPrompter } from "../helpers/prompter.js";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let mallory: Person;
+let origin: string;
+let a: string;
+let b: string;
+
+beforeEach(async () => {
+  world = new World();
+  alice = world.person("alice");
+  bob = world.person("bob");
+  mallory = world.person("mallory");
+  a = await teamRepo(world, [alice, bob]);
+  origin = join(world.root, "origin.git");
+  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+  world.git(a, ["remote", "add", "origin", origin]);
+  world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
+  b = join(world.root, "bob-clone");
+  world.git(world.root, ["clone", "--quiet", origin, b]);
+});
+afterEach(() => world.cleanup());
+
+/** Someone slips a member into team.yaml by hand and pushes it. */
+function sneakIn(person: Person): void {
+  const path = join(a, ".coc", "team.yaml");
+  writeFileSync(path, `${readFileSync(path, "utf8")}  - name: ${person.name}\n    recipient: ${person.recipient}\n    roles:\n      - responder\n`);
+  world.git(a, ["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "roster"]);
+  world.git(a, ["push", "--quiet"]);
+}
+
+async function filesReadableBy(repo: string, who: Person): Promise<number> {
+  const d = await RecordDecrypter.fromIdentities([who.identity]);
+  let n = 0;
+  const root = join(repo, "cases");
+  for (const c of readdirSync(root)) {
+    for (const f of readdirSync(join(root, c))) {
+      try {
+        await d.decrypt(readFileSync(join(root, c, f)));
+        n++;
+      } catch {
+        // not for them
+      }
+    }
+  }
+  return n;
+}
+
+describe("roster trust", () => {
+  it("pins the roster on first use in a fresh clone and says so once", async () => {
+    const first = await world.run(["new-report", "--from", "-"], { as: bob, cwd: b, stdin: reportYaml() });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/Pinned the roster of this repository as found \(trust on first use\): alice, bob\./);
+    const second = await world.run(["new-report", "--from", "-"], { as: bob, cwd: b, stdin: reportYaml() });
+    expect(second.stderr).not.toMatch(/Pinned/);
+  });
+
+  it("refuses to encrypt to a roster changed behind the user's back, without a terminal", async () => {
+    await world.run(["new-report", "--from", "-"], { as: bob, cwd: b, stdin: reportYaml() });
+    sneakIn(mallory);
+    expect((await world.run(["sync"], { as: bob, cwd: b })).code).toBe(0);
+    const head = world.git(b, ["rev-parse", "HEAD"]).trim();
+    const r = await world.run(["new-report", "--from", "-", "--no-input"], { as: bob, cwd: b, stdin: reportYaml("secret") });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`added: mallory (${mallory.recipient})`);
+    expect(r.stderr).toMatch(/the team roster changed since you last confirmed it .*nothing was encrypted.*coc team trust/);
+    expect(world.git(b, ["rev-parse", "HEAD"]).trim()).toBe(head);
+    expect(world.git(b, ["status", "--porcelain"]).trim()).toBe("");
+    expect(await filesReadableBy(b, mallory)).toBe(0);
+    // Also for the other writers: a conflict declaration re-encrypts, so it must be refused too.
+    const code = readdirSync(join(b, "cases"))[0]!;
+    const recuse = await world.run(["recuse", code, "alice", "--no-input", "--yes"], { as: bob, cwd: b });
+    expect(recuse.code).toBe(1);
+    expect(await filesReadableBy(b, mallory)).toBe(0);
+  });
+
+  it("asks in a terminal; a no keeps everything as it was, a yes pins the new roster", async () => {
+    sneakIn(mallory);
+    expect((await world.run(["sync"], { as: alice, cwd: a })).code).toBe(0);
+    // alice pinned alice+bob at init; the hand edit is not hers.
+    writeFileSync(join(world.root, "r.yaml"), reportYaml());
+    const refused = await world.run(["new-report", "--from", join(world.root, "r.yaml")], { as: alice, cwd: a, tty: true, prompter: new ScriptedPrompter({ trust_roster: false }) });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("added: mallory");
+    expect(world.git(a, ["status", "--porcelain"]).trim()).toBe("");
+    const ok = await world.run(["new-report", "--from", join(world.root, "r.yaml")], { as: alice, cwd: a, tty: true, prompter: new ScriptedPrompter({ trust_roster: true }) });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await filesReadableBy(a, mallory)).toBe(1);
+    const again = await world.run(["new-report", "--from", join(world.root, "r.yaml")], { as: alice, cwd: a });
+    expect(again.code).toBe(0);
+  });
+
+  it("`coc team trust` shows the change and confirms it (--yes without a terminal); a new key for a name is flagged", async () => {
+    const path = join(a, ".coc", "team.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace(bob.recipient, mallory.recipient));
+    world.git(a, ["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "rekey"]);
+    const refused = await world.run(["team", "trust"], { as: alice, cwd: a });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`new key for bob: ${mallory.recipient} (was ${bob.recipient})`);
+    expect(refused.stderr).toMatch(/--yes required/);
+    const ok = await world.run(["team", "trust", "--yes"], { as: alice, cwd: a });
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/Confirmed the roster: alice, bob\./);
+    const same = await world.run(["team", "trust"], { as: alice, cwd: a });
+    expect(same.stderr).toMatch(/nothing to do/);
+  });
+
+  it("a member's own `coc team add` updates their pin", async () => {
+    const dave = world.person("dave");
+    expect((await world.run(["team", "add", "dave", dave.recipient], { as: alice, cwd: a })).code).toBe(0);
+    const r = await world.run(["new-report", "--from", "-", "--no-input"], { as: alice, cwd: a, stdin: reportYaml() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await filesReadableBy(a, dave)).toBe(1);
+  });
+});
