@@ -72,6 +72,15 @@ export async function buildProgram(ctx: Context, result: { code: number }): Prom
     import("./commands/new-report.js"),
     import("./commands/list.js"),
     import("./commands/show.js"),
+    import("./commands/note.js"),
+    import("./commands/decide.js"),
+    import("./commands/followup.js"),
+    import("./commands/resolve.js"),
+    import("./commands/review.js"),
+    import("./commands/recuse.js"),
+    import("./commands/sync.js"),
+    import("./commands/verify.js"),
+    import("./commands/matrix.js"),
   ]);
   for (const c of commands) c.register(program, registrar);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

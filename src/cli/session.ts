@@ -111,8 +111,8 @@ export class Session {
   }
 
   /** Opens the repository: --repo, then COC_REPO, then the nearest ancestor holding .coc/. */
-  workspace(root?: string): Promise<Workspace> {
-    return Workspace.open({
+  async workspace(root?: string): Promise<Workspace> {
+    const ws = await Workspace.open({
       cwd: this.ctx.cwd,
       repo: root ?? this.opts.repo ?? this.ctx.env["COC_REPO"],
       env: this.ctx.env,
@@ -126,7 +126,27 @@ export class Session {
         },
         notice: (message) => this.info(message),
       },
+      hooks: this.#faultHooks(),
     });
+    if (ws.recovered === "completed") this.info("Finished a change that an interrupted coc command had already committed (its leftover temp files are removed).");
+    if (ws.recovered === "rolled-back") this.warn("an earlier coc command was interrupted before it committed; its changes were undone and the repository is back to its state before it.");
+    return ws;
+  }
+
+  /**
+   * Fault injection for the tests of interrupted re-encryption (never set in
+   * normal use): COC_TEST_KILL_AFTER_MOVES=N kills the process after N files
+   * are moved into place; COC_TEST_KILL_AFTER_COMMIT=1 right after the commit.
+   */
+  #faultHooks(): { afterMove?: (i: number) => void; afterCommit?: () => void } | undefined {
+    const moves = Number(this.ctx.env["COC_TEST_KILL_AFTER_MOVES"]);
+    const commit = this.ctx.env["COC_TEST_KILL_AFTER_COMMIT"] === "1";
+    if (!moves && !commit) return undefined;
+    const kill = () => process.kill(process.pid, "SIGKILL");
+    return {
+      ...(moves ? { afterMove: (i: number) => i + 1 >= moves && kill() } : {}),
+      ...(commit ? { afterCommit: kill } : {}),
+    };
   }
 
   /** Reads a `--from` source (a file, or `-` for stdin) as YAML. */

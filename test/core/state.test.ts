@@ -83,3 +83,106 @@ describe("foldCase", () => {
     expect(s.risk).toBe("high");
   });
 });
+
+describe("the ratify deadline of an urgent decision", () => {
+  const urgent = (at: string, ratifyBy: string, extra: object = {}) =>
+    rec("decision", at, { stage: "interim", decided_by: ["alice"], actions: [{ level: "remove from the event without refund" }], urgent: { acted_alone: ["alice"], ratify_by: ratifyBy }, ...extra });
+  // An anonymous report without contact: only the first-action and ratify deadlines apply.
+  const anonymous = () => rec("report", "2026-06-01T22:00:00Z", { received_at: "2026-06-01T22:00:00Z", reporter: { anonymous: true }, incident: { summary: "s", description: "d" } });
+  const base = () => [anonymous(), urgent("2026-06-01T23:00:00Z", "2026-06-02T23:00:00Z")];
+  const fold = (r: CocRecord[], now: string) => foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date(now));
+  const ratify = (s: ReturnType<typeof fold>) => s.deadlines.filter((d) => d.name === "ratify");
+
+  it("is due at ratify_by and names who acted alone", () => {
+    const [d] = ratify(fold(base(), "2026-06-02T12:00:00Z"));
+    expect(d).toEqual({
+      name: "ratify",
+      what: "the urgent decision by alice ratified by at least two members",
+      due_at: "2026-06-02T23:00:00Z",
+      met_at: null,
+      overdue: false,
+    });
+    // The urgent decision itself is the first action.
+    expect(fold(base(), "2026-06-02T12:00:00Z").overdue).toBe(false);
+  });
+
+  it("is overdue after ratify_by without a later decision of two", () => {
+    expect(fold(base(), "2026-06-02T23:00:00Z").overdue).toBe(false);
+    const late = fold(base(), "2026-06-02T23:00:01Z");
+    expect(late.overdue).toBe(true);
+    expect(late.overdue_reasons).toEqual(["ratify: the urgent decision by alice ratified by at least two members (due 2026-06-02T23:00:00Z)"]);
+  });
+
+  it("is met by a later non-urgent decision with two deciders", () => {
+    const r = [...base(), rec("decision", "2026-06-02T20:00:00Z", { stage: "final", decided_by: ["alice", "bob"], actions: [{ level: "remove from the event without refund" }] })];
+    const s = fold(r, "2026-06-05T00:00:00Z");
+    expect(ratify(s)[0]).toMatchObject({ met_at: "2026-06-02T20:00:00Z", overdue: false });
+    expect(s.overdue_reasons.some((x) => x.startsWith("ratify"))).toBe(false);
+  });
+
+  it("is not met by a later decision of one, by a later urgent decision of two, or by an earlier decision of two", () => {
+    const alone = [...base(), rec("decision", "2026-06-02T20:00:00Z", { decided_by: ["bob"] })];
+    expect(ratify(fold(alone, "2026-06-03T00:00:00Z"))[0]?.overdue).toBe(true);
+    const urgentTwo = [...base(), urgent("2026-06-02T20:00:00Z", "2026-06-03T20:00:00Z", { decided_by: ["alice", "bob"] })];
+    const s = fold(urgentTwo, "2026-06-03T00:00:00Z");
+    expect(ratify(s).map((d) => d.overdue)).toEqual([true, false]);
+    const earlier = [anonymous(), rec("decision", "2026-06-01T22:30:00Z", { decided_by: ["alice", "bob"] }), urgent("2026-06-01T23:00:00Z", "2026-06-02T23:00:00Z")];
+    expect(ratify(fold(earlier, "2026-06-03T00:00:00Z"))[0]).toMatchObject({ met_at: null, overdue: true });
+  });
+
+  it("is never overdue once the case is closed", () => {
+    const r = [
+      ...base(),
+      rec("resolution", "2026-06-02T10:00:00Z", { reporter_informed_at: "2026-06-02T10:00:00Z", transparency: { include: false } }),
+      rec("followup", "2026-06-02T11:00:00Z", { action: 0, done_at: "2026-06-02T11:00:00Z" }),
+    ];
+    const s = fold(r, "2026-06-10T00:00:00Z");
+    expect(s.state).toBe("closed");
+    expect(ratify(s)[0]).toMatchObject({ met_at: null, overdue: false });
+    expect(s.overdue).toBe(false);
+    // Resolved but not closed (an action still open): still overdue.
+    const open = fold(r.slice(0, 3), "2026-06-10T00:00:00Z");
+    expect(open.state).toBe("resolved");
+    expect(open.overdue_reasons.map((x) => x.split(":")[0])).toEqual(["ratify"]);
+  });
+});
+
+describe("times across midnight and time zones", () => {
+  it("stores every time as UTC, whatever offset it was given in", () => {
+    const r = rec("report", "2026-06-02T01:30:00+02:00", { received_at: "2026-06-02T01:30:00+02:00", reporter: { contact: "r@example.org" }, incident: { summary: "s", description: "d" } });
+    expect(r.created_at).toBe("2026-06-01T23:30:00Z");
+    expect(r.type === "report" && r.body.received_at).toBe("2026-06-01T23:30:00Z");
+    const d = BODY_SCHEMAS.decision.parse({ urgent: { acted_alone: ["alice"], ratify_by: "2026-06-02T08:00:00-05:00" } });
+    expect(d.urgent?.ratify_by).toBe("2026-06-02T13:00:00Z");
+  });
+
+  it("folds the same records to the same summary whatever offset their times were written in", () => {
+    // The same instants: a report at 23:30 UTC on 1 June, seen from Berlin, from New York and in UTC.
+    const inZone = (received: string, decided: string) => [
+      rec("report", received, { received_at: received, reporter: { contact: "r@example.org" }, incident: { summary: "s", description: "d" } }),
+      rec("decision", decided, { decided_by: ["alice", "bob"] }),
+    ];
+    const zones = [
+      inZone("2026-06-01T23:30:00Z", "2026-06-02T11:45:00Z"),
+      inZone("2026-06-02T01:30:00+02:00", "2026-06-02T13:45:00+02:00"),
+      inZone("2026-06-01T19:30:00-04:00", "2026-06-02T07:45:00-04:00"),
+    ];
+    const folded = zones.map((r) => foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-02T12:00:00Z")));
+    for (const s of folded) {
+      expect(s.received_at).toBe("2026-06-01T23:30:00Z");
+      const first = s.deadlines.find((d) => d.name === "first-action")!;
+      // 12 h after 23:30 UTC is 11:30 UTC the next day: the decision at 11:45 UTC came after it...
+      expect(first).toMatchObject({ due_at: "2026-06-02T11:30:00Z", met_at: "2026-06-02T11:45:00Z", overdue: false });
+      // ...but it was met, so only unmet deadlines count as overdue.
+      expect(s.overdue).toBe(false);
+    }
+    expect(folded[1]).toEqual(folded[0]);
+    expect(folded[2]).toEqual(folded[0]);
+  });
+
+  it("an instant given without an offset is read as local time, then stored as UTC", () => {
+    const parsed = BODY_SCHEMAS.report.parse({ received_at: "2026-06-01T23:30", incident: { summary: "s", description: "d" } });
+    expect(parsed.received_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
+    expect(parsed.received_at).toBe(new Date(2026, 5, 1, 23, 30).toISOString().replace(/\.\d{3}Z$/, "Z"));
+  });
+});

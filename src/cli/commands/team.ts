@@ -49,6 +49,28 @@ export function register(program: Command, r: Registrar): void {
     }),
   );
 
+  const remove = team
+    .command("remove")
+    .description("take a member off the roster and re-encrypt every record they could read without them (one commit)")
+    .argument("<name>", "the member to remove")
+    .addHelpText("after", "\nExamples:\n  coc team remove bob\n  coc team remove bob --yes     # without asking (scripts)");
+  remove.action(
+    r.action(remove, async (s, name: string) => {
+      const ws = await s.workspace();
+      await s.confirmWarnings([`removing ${name} re-encrypts every record they could read; what they already pulled stays readable to them`], `Remove ${name}?`);
+      const result = await ws.removeMember(name, { now: s.ctx.now() });
+      if (s.json) s.printJson(result);
+      const what = `re-encrypted ${result.files} record(s) in ${result.reencrypted.length} case(s) without them`;
+      s.info(result.onRoster ? `Removed ${name} from the roster and ${what}, in one commit.` : `${name} was already off the roster; ${what}.`);
+      s.info(
+        `What coc cannot undo: ${name} keeps everything they already received. Git history and their own clones still hold the old ciphertexts, readable with their key. Run coc sync so the rest of the team stops encrypting to them.`,
+      );
+      if (result.unreadable.length > 0) {
+        s.warn(`${result.unreadable.length} case(s) are not encrypted to you and may still be encrypted to ${name} (${result.unreadable.join(", ")}): ask a member who can read them to run coc team remove ${name}.`);
+      }
+    }),
+  );
+
   const add = team
     .command("add")
     .description("add a member; new records are encrypted to them (existing cases are not re-shared)")

@@ -300,3 +300,26 @@ export async function ensureHooksPath(root: string, env: Env): Promise<boolean> 
   await (await open(root, env, [], true)).raw(["config", "core.hooksPath", ".coc/hooks"]);
   return true;
 }
+
+/** The repository's git directory (absolute). */
+export async function gitDir(root: string, env: Env): Promise<string> {
+  return (await (await open(root, env)).raw(["rev-parse", "--absolute-git-dir"])).trim();
+}
+
+/** The commit HEAD points at, or null before the first commit. */
+export async function headCommit(root: string, env: Env): Promise<string | null> {
+  try {
+    return (await (await open(root, env)).raw(["rev-parse", "--verify", "--quiet", "HEAD"])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The subject of the last commit, or null. */
+export async function lastCommitMessage(root: string, env: Env): Promise<string | null> {
+  try {
+    return (await (await open(root, env)).raw(["log", "-1", "--format=%s"])).trim() || null;
+  } catch {
+    return null;
+  }
+}

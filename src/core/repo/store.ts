@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import { readdir, rename, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { UserError } from "../../errors.js";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import { serializeRecord } from "../records/record.js";
 import { readMany, type ReadJob } from "./read.js";
@@ -131,7 +130,24 @@ export function recordPath(record: Pick<CocRecord, "case" | "id">): string {
  * (relative). On failure, nothing new is left behind.
  */
 export async function writeRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<string[]> {
-  const staged: { temp: string; final: string; rel: string }[] = [];
+  const staged = await stageRecords(paths, writes);
+  for (const s of staged) await rename(s.temp, s.final);
+  return staged.map((s) => s.rel);
+}
+
+/** A record encrypted into a hidden temp file next to where it will go. */
+export interface StagedRecord {
+  temp: string;
+  final: string;
+  rel: string;
+}
+
+/**
+ * Encrypts every record into a hidden temp file in its case directory
+ * (ciphertext only); nothing is in place yet. On failure, no temp file is left.
+ */
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<StagedRecord[]> {
+  const staged: StagedRecord[] = [];
   try {
     for (const w of writes) {
       const dir = caseDir(paths, w.record.case);
@@ -147,8 +163,7 @@ export async function writeRecords(paths: RepoPaths, writes: readonly PendingWri
     await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
     throw e;
   }
-  for (const s of staged) await rename(s.temp, s.final);
-  return staged.map((s) => s.rel);
+  return staged;
 }
 
 /** Removes files written by a failed operation (relative paths). */

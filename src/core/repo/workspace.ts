@@ -8,8 +8,9 @@ import { UserError } from "../../errors.js";
 import type { RecordDecrypter } from "../crypto/age.js";
 import { createHash } from "node:crypto";
 import { configHome } from "../crypto/identity.js";
-import { commitPaths, ensureHooksPath, restorePaths, rootCommit, type Env } from "../git/git.js";
+import { commitPaths, ensureHooksPath, rootCommit, type Env } from "../git/git.js";
 import { describeDiff, pinPath, savePin, trustState, type RosterDiff, type TrustState } from "./trust.js";
+import { commitTransaction, recoverTransaction } from "./transaction.js";
 import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { checkRules, type RuleContext } from "../records/rules.js";
@@ -18,7 +19,7 @@ import { actionsInForce, foldCase, type CaseSummary } from "../records/state.js"
 import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
 import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
-import { caseExists, listCaseCodes, readCases, removeFiles, writeRecords, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
+import { caseExists, listCaseCodes, readCases, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
 
 /** How the front end takes part in roster trust (see ./trust.ts). */
 export interface TrustHooks {
@@ -37,6 +38,8 @@ export interface OpenOptions {
   unlock: () => Promise<RecordDecrypter>;
   /** Roster trust; without it, a changed roster is always refused. */
   trust?: TrustHooks | undefined;
+  /** Fault injection for tests of interrupted transactions. */
+  hooks?: { afterMove?: (index: number) => void; afterCommit?: () => void } | undefined;
 }
 
 /**
@@ -87,23 +90,31 @@ export class Workspace {
   readonly env: Env;
   readonly #unlock: () => Promise<RecordDecrypter>;
   readonly #trust: TrustHooks | undefined;
+  readonly #hooks: OpenOptions["hooks"];
+  /** What the last interrupted change turned into when this workspace was opened. */
+  recovered: "none" | "completed" | "rolled-back" = "none";
   #decrypter: Promise<RecordDecrypter> | undefined;
   #trusted = false;
 
-  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>, trust: TrustHooks | undefined) {
+  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>, trust: TrustHooks | undefined, hooks: OpenOptions["hooks"]) {
     this.paths = paths;
     this.config = config;
     this.team = team;
     this.env = env;
     this.#unlock = unlock;
     this.#trust = trust;
+    this.#hooks = hooks;
   }
 
   /** Finds and loads the repository. @throws UserError when it is missing or its settings are invalid. */
   static async open(opts: OpenOptions): Promise<Workspace> {
     const paths = await findRepo(opts.cwd, opts.repo);
+    // A change interrupted half-way (a killed process) is finished or undone first.
+    const recovered = await recoverTransaction(paths, opts.env);
     const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
-    return new Workspace(paths, config, team, opts.env, opts.unlock, opts.trust);
+    const ws = new Workspace(paths, config, team, opts.env, opts.unlock, opts.trust, opts.hooks);
+    ws.recovered = recovered;
+    return ws;
   }
 
   /** The caller's identity, unlocked once per process. */
@@ -299,15 +310,14 @@ export class Workspace {
     const rewrites: PendingWrite[] = changed && files ? files.records.map(({ record }) => ({ record: { ...record, recipients } as CocRecord, keys })) : [];
     await this.ensureRosterTrusted();
     await ensureHooksPath(this.paths.root, this.env);
-    const written = await writeRecords(this.paths, [...rewrites, ...creates.map((record) => ({ record, keys }))]);
-    try {
-      const committed = await commitPaths(this.paths.root, this.env, written, message, { member: author });
-      return { case: code, files: written, recipients, removedFromCase, committed };
-    } catch (e) {
-      await removeFiles(this.paths, written.slice(rewrites.length));
-      if (rewrites.length > 0) await restorePaths(this.paths.root, this.env, written.slice(0, rewrites.length));
-      throw e;
-    }
+    const { written, committed } = await commitTransaction(this.paths, this.env, {
+      writes: [...rewrites, ...creates.map((record) => ({ record, keys }))],
+      message,
+      as: { member: author },
+      afterMove: this.#hooks?.afterMove,
+      afterCommit: this.#hooks?.afterCommit,
+    });
+    return { case: code, files: written, recipients, removedFromCase, committed };
   }
 
   /** The context the record rules need for a case (see ../records/rules.ts). */
@@ -410,6 +420,52 @@ export class Workspace {
       if (!(await caseExists(this.paths, code))) return code;
     }
     throw new UserError("could not find an unused case code");
+  }
+
+  /**
+   * Removes a member: takes them off the roster and re-encrypts, in the same
+   * commit, every record the caller can read that is still encrypted to them
+   * (only those files). It cannot take back what they already received: git
+   * history and their own clones keep the old ciphertexts. Run by someone
+   * else after the roster change, it re-encrypts what that person can read.
+   * @returns the cases re-encrypted, and the cases the caller cannot read
+   * (they may still be encrypted to the member; someone who can read them
+   * must run the same command).
+   * @throws UserError for the last member, or an unknown name that no record lists.
+   */
+  async removeMember(name: string, opts: { now: Date }): Promise<{ onRoster: boolean; reencrypted: string[]; files: number; unreadable: string[]; committed: boolean }> {
+    const me = await this.me();
+    await this.ensureRosterTrusted();
+    const onRoster = Boolean(this.member(name));
+    if (onRoster && this.team.members.length === 1) throw new UserError(`${name} is the only member; a team needs at least one`);
+    const team: Team = { ...this.team, members: this.team.members.filter((m) => m.name !== name) };
+    const { cases } = await this.readCases();
+    const rewrites: PendingWrite[] = [];
+    const reencrypted: string[] = [];
+    for (const c of cases) {
+      if (c.records.length === 0) continue;
+      if (!c.records.some((r) => r.record.recipients.includes(name))) continue;
+      if (c.problems.length > 0) throw new UserError(`case ${c.code} has an unreadable record (${c.problems[0]!.file}); fix it before removing ${name}`);
+      const recipients = c.records.at(-1)!.record.recipients.filter((n) => n !== name && team.members.some((m) => m.name === n));
+      if (recipients.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
+      const keys = recipients.map((n) => team.members.find((m) => m.name === n)!.recipient);
+      for (const { record } of c.records) rewrites.push({ record: { ...record, recipients } as CocRecord, keys });
+      reencrypted.push(c.code);
+    }
+    if (!onRoster && rewrites.length === 0) throw new UserError(`"${name}" is not on the roster, and no record you can read is encrypted to them`);
+    const unreadable = cases.filter((c) => c.records.length === 0 && c.notForYou.length > 0).map((c) => c.code);
+    await ensureHooksPath(this.paths.root, this.env);
+    const { written, committed } = await commitTransaction(this.paths, this.env, {
+      writes: rewrites,
+      files: onRoster ? [{ rel: ".coc/team.yaml", content: teamText(team) }] : [],
+      message: onRoster ? `coc: remove team member ${name}` : `coc: re-encrypt without ${name}`,
+      as: { member: me.name },
+      afterMove: this.#hooks?.afterMove,
+      afterCommit: this.#hooks?.afterCommit,
+    });
+    this.team = team;
+    if (onRoster) await this.trustRoster();
+    return { onRoster, reencrypted, files: written.length, unreadable, committed };
   }
 
   /**
