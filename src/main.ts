@@ -37,7 +37,8 @@ function handleError(e: unknown, ctx: Context): number {
     return ExitCode.usage;
   }
   if (e instanceof CancelledError || isExitPrompt(e)) {
-    ctx.stderr.write(`coc: ${e instanceof CancelledError ? e.message : "cancelled"}; nothing was written\n`);
+    // A CancelledError says what happened itself; Ctrl+C in a prompt means nothing was written.
+    ctx.stderr.write(`coc: ${e instanceof CancelledError && e.message !== "cancelled" ? e.message : "cancelled; nothing was written"}\n`);
     return ExitCode.cancelled;
   }
   if (e instanceof UserError) {

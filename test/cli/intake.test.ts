@@ -174,6 +174,7 @@ describe("new-report, interactive", () => {
     const r = await world.run(["new-report"], { as: alice, cwd: repo, tty: true, prompter });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("nothing was written");
+    expect(r.stderr.match(/nothing was written/g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(prompter.asked).toEqual(["safety.immediate_risk", "continue"]);
     expect(head()).toBe(before);
@@ -189,6 +190,7 @@ describe("new-report, interactive", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("discarded");
     expect(r.stderr).toContain("nothing was written");
+    expect(r.stderr.match(/nothing was written/g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(prompter.unused()).toEqual([]);
     expect(head()).toBe(before);

@@ -186,3 +186,16 @@ describe("times across midnight and time zones", () => {
     expect(parsed.received_at).toBe(new Date(2026, 5, 1, 23, 30).toISOString().replace(/\.\d{3}Z$/, "Z"));
   });
 });
+
+describe("recusals stick", () => {
+  it("a later 'no conflict' (from a clone that had not pulled the recusal) does not lift it; only recused: false does", () => {
+    const r = [
+      report("2026-06-01T10:00:00Z"),
+      rec("conflict", "2026-06-01T11:00:00Z", { member: "carol", conflict: true }),
+      rec("conflict", "2026-06-01T11:05:00Z", { member: "carol", conflict: false }),
+    ];
+    expect(foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-01T12:00:00Z")).recused).toEqual(["carol"]);
+    r.push(rec("conflict", "2026-06-01T11:10:00Z", { member: "carol", conflict: false, recused: false }));
+    expect(foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-01T12:00:00Z")).recused).toEqual([]);
+  });
+});

@@ -134,6 +134,6 @@ export async function askInterimDecision(
 /** The last question: save what was answered. @throws CancelledError on no. */
 export async function confirmSave(p: Prompter, what: string): Promise<void> {
   if (!(await p.confirm({ id: "confirm", message: `Save ${what}?`, default: true }))) {
-    throw new CancelledError("review discarded");
+    throw new CancelledError("review discarded; nothing was written");
   }
 }

@@ -103,7 +103,12 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
 
   const excluded = [...new Set(reports.flatMap((r) => r.body.exclude))].sort();
   const recusal = new Map<string, boolean>();
-  for (const c of conflicts) recusal.set(c.body.member, c.body.recused ?? c.body.conflict);
+  // A recusal sticks: a later "no conflict" (say, declared on a clone that had
+  // not pulled the recusal yet) does not lift it; only an explicit `recused: false` does.
+  for (const c of conflicts) {
+    const recused = c.body.recused ?? (c.body.conflict ? true : undefined);
+    if (recused !== undefined) recusal.set(c.body.member, recused);
+  }
   const recused = [...recusal].filter(([, r]) => r).map(([m]) => m).sort();
 
   const latestVote = new Map<string, RecordOf<"assessment">>();

@@ -375,7 +375,8 @@ export class Workspace {
     const files = await this.openCase(code);
     const ctx = this.ruleContext(files);
     bodies.forEach((b, i) => checkRules("conflict", b, ctx, opts.source, opts.prefix ? `${opts.prefix}[${i}]` : ""));
-    const normalised = bodies.map((b) => ({ ...b, recused: b.recused ?? b.conflict }));
+    // Only a conflict recuses by default; "no conflict" leaves `recused` unset so it never lifts an earlier recusal.
+    const normalised = bodies.map((b) => (b.recused === undefined && b.conflict ? { ...b, recused: true } : b));
     const recused = normalised.filter((b) => b.conflict && b.recused).map((b) => b.member);
     const recipients = this.#caseRecipients(files, recused);
     if (recipients.length === 0) throw new UserError(`nobody would be left to read case ${code}: every recipient is recused`);
