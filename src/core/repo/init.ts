@@ -25,20 +25,16 @@ export interface InitOptions {
 /** The pre-commit guard: no file under cases/ may be committed unless it is an age file. */
 export const PRE_COMMIT_HOOK = `#!/bin/sh
 # coc guard: refuse to commit any file under cases/ that is not age-encrypted.
-# Installed by \`coc init\` (core.hooksPath = .coc/hooks). Checked again by \`coc verify\`.
+# Installed by \`coc init\` (core.hooksPath = .coc/hooks). \`coc verify\` checks all history too.
+# One git grep over the staged files (not one process per file): a staged file
+# under cases/ must hold an age header line, binary or armored.
 staged=$(git diff --cached --name-only --diff-filter=ACMR -- cases)
 [ -z "$staged" ] && exit 0
-bad=""
-for f in $staged; do
-  first=$(git cat-file blob ":$f" 2>/dev/null | head -c 34 | head -n 1)
-  case "$first" in
-    "age-encryption.org/v1"|"-----BEGIN AGE ENCRYPTED FILE-----") ;;
-    *) bad="$bad $f" ;;
-  esac
-done
+bad=$(git diff --cached --name-only --diff-filter=ACMR -z -- cases |
+  xargs -0 git grep --cached -L -e '^age-encryption\\.org/v1$' -e '^-----BEGIN AGE ENCRYPTED FILE-----$' --)
 if [ -n "$bad" ]; then
   echo "coc: refusing to commit files under cases/ that are not age-encrypted:" >&2
-  for f in $bad; do echo "  $f" >&2; done
+  echo "$bad" | sed 's/^/  /' >&2
   echo "Records are written by coc only. Unstage with: git reset -- <file>" >&2
   exit 1
 fi
