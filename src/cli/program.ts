@@ -81,6 +81,12 @@ export async function buildProgram(ctx: Context, result: { code: number }): Prom
     import("./commands/sync.js"),
     import("./commands/verify.js"),
     import("./commands/matrix.js"),
+    import("./commands/announce.js"),
+    import("./commands/letter.js"),
+    import("./commands/demo.js"),
+    import("./commands/purge.js"),
+    import("./commands/share.js"),
+    import("./commands/transparency.js"),
   ]);
   for (const c of commands) c.register(program, registrar);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));

@@ -9,6 +9,7 @@ interface InitFlags {
   contact?: string;
   policyUrl?: string;
   ladder?: "care" | "cc2.1" | "cc3";
+  from?: string;
 }
 
 export function register(program: Command, r: Registrar): void {
@@ -21,7 +22,11 @@ export function register(program: Command, r: Registrar): void {
     .option("--contact <text>", "how people reach the team (public)")
     .option("--policy-url <url>", "where the code of conduct is published")
     .addOption(new Option("--ladder <name>", "resolution ladder").choices(["care", "cc2.1", "cc3"]))
-    .addHelpText("after", '\nExample:\n  coc init care-2026 --event "PyExample 2026" --member alice --contact care@example.org');
+    .option("--from <previous repo>", "start from last year's repository: its config (all but the event) and templates, never its cases or roster")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  coc init care-2026 --event "PyExample 2026" --member alice --contact care@example.org\n  coc init care-2027 --from ../care-2026 --event "PyExample 2027" --member alice',
+    );
   cmd.action(
     r.action(cmd, async (s, dirArg: string) => {
       const { resolve } = await import("node:path");
@@ -35,6 +40,8 @@ export function register(program: Command, r: Registrar): void {
       const dir = resolve(s.ctx.cwd, dirArg);
       // Refuse early, before asking anything, when there is already a repository.
       if (await isCocRepo(dir)) throw new UserError(`${dir} already holds a coc repository; nothing was changed`);
+      const { loadPrevious } = await import("../../core/repo/init.js");
+      const previous = flags.from ? await loadPrevious(resolve(s.ctx.cwd, flags.from)) : undefined;
       const decrypter = await s.unlock();
 
       const missing = [!flags.event && "--event", !flags.member && "--member"].filter(Boolean) as string[];
@@ -51,7 +58,7 @@ export function register(program: Command, r: Registrar): void {
           validate: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) || "letters, digits, '.', '_' or '-'",
         }));
       let { contact, policyUrl, ladder } = flags;
-      if (missing.length > 0) {
+      if (missing.length > 0 && !previous) {
         contact ??= (await p.input({ id: "contact", message: "How do people reach the team? (public, optional)" })) || undefined;
         policyUrl ??= (await p.input({ id: "policy_url", message: "Where is the code of conduct published? (URL, optional)" })) || undefined;
         ladder ??= await p.select<"care" | "cc2.1" | "cc3">({
@@ -76,12 +83,16 @@ export function register(program: Command, r: Registrar): void {
         policyUrl,
         ladder,
         templatesDir: templatesDir(),
+        previous,
       });
       // The roster you just created is the one you trust.
       await (await s.workspace(dir)).trustRoster();
       if (s.json) s.printJson({ repo: dir, event: config.event.name, member });
       else s.print(dir);
       s.info(`Created the incident repository for ${config.event.name} in ${dir}, with ${member} as its first member.`);
+      if (previous) {
+        s.info(`Started from the settings and templates of ${previous.config.event.name} (${flags.from}); none of its cases and not its roster. Set this year's event.starts_on and ends_on in .coc/config.yaml.`);
+      }
       s.info("Next: add the team (coc team add <name> <recipient>), set a private git remote, then take reports with coc new-report.");
     }),
   );

@@ -61,6 +61,9 @@ export function register(program: Command, r: Registrar): void {
         const restricted = rows.filter((c) => c.restricted).length;
         if (restricted > 0) s.info(o.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
       }
+      const { expiredCases } = await import("../../core/repo/retention.js");
+      const expired = await expiredCases(ws.paths, ws.config, now);
+      if (expired.length > 0) s.warn(`${expired.length} case(s) passed the retention period (${ws.config.retention.delete_after_days} days); delete them with coc purge --expired`);
       return problems.length > 0 ? 1 : 0;
     }),
   );

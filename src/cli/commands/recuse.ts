@@ -35,9 +35,12 @@ Examples:
       if (!ws.member(member)) throw new UserError(`"${member}" is not a team member (see \`coc team list\`)`);
       const rules = ws.ruleContext(files);
       const recipients = files.records.at(-1)?.record.recipients ?? [];
-      if (rules.outOfCase.includes(member) || !recipients.includes(member)) {
-        throw new UserError(`${member} already cannot read case ${code} (${rules.outOfCase.includes(member) ? "recused or excluded" : "not a recipient"}); nothing to do`);
+      if (rules.outOfCase.includes(member)) {
+        throw new UserError(`${member} already cannot read case ${code} (recused or excluded); nothing to do`);
       }
+      // A member the case was never shared with (joined later) who declares a conflict: the
+      // recusal is still recorded, so the case can never be shared with them (coc share refuses).
+      const notShared = !recipients.includes(member);
       if (member === me.name) {
         await s.confirmWarnings(
           [`you are recusing yourself: case ${code} will be re-encrypted without you and you will no longer be able to read it`],
@@ -51,10 +54,12 @@ Examples:
       const rewritten = result.files.length - 1;
       if (s.json) s.printJson({ case: code, recused: member, recipients: result.recipients, records: [id] });
       s.info(
-        `Recused ${member} from case ${s.err.bold(code)}: recorded the conflict and re-encrypted ${rewritten} record${rewritten === 1 ? "" : "s"} without them (one commit).`,
+        notShared
+          ? `Recused ${member} from case ${s.err.bold(code)}: recorded the conflict (one commit). The case was never shared with them and now never will be.`
+          : `Recused ${member} from case ${s.err.bold(code)}: recorded the conflict and re-encrypted ${rewritten} record${rewritten === 1 ? "" : "s"} without them (one commit).`,
       );
       s.info(`Who can read the case now: ${result.recipients.join(", ")}.`);
-      s.info(s.err.dim(`Copies ${member === me.name ? "you" : member} pulled before stay readable${member === me.name ? "" : " to them"}: git history keeps old ciphertexts.`));
+      if (!notShared) s.info(s.err.dim(`Copies ${member === me.name ? "you" : member} pulled before stay readable${member === me.name ? "" : " to them"}: git history keeps old ciphertexts.`));
     }),
   );
 }

@@ -86,6 +86,14 @@ export function register(program: Command, r: Registrar): void {
       const member = await ws.addMember({ name, recipient, roles }, me.name);
       if (s.json) s.printJson(member);
       s.info(`Added ${member.name} (${member.roles.join(", ")}). New records are encrypted to them; existing cases are not shared with them.`);
+      const pending = await ws.casesToShare(member.name, s.ctx.now());
+      if (pending.open.length > 0) {
+        s.info(`${pending.open.length} open case(s) are not shared with ${member.name}. Ask them about each by its code only (never its content) whether they have a conflict; if not, share it:`);
+        for (const code of pending.open) s.info(`  coc share ${code} ${member.name}`);
+        s.info(`If they have a conflict, record it instead: coc recuse <case> ${member.name}.`);
+      }
+      if (pending.closed.length > 0) s.info(`${pending.closed.length} closed case(s) stay unshared unless asked per case (coc share <case> ${member.name} --closed).`);
+      if (pending.notYours.length > 0) s.info(`${pending.notYours.length} case(s) are not encrypted to you; a member who can read them must share them.`);
     }),
   );
 }

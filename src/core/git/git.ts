@@ -323,3 +323,71 @@ export async function lastCommitMessage(root: string, env: Env): Promise<string 
     return null;
   }
 }
+
+/** What replacing the history of a clone would drop (see `replaceHistory`). */
+export interface HistoryState {
+  /** The current branch, or undefined on a detached HEAD. */
+  branch: string | undefined;
+  /** Commits reachable from any ref. */
+  commits: number;
+  /** Every ref but the current branch (other branches, tags, remote-tracking refs, the stash): all deleted. */
+  otherRefs: string[];
+  /** The remote the branch tracks (or the only remote / origin), if any. */
+  remote: string | undefined;
+  /** Commits of the tracked remote branch this clone has fetched but not merged (lost on a force-push). */
+  behind: number;
+  /** True when tracked files have uncommitted changes. */
+  dirty: boolean;
+}
+
+/** Reads what `replaceHistory` would drop, without changing anything. */
+export async function historyState(root: string, env: Env): Promise<HistoryState> {
+  const git = await open(root, env);
+  try {
+    const branch = await currentBranch(root, env);
+    const commits = Number((await git.raw(["rev-list", "--all", "--count"])).trim()) || 0;
+    const refs = (await git.raw(["for-each-ref", "--format=%(refname)"])).split("\n").map((r) => r.trim()).filter(Boolean);
+    const otherRefs = refs.filter((r) => r !== `refs/heads/${branch}`);
+    const upstream = (await git.raw(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"]).catch(() => "")).trim();
+    const names = await remotes(root, env);
+    const remote = upstream ? upstream.split("/")[0] : names.includes("origin") ? "origin" : names[0];
+    const behind = upstream ? Number((await git.raw(["rev-list", "--count", "HEAD..@{u}"]).catch(() => "0")).trim()) || 0 : 0;
+    const dirty = (await git.raw(["status", "--porcelain", "--untracked-files=no"])).trim() !== "";
+    return { branch, commits, otherRefs, remote, behind, dirty };
+  } catch (e) {
+    throw gitError(e, "reading the history");
+  }
+}
+
+/**
+ * Replaces the whole history of this clone with one new root commit holding
+ * HEAD's tree, on the current branch: every other ref (branches, tags,
+ * remote-tracking refs, the stash) is deleted, every reflog expired, and
+ * unreachable objects pruned at once (`git gc --prune=now`), so the old
+ * commits and blobs are really gone from this clone. Other clones and the
+ * remote are untouched (they need a force-push and a fresh clone).
+ * @returns the new commit.
+ * @throws UserError on a detached HEAD, uncommitted changes, or a git failure.
+ */
+export async function replaceHistory(root: string, env: Env, message: string, as: CommitAs): Promise<{ commit: string; branch: string }> {
+  const state = await historyState(root, env);
+  if (!state.branch) throw new UserError("HEAD is detached; check out a branch (git switch main) before rewriting history");
+  if (state.dirty) throw new UserError(`uncommitted changes in ${root}; commit or discard them first (git status shows them)`);
+  const git = await open(root, env, await identityConfig(root, env, as));
+  try {
+    const tree = (await git.raw(["rev-parse", "HEAD^{tree}"])).trim();
+    const commit = (await git.raw(["commit-tree", tree, "-m", message])).trim();
+    await git.raw(["update-ref", "-m", "coc: replace history", `refs/heads/${state.branch}`, commit]);
+    for (const ref of state.otherRefs) await git.raw(["update-ref", "--no-deref", "-d", ref]);
+    const { rm } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const dir = (await git.raw(["rev-parse", "--absolute-git-dir"])).trim();
+    // Pseudo-refs that may still name old commits.
+    for (const name of ["ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"]) await rm(join(dir, name), { force: true });
+    await git.raw(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"]);
+    await git.raw(["gc", "--prune=now", "--quiet"]);
+    return { commit, branch: state.branch };
+  } catch (e) {
+    throw gitError(e, "replacing the history");
+  }
+}

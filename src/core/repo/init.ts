@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { UserError } from "../../errors.js";
 import { commitPaths, initRepository, type Env } from "../git/git.js";
 import { validate } from "../records/document.js";
-import { configSchema, configText, memberSchema, teamText, type Config, type LadderName, type Team } from "./config.js";
+import { configSchema, configText, loadConfig, memberSchema, teamText, type Config, type LadderName, type Team } from "./config.js";
 import { isCocRepo, repoPaths, type RepoPaths } from "./layout.js";
 
 export interface InitOptions {
@@ -20,6 +20,26 @@ export interface InitOptions {
   ladder?: LadderName | undefined;
   /** Where the built-in templates live (the package's templates/). */
   templatesDir: string;
+  /** `coc init --from`: last year's settings and templates to start from (see `loadPrevious`). */
+  previous?: PreviousRepo | undefined;
+}
+
+/** What a new repository takes from a previous one: its settings and templates, never its cases or roster. */
+export interface PreviousRepo {
+  config: Config;
+  /** Its templates/ directory. */
+  templatesDir: string;
+}
+
+/**
+ * Reads a previous incident repository's settings (read-only: nothing in it
+ * is changed, and its roster and cases are never read).
+ * @throws UserError when `dir` is not a coc repository or its config is invalid.
+ */
+export async function loadPrevious(dir: string): Promise<PreviousRepo> {
+  const paths = repoPaths(dir);
+  if (!(await isCocRepo(dir))) throw new UserError(`${dir} is not a coc repository (no .coc/config.yaml); --from needs last year's repository`);
+  return { config: await loadConfig(paths.config), templatesDir: paths.templates };
 }
 
 /** The pre-commit guard: no file under cases/ may be committed unless it is an age file. */
@@ -79,14 +99,17 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
   if (await isCocRepo(opts.dir)) throw new UserError(`${opts.dir} already holds a coc repository; nothing was changed`);
   if (await exists(paths.cocDir)) throw new UserError(`${paths.cocDir} already exists; nothing was changed (remove it or choose another directory)`);
 
+  // From a previous repository: everything but the event (its name and dates are this year's).
+  const { event: _previousEvent, ...kept } = opts.previous?.config ?? { event: undefined };
   const config = validate(
     configSchema,
     {
+      ...kept,
       coc: 1,
       event: { name: opts.event },
       ...(opts.policyUrl ? { policy_url: opts.policyUrl } : {}),
       ...(opts.contact ? { contact: opts.contact } : {}),
-      ladder: opts.ladder ?? "care",
+      ladder: opts.ladder ?? opts.previous?.config.ladder ?? "care",
     },
     "coc init",
   );
@@ -110,10 +133,18 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
     else await appendFile(paths.gitattributes, `\n${GITATTRIBUTES}`);
     if (created.includes(paths.readme)) await writeFile(paths.readme, teamReadme(config));
     await mkdir(paths.templates, { recursive: true });
-    const templates = (await readdir(opts.templatesDir)).filter((f) => f.endsWith(".hbs"));
-    for (const t of templates) {
-      const target = join(paths.templates, t);
-      if (!(await exists(target))) await copyFile(join(opts.templatesDir, t), target);
+    // The previous team's templates first (their edits carry over), then any built-in one they lack.
+    const sources = [...(opts.previous ? [opts.previous.templatesDir] : []), opts.templatesDir];
+    const templates: string[] = [];
+    for (const dir of sources) {
+      // A previous repository without templates/ is fine; the built-in directory must exist.
+      const listed = dir === opts.templatesDir ? await readdir(dir) : await readdir(dir).catch(() => [] as string[]);
+      const names = listed.filter((f) => f.endsWith(".hbs") && !templates.includes(f));
+      for (const t of names) {
+        const target = join(paths.templates, t);
+        if (!(await exists(target))) await copyFile(join(dir, t), target);
+        templates.push(t);
+      }
     }
     await commitPaths(
       opts.dir,

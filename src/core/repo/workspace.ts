@@ -15,7 +15,8 @@ import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { checkRules, type RuleContext } from "../records/rules.js";
 import { BODY_SCHEMAS, type BodyOf, type CocRecord, type ConflictBody, type RecordType, type ReportBody } from "../records/schema.js";
-import { actionsInForce, foldCase, type CaseSummary } from "../records/state.js";
+import { actionsInForce, foldCase, type CaseState, type CaseSummary } from "../records/state.js";
+import { findSensitive, sensitiveTerms } from "../reports/safety.js";
 import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
 import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
@@ -494,6 +495,83 @@ export class Workspace {
     await this.trustRoster(); // the user made this change: it is part of what they confirmed
     return member;
   }
+
+  /**
+   * What sharing an existing case with a member would do (nothing is
+   * written): the case's state, whether they can already read it, and the
+   * names in its reports that match theirs (so the sharer can check the
+   * member is not involved).
+   * @throws UserError for an unknown member or case, a case the caller cannot
+   * write to, or a member recused or excluded from the case.
+   */
+  async planShare(code: string, member: string): Promise<SharePlan> {
+    if (!this.member(member)) throw new UserError(`"${member}" is not a team member (see \`coc team list\`)`);
+    const files = await this.openCase(code);
+    const summary = foldCase(code, files.records.map((r) => r.record), this.config.deadlines, new Date(0));
+    if (summary.recused.includes(member) || summary.excluded.includes(member)) {
+      throw new UserError(`${member} is ${summary.recused.includes(member) ? "recused from" : "excluded from"} case ${code}; it cannot be shared with them`);
+    }
+    const records = files.records.map((r) => r.record);
+    const mentions = findSensitive(member, sensitiveTerms(code, records)).map((h) => `${h.term} (${h.what})`);
+    return { case: code, member, state: summary.state, records: files.records.length, alreadyShared: this.#caseRecipients(files, []).includes(member), mentions, files };
+  }
+
+  /**
+   * Shares an existing case with a member who joined after it (or was never
+   * given it), once they have declared they have no conflict: records that
+   * declaration as a conflict record `{member, conflict: false}` and
+   * re-encrypts every record of the case to include them, in one commit.
+   * Nothing is encrypted to a roster the caller has not confirmed.
+   * @param opts.closed a closed case is shared only when this is true.
+   * @throws UserError when they can already read it, the case is closed and
+   * `closed` is not set, or the caller cannot write to the case.
+   */
+  async share(plan: SharePlan, opts: { now: Date; closed?: boolean }): Promise<WriteResult> {
+    const me = await this.me();
+    const { case: code, member, files } = plan;
+    if (plan.alreadyShared) throw new UserError(`${member} can already read case ${code}; nothing to do`);
+    if (plan.state === "closed" && !opts.closed) throw new UserError(`case ${code} is closed; closed cases are shared only when asked (add --closed)`);
+    const current = this.#caseRecipients(files, []);
+    if (!current.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const recipients = this.team.members.map((m) => m.name).filter((n) => n === member || current.includes(n));
+    const body: ConflictBody = { member, conflict: false };
+    const record = makeRecord({ type: "conflict", case: code, id: newRecordId("conflict", opts.now), author: me.name, created_at: opts.now, recipients, body });
+    return this.#commit(code, files, recipients, [record], `coc: share ${code} with ${member}`, me.name);
+  }
+
+  /**
+   * The cases `member` cannot read and who could share them: open and closed
+   * cases the caller can read (codes only), and cases the caller cannot read
+   * either. Cases the member is recused or excluded from are left out.
+   */
+  async casesToShare(member: string, now: Date): Promise<{ open: string[]; closed: string[]; notYours: string[] }> {
+    const { cases } = await this.readCases();
+    const out = { open: [] as string[], closed: [] as string[], notYours: [] as string[] };
+    for (const c of cases) {
+      if (c.records.length === 0) {
+        if (c.notForYou.length > 0) out.notYours.push(c.code);
+        continue;
+      }
+      const summary = foldCase(c.code, c.records.map((r) => r.record), this.config.deadlines, now);
+      if (summary.recused.includes(member) || summary.excluded.includes(member)) continue;
+      if (this.#caseRecipients(c, []).includes(member)) continue;
+      (summary.state === "closed" ? out.closed : out.open).push(c.code);
+    }
+    return out;
+  }
+}
+
+/** A share prepared by `Workspace.planShare`. */
+export interface SharePlan {
+  case: string;
+  member: string;
+  state: CaseState;
+  records: number;
+  /** True when the member can already read the case. */
+  alreadyShared: boolean;
+  /** Names in the case's reports that match the member's name, e.g. "bob (person involved)". */
+  mentions: string[];
+  files: CaseFiles;
 }
 
 export { assertCaseCode };

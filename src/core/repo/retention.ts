@@ -1,0 +1,145 @@
+/**
+ * Retention (`config.yaml: retention.delete_after_days`): when a case has
+ * expired, and purging cases from the work tree and, on request, from this
+ * clone's history. The seed process does not pass reports on to successive
+ * teams: a team deletes them a fixed time after its event.
+ *
+ * A case expires `delete_after_days` days after the event ends (the end of
+ * the day `event.ends_on`, UTC); when the config has no end date, that many
+ * days after the case's last record. Record times come from the file names
+ * (`<utc-timestamp>-<type>-<rand>.age`), so expiry is the same for every
+ * member, including for cases they cannot read.
+ */
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../../errors.js";
+import { commitPaths, historyState, replaceHistory, restorePaths, type HistoryState } from "../git/git.js";
+import { assertCaseCode } from "./codes.js";
+import type { Config } from "./config.js";
+import { caseDir, type RepoPaths } from "./layout.js";
+import { caseExists, listCaseCodes } from "./store.js";
+import type { Workspace } from "./workspace.js";
+
+const DAY = 86_400_000;
+const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/;
+
+/** A case past its retention period. */
+export interface ExpiredCase {
+  case: string;
+  /** When it expired (UTC, ISO 8601). */
+  expires_at: string;
+  /** What the period counts from: the event's end, or the case's last record. */
+  basis: "event-end" | "last-record";
+}
+
+/**
+ * When a case expires under `config`, or null when the team keeps cases (no
+ * `retention.delete_after_days`) or there is nothing to count from.
+ * @param lastRecordAt the time of the case's last record (ISO 8601), if known.
+ */
+export function caseExpiry(config: Config, lastRecordAt: string | null): { at: Date; basis: ExpiredCase["basis"] } | null {
+  const days = config.retention.delete_after_days;
+  if (!days) return null;
+  if (config.event.ends_on) {
+    // The event ends at the end of its last day.
+    return { at: new Date(Date.parse(`${config.event.ends_on}T00:00:00Z`) + (days + 1) * DAY), basis: "event-end" };
+  }
+  if (!lastRecordAt) return null;
+  return { at: new Date(Date.parse(lastRecordAt) + days * DAY), basis: "last-record" };
+}
+
+/** The time of a case's last record, read from its file names (no decryption), or null when it has none. */
+export async function lastRecordTime(paths: RepoPaths, code: string): Promise<string | null> {
+  let names: string[];
+  try {
+    names = await readdir(caseDir(paths, code));
+  } catch {
+    return null;
+  }
+  let last: string | null = null;
+  for (const name of names) {
+    const m = STAMP.exec(name);
+    if (!m || !name.endsWith(".age")) continue;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
+    if (last === null || iso > last) last = iso;
+  }
+  return last;
+}
+
+/** The cases that have expired at `now`, oldest expiry first (none when the team has no retention period). */
+export async function expiredCases(paths: RepoPaths, config: Config, now: Date): Promise<ExpiredCase[]> {
+  if (!config.retention.delete_after_days) return [];
+  const { codes } = await listCaseCodes(paths);
+  const expired: ExpiredCase[] = [];
+  for (const code of codes) {
+    const expiry = caseExpiry(config, await lastRecordTime(paths, code));
+    if (expiry && expiry.at.getTime() <= now.getTime()) {
+      expired.push({ case: code, expires_at: expiry.at.toISOString().replace(/\.\d{3}Z$/, "Z"), basis: expiry.basis });
+    }
+  }
+  return expired.sort((a, b) => a.expires_at.localeCompare(b.expires_at) || a.case.localeCompare(b.case));
+}
+
+/**
+ * Checks that every code names a case directory of this repository.
+ * @throws UserError naming every code that is malformed or unknown.
+ */
+export async function assertCasesExist(paths: RepoPaths, codes: readonly string[]): Promise<void> {
+  const unknown: string[] = [];
+  for (const code of codes) {
+    assertCaseCode(code);
+    if (!(await caseExists(paths, code))) unknown.push(code);
+  }
+  if (unknown.length > 0) throw new UserError(`unknown case code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (see \`coc list\`); nothing was purged`);
+}
+
+/**
+ * Deletes the cases' directories from the work tree and commits the deletion
+ * (one commit, `coc: purge N cases`, no codes). Works on cases the caller
+ * cannot read: they go by directory. Git history (and every clone) still
+ * holds the ciphertexts; see `rewriteHistory`. If the commit fails, the
+ * directories are restored.
+ * @throws UserError for an unknown case or a git failure.
+ */
+export async function purgeCases(ws: Workspace, codes: readonly string[]): Promise<{ purged: string[]; committed: boolean }> {
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return { purged: [], committed: false };
+  await assertCasesExist(ws.paths, unique);
+  const me = await ws.me();
+  const rels = unique.map((c) => `cases/${c}`);
+  await Promise.all(unique.map((c) => rm(join(ws.paths.cases, c), { recursive: true, force: true })));
+  try {
+    const committed = await commitPaths(ws.paths.root, ws.env, rels, `coc: purge ${unique.length} case${unique.length === 1 ? "" : "s"}`, { member: me.name });
+    return { purged: unique, committed };
+  } catch (e) {
+    await restorePaths(ws.paths.root, ws.env, rels);
+    throw e;
+  }
+}
+
+/** What `rewriteHistory` would drop from this clone (nothing is changed). */
+export function historyToDrop(ws: Workspace): Promise<HistoryState> {
+  return historyState(ws.paths.root, ws.env);
+}
+
+/**
+ * Replaces this clone's history with a single fresh commit of the current
+ * tree (see `replaceHistory` in ../git/git.ts): every earlier commit, other
+ * branch, tag and remote-tracking ref is dropped, and the old objects are
+ * pruned. The repository's identity for roster trust is its root commit, so
+ * the caller's confirmed roster is pinned again under the new one (only when
+ * it was confirmed before: a rewrite never vouches for an unconfirmed roster).
+ * @throws UserError when this clone is behind its remote (a force-push would
+ * destroy what others pushed), has uncommitted changes, or git fails.
+ */
+export async function rewriteHistory(ws: Workspace): Promise<{ commit: string; branch: string; dropped: number; remote: string | undefined }> {
+  const me = await ws.me();
+  const state = await historyState(ws.paths.root, ws.env);
+  if (state.behind > 0) {
+    throw new UserError(`this clone is ${state.behind} commit(s) behind ${state.remote}; run coc sync first, or the force-push would destroy what others pushed; history was not rewritten`);
+  }
+  const trusted = (await ws.rosterTrust()).kind === "same";
+  const { commit, branch } = await replaceHistory(ws.paths.root, ws.env, "coc: start a fresh history (older history purged)", { member: me.name });
+  if (trusted) await ws.trustRoster();
+  return { commit, branch, dropped: state.commits, remote: state.remote };
+}
