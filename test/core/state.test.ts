@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord, type RecordType } from "../../src/core/records/schema.js";
-import { foldCase } from "../../src/core/records/state.js";
+import { foldCase, sortRecords } from "../../src/core/records/state.js";
 import { newRecordId } from "../../src/core/repo/codes.js";
 import { DEFAULT_DEADLINES } from "../../src/core/repo/config.js";
 
@@ -197,5 +197,20 @@ describe("recusals stick", () => {
     expect(foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-01T12:00:00Z")).recused).toEqual(["carol"]);
     r.push(rec("conflict", "2026-06-01T11:10:00Z", { member: "carol", conflict: false, recused: false }));
     expect(foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-01T12:00:00Z")).recused).toEqual([]);
+  });
+});
+
+describe("record order", () => {
+  it("records of the same second follow the process (report first, resolution last), the same on every machine", () => {
+    const at = "2026-06-01T10:00:00Z";
+    const r = [
+      rec("resolution", at, { transparency: { include: false } }),
+      rec("decision", at, { stage: "final" }),
+      rec("note", at, { text: "n" }),
+      rec("assessment", at, { risk: "low", impact: "low" }),
+      rec("conflict", at, { member: "bob", conflict: false }),
+      report(at),
+    ];
+    expect(sortRecords(r).map((x) => x.type)).toEqual(["report", "conflict", "assessment", "note", "decision", "resolution"]);
   });
 });

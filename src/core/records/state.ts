@@ -46,9 +46,19 @@ export interface CaseSummary {
   overdue_reasons: string[];
 }
 
-/** Sorts records in time order (created_at, then id, which starts with the time). */
-export function sortRecords<T extends Pick<CocRecord, "created_at" | "id">>(records: readonly T[]): T[] {
-  return [...records].sort((a, b) => (a.created_at === b.created_at ? a.id.localeCompare(b.id) : a.created_at.localeCompare(b.created_at)));
+// Records written in the same second (a review writes several at once) are
+// ordered by the natural order of the process, then by id, so the order is
+// the same on every machine.
+const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution"];
+
+/** Compares records by time, then type (report first, resolution last), then id. */
+export function compareRecords(a: Pick<CocRecord, "created_at" | "id" | "type">, b: Pick<CocRecord, "created_at" | "id" | "type">): number {
+  return a.created_at.localeCompare(b.created_at) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.id.localeCompare(b.id);
+}
+
+/** Sorts records in time order (see {@link compareRecords}). */
+export function sortRecords<T extends Pick<CocRecord, "created_at" | "id" | "type">>(records: readonly T[]): T[] {
+  return [...records].sort(compareRecords);
 }
 
 function ofType<T extends CocRecord["type"]>(records: readonly CocRecord[], type: T): RecordOf<T>[] {

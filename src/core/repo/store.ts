@@ -11,6 +11,7 @@ import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import { serializeRecord } from "../records/record.js";
 import { readMany, type ReadJob } from "./read.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
+import { compareRecords } from "../records/state.js";
 import { isCaseCode } from "./codes.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 
@@ -105,7 +106,7 @@ export async function readCases(paths: RepoPaths, codes: readonly string[], decr
     else c.problems.push({ file: outcome.file, message: outcome.message });
   }
   for (const c of cases) {
-    c.files.records.sort((a, b) => a.record.created_at.localeCompare(b.record.created_at) || a.record.id.localeCompare(b.record.id));
+    c.files.records.sort((a, b) => compareRecords(a.record, b.record));
     c.files.problems.sort((a, b) => a.file.localeCompare(b.file));
     c.files.notForYou.sort();
   }

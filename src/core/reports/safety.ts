@@ -38,15 +38,33 @@ function add(out: SensitiveTerm[], value: string | undefined, code: string, what
   if (email) out.push({ term: email[1]!, case: code, what: `${what} (address name)` });
 }
 
-/** Every name, contact and handle in the reports of a case. */
-export function sensitiveTerms(code: string, records: readonly CocRecord[]): SensitiveTerm[] {
+/**
+ * Who a letter is addressed to, and so may be named in it: their own entries
+ * are left out of the terms (matched by name, case- and space-insensitively).
+ */
+export interface TermExceptions {
+  /** Reporters (name and contact) with one of these names. */
+  reporters?: readonly string[];
+  /** People involved with one of these names. */
+  people?: readonly string[];
+}
+
+const sameName = (a: string) => a.trim().replace(/\s+/g, " ").toLowerCase();
+function excepted(list: readonly string[] | undefined, name: string | undefined): boolean {
+  return name !== undefined && name.trim() !== "" && (list ?? []).some((n) => sameName(n) === sameName(name));
+}
+
+/** Every name, contact and handle in the reports of a case (but those of `except`, a letter's addressee). */
+export function sensitiveTerms(code: string, records: readonly CocRecord[], except: TermExceptions = {}): SensitiveTerm[] {
   const out: SensitiveTerm[] = [];
   for (const r of records) {
     if (r.type !== "report") continue;
     const b = r.body;
-    add(out, b.reporter.name, code, "reporter name");
-    add(out, b.reporter.contact, code, "reporter contact");
-    for (const p of b.incident.people) add(out, p.name, code, "person involved");
+    if (!excepted(except.reporters, b.reporter.name)) {
+      add(out, b.reporter.name, code, "reporter name");
+      add(out, b.reporter.contact, code, "reporter contact");
+    }
+    for (const p of b.incident.people) if (!excepted(except.people, p.name)) add(out, p.name, code, "person involved");
     for (const w of b.incident.witnesses) {
       add(out, w.name, code, "witness name");
       add(out, w.contact, code, "witness contact");
@@ -57,6 +75,21 @@ export function sensitiveTerms(code: string, records: readonly CocRecord[]): Sen
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * `text` with every occurrence of the team's own public settings (contact,
+ * policy URL, event name) blanked out, for the check only: they are public by
+ * definition, and must not make it refuse "care@example.org" because a report
+ * names "Pat Example".
+ */
+export function blankPublicSettings(text: string, values: readonly (string | null | undefined)[]): string {
+  let out = text;
+  for (const v of values) {
+    const value = v?.trim();
+    if (value) out = out.replace(new RegExp(escape(value), "giu"), " ".repeat(value.length));
+  }
+  return out;
 }
 
 /**

@@ -47,6 +47,14 @@ export function baseHelpers(): Record<string, Helper> {
   };
 }
 
+/**
+ * Marks `html` as markup to insert as it is (e.g. an inline SVG chart built
+ * by core with every text already escaped): escaping templates leave it alone.
+ */
+export function trusted(html: string): unknown {
+  return new Handlebars.SafeString(html);
+}
+
 /** Finds a template: the first directory that has it. @throws UserError when none does. */
 export async function findTemplate(name: string, dirs: readonly string[]): Promise<{ path: string; source: string }> {
   for (const dir of dirs) {
