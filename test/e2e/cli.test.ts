@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { World, reportYaml, type Person } from "../helpers/env.js";
+import { Terminal, tmuxMissing } from "../helpers/terminal.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -137,94 +138,7 @@ describe("the built binary", () => {
 
 // ------------------------------------------------------------------ tmux
 
-const TMUX_PATH = "/usr/local/bin:/usr/bin:/bin";
-const tmuxMissing = (() => {
-  const r = spawnSync("tmux", ["-V"], { env: { PATH: TMUX_PATH }, encoding: "utf8" });
-  if (r.error) return `tmux not found on ${TMUX_PATH} (${(r.error as NodeJS.ErrnoException).code})`;
-  if (r.status !== 0) return `tmux -V exited ${r.status}`;
-  return undefined;
-})();
 if (tmuxMissing) console.warn(`skipping the real-terminal tests: ${tmuxMissing}`);
-
-const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One private tmux server (its own socket, no config file) running one coc command. */
-class Terminal {
-  readonly socket: string;
-  readonly exitFile: string;
-  readonly #env: Record<string, string>;
-
-  constructor(readonly world: World, name: string) {
-    this.socket = join(world.root, `${name}.sock`);
-    this.exitFile = join(world.root, `${name}.exit`);
-    this.#env = { PATH: TMUX_PATH, HOME: world.home, TERM: "xterm-256color", SHELL: "/bin/sh", LANG: "C.UTF-8" };
-  }
-
-  #tmux(args: string[]): string {
-    return execFileSync("tmux", ["-S", this.socket, "-f", "/dev/null", ...args], { env: this.#env, encoding: "utf8" });
-  }
-
-  /** Starts `coc <argv>` in `cwd` under `env -i` with exactly `env`; its exit code goes to exitFile. */
-  start(argv: string[], cwd: string, env: Record<string, string>): void {
-    const vars = Object.entries({ ...env, TERM: "xterm-256color" }).map(([k, v]) => sq(`${k}=${v}`));
-    const command = `cd ${sq(cwd)} && env -i ${vars.join(" ")} ${sq(NODE)} ${sq(BIN)} ${argv.map(sq).join(" ")}; echo $? > ${sq(this.exitFile)}`;
-    this.#tmux(["new-session", "-d", "-s", "coc", "-x", "120", "-y", "40", command, ";", "set-option", "-g", "remain-on-exit", "on"]);
-  }
-
-  screen(): string {
-    return this.#tmux(["capture-pane", "-p", "-t", "coc", "-S", "-500"]);
-  }
-
-  /** Waits until the active prompt (the last `?`/`✔` line) is the pending question `message`. */
-  async waitFor(message: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = this.screen();
-      const last = screen.split("\n").filter((l) => /^[?✔✖] /.test(l)).at(-1);
-      if (last?.startsWith("? ") && last.includes(message)) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the question "${message}"; screen:\n${screen}`);
-      await sleep(50);
-    }
-  }
-
-  /** Types literal text (no Enter). */
-  type(text: string): void {
-    this.#tmux(["send-keys", "-t", "coc", "-l", text]);
-  }
-
-  key(...keys: string[]): void {
-    this.#tmux(["send-keys", "-t", "coc", ...keys]);
-  }
-
-  /** Waits for the question, then types `text` (maybe nothing) and Enter. */
-  async answer(message: string, text = ""): Promise<void> {
-    await this.waitFor(message);
-    if (text) this.type(text);
-    this.key("Enter");
-  }
-
-  /** Waits for the command to finish; returns its exit code. */
-  async exitCode(timeoutMs = 10_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (existsSync(this.exitFile)) {
-        const text = readFileSync(this.exitFile, "utf8");
-        if (text.endsWith("\n")) return Number(text.trim());
-      }
-      if (Date.now() > deadline) throw new Error(`the command did not finish; screen:\n${this.screen()}`);
-      await sleep(50);
-    }
-  }
-
-  kill(): void {
-    try {
-      this.#tmux(["kill-server"]);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 describe.skipIf(Boolean(tmuxMissing))(`in a real terminal (tmux)${tmuxMissing ? `: skipped, ${tmuxMissing}` : ""}`, () => {
   let w: World;

@@ -83,12 +83,12 @@ export class World {
 
   /** Runs git in `cwd` with the world's environment. */
   git(cwd: string, args: string[]): string {
-    return execFileSync("git", args, { cwd, env: this.env, encoding: "utf8" });
+    return execFileSync("git", args, { cwd, env: this.env, encoding: "utf8", timeout: 60_000 });
   }
 
   /** Runs git and returns raw bytes. */
   gitBytes(cwd: string, args: string[]): Buffer {
-    return execFileSync("git", args, { cwd, env: this.env, maxBuffer: 1 << 28 });
+    return execFileSync("git", args, { cwd, env: this.env, maxBuffer: 1 << 28, timeout: 60_000 });
   }
 
   cleanup(): void {
