@@ -36,6 +36,7 @@ describe("module boundaries", () => {
     expect(importers("@inquirer/prompts")).toEqual(["cli/prompts/inquirer.ts"]);
     expect(importers("chalk")).toEqual(["cli/output/color.ts"]);
     expect(importers("yaml")).toEqual(["core/records/document.ts"]);
+    expect(importers("handlebars")).toEqual(["core/templates/render.ts"]);
     for (const p of importers("commander")) expect(p.startsWith("cli/") || p === "main.ts").toBe(true);
   });
 });
