@@ -5,8 +5,8 @@
  * `env -i`; the prompts are answered with send-keys and read back with
  * capture-pane. A conflicted member is cut out before the case is shown.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,6 @@ import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 import { Terminal, tmuxMissing } from "../helpers/terminal.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(ROOT, "bin", "coc.js");
 const NODE = process.execPath;
 /** Builds dist/ when it is missing or older than the review sources (`npm test` builds first anyway). */
 function ensureBuilt(): void {

@@ -58,7 +58,7 @@ export function register(program: Command, r: Registrar): void {
     r.action(remove, async (s, name: string) => {
       const ws = await s.workspace();
       await s.confirmWarnings([`removing ${name} re-encrypts every record they could read; what they already pulled stays readable to them`], `Remove ${name}?`);
-      const result = await ws.removeMember(name, { now: s.ctx.now() });
+      const result = await ws.removeMember(name);
       if (s.json) s.printJson(result);
       const what = `re-encrypted ${result.files} record(s) in ${result.reencrypted.length} case(s) without them`;
       s.info(result.onRoster ? `Removed ${name} from the roster and ${what}, in one commit.` : `${name} was already off the roster; ${what}.`);

@@ -435,7 +435,7 @@ export class Workspace {
    * must run the same command).
    * @throws UserError for the last member, or an unknown name that no record lists.
    */
-  async removeMember(name: string, opts: { now: Date }): Promise<{ onRoster: boolean; reencrypted: string[]; files: number; unreadable: string[]; committed: boolean }> {
+  async removeMember(name: string): Promise<{ onRoster: boolean; reencrypted: string[]; files: number; unreadable: string[]; committed: boolean }> {
     const me = await this.me();
     await this.ensureRosterTrusted();
     const onRoster = Boolean(this.member(name));
