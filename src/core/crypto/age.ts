@@ -89,7 +89,7 @@ export class RecordDecrypter {
   }
 
   /**
-   * Imports identity strings (`AGE-SECRET-KEY-1...`, `AGE-SECRET-KEY-PQ-1...`).
+   * Imports identity strings (`AGE-SECRET-KEY-…`, `AGE-SECRET-KEY-PQ-1...`).
    * @throws Error("invalid identity") for anything else.
    */
   static async fromIdentities(identities: readonly string[]): Promise<RecordDecrypter> {

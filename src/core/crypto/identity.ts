@@ -1,6 +1,6 @@
 /**
  * Identity files: the age-keygen format (comments starting with `#`, one
- * `AGE-SECRET-KEY-1...` per line), optionally wrapped in passphrase encryption
+ * `AGE-SECRET-KEY-…` per line), optionally wrapped in passphrase encryption
  * (`age -p`). Loaded once per process into a {@link RecordDecrypter}.
  */
 import { constants } from "node:fs";

