@@ -57,7 +57,8 @@ export function register(program: Command, r: Registrar): void {
   remove.action(
     r.action(remove, async (s, name: string) => {
       const ws = await s.workspace();
-      await s.confirmWarnings([`removing ${name} re-encrypts every record they could read; what they already pulled stays readable to them`], `Remove ${name}?`);
+      // Someone already off the roster only needs their leftover records re-encrypted: nothing to confirm.
+      if (ws.member(name)) await s.confirmWarnings([`removing ${name} re-encrypts every record they could read; what they already pulled stays readable to them`], `Remove ${name}?`);
       const result = await ws.removeMember(name);
       if (s.json) s.printJson(result);
       const what = `re-encrypted ${result.files} record(s) in ${result.reencrypted.length} case(s) without them`;
