@@ -127,8 +127,20 @@ export class Session {
         notice: (message) => this.info(message),
       },
       hooks: this.#faultHooks(),
+      owner: {
+        pid: process.pid,
+        alive: (pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch (e) {
+            return (e as NodeJS.ErrnoException).code === "EPERM";
+          }
+        },
+      },
     });
     if (ws.recovered === "completed") this.info("Finished a change that an interrupted coc command had already committed (its leftover temp files are removed).");
+    if (ws.recovered === "in-progress") this.warn("another coc command is changing this repository right now; what is shown may be mid-change");
     if (ws.recovered === "rolled-back") this.warn("an earlier coc command was interrupted before it committed; its changes were undone and the repository is back to its state before it.");
     return ws;
   }

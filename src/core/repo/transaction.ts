@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { commitPaths, gitDir, headCommit, lastCommitMessage, restorePaths, unstage, type CommitAs, type Env } from "../git/git.js";
+import { UserError } from "../../errors.js";
 import type { RepoPaths } from "./layout.js";
 import { stageRecords, type PendingWrite } from "./store.js";
 
@@ -26,6 +27,29 @@ interface Journal {
   paths: string[];
   /** Of those, the ones that existed before (restored from HEAD on roll-back); the others are removed. */
   existing: string[];
+  /** The process doing the change: while it runs, nobody else touches the repository's records. */
+  pid: number;
+}
+
+/**
+ * Who is changing the repository: this process's id, and how to tell whether
+ * another process still runs (supplied by the front end; the journal lives in
+ * this clone's .git, so it is always a process on this machine).
+ */
+export interface ProcessOwner {
+  pid: number;
+  alive(pid: number): boolean;
+}
+
+/** Without an owner, no process is ever considered running (no locking). */
+const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
+
+async function readJournal(jpath: string): Promise<Journal | undefined> {
+  try {
+    return JSON.parse(await readFile(jpath, "utf8")) as Journal;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Transaction {
@@ -35,6 +59,8 @@ export interface Transaction {
   files?: readonly { rel: string; content: string }[];
   message: string;
   as: CommitAs;
+  /** The process making the change, for the lock between coc commands. */
+  owner?: ProcessOwner | undefined;
   /** Test hook: called after each file is moved into place. */
   afterMove?: ((index: number) => void) | undefined;
   /** Test hook: called after the commit, before the journal is removed. */
@@ -82,10 +108,16 @@ export async function commitTransaction(paths: RepoPaths, env: Env, t: Transacti
     moves: all.map((x) => [x.temp, x.final]),
     paths: all.map((x) => x.rel),
     existing: [],
+    pid: (t.owner ?? NO_OWNER).pid,
   };
   for (const x of all) if (await exists(x.final)) journal.existing.push(x.rel);
   const jpath = await journalPath(paths, env);
   await mkdir(join(jpath, ".."), { recursive: true });
+  const other = await readJournal(jpath);
+  if (other && (t.owner ?? NO_OWNER).alive(other.pid)) {
+    await Promise.all(all.map((x) => rm(x.temp, { force: true })));
+    throw new UserError(`another coc command (process ${other.pid}) is changing this repository; try again when it has finished`);
+  }
   await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
   await rename(`${jpath}.tmp`, jpath);
   try {
@@ -117,14 +149,12 @@ async function rollBack(paths: RepoPaths, env: Env, j: Journal): Promise<void> {
  * @returns what was found: nothing, a change completed (it had been
  * committed), or a change rolled back (it had not).
  */
-export async function recoverTransaction(paths: RepoPaths, env: Env): Promise<"none" | "completed" | "rolled-back"> {
+export async function recoverTransaction(paths: RepoPaths, env: Env, owner: ProcessOwner = NO_OWNER): Promise<"none" | "in-progress" | "completed" | "rolled-back"> {
   const jpath = await journalPath(paths, env);
-  let journal: Journal;
-  try {
-    journal = JSON.parse(await readFile(jpath, "utf8")) as Journal;
-  } catch {
-    return "none";
-  }
+  const journal = await readJournal(jpath);
+  if (!journal) return "none";
+  // Another coc command is in the middle of it right now: leave it alone.
+  if (journal.pid !== owner.pid && owner.alive(journal.pid)) return "in-progress";
   const head = await headCommit(paths.root, env);
   if (head !== journal.head && (await lastCommitMessage(paths.root, env)) === journal.message) {
     await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { configHome } from "../crypto/identity.js";
 import { commitPaths, ensureHooksPath, rootCommit, type Env } from "../git/git.js";
 import { describeDiff, pinPath, savePin, trustState, type RosterDiff, type TrustState } from "./trust.js";
-import { commitTransaction, recoverTransaction } from "./transaction.js";
+import { commitTransaction, recoverTransaction, type ProcessOwner } from "./transaction.js";
 import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { checkRules, type RuleContext } from "../records/rules.js";
@@ -39,6 +39,8 @@ export interface OpenOptions {
   unlock: () => Promise<RecordDecrypter>;
   /** Roster trust; without it, a changed roster is always refused. */
   trust?: TrustHooks | undefined;
+  /** This process, for the lock that keeps two coc commands from changing records at once. */
+  owner?: ProcessOwner | undefined;
   /** Fault injection for tests of interrupted transactions. */
   hooks?: { afterMove?: (index: number) => void; afterCommit?: () => void } | undefined;
 }
@@ -92,12 +94,13 @@ export class Workspace {
   readonly #unlock: () => Promise<RecordDecrypter>;
   readonly #trust: TrustHooks | undefined;
   readonly #hooks: OpenOptions["hooks"];
+  readonly #owner: ProcessOwner | undefined;
   /** What the last interrupted change turned into when this workspace was opened. */
-  recovered: "none" | "completed" | "rolled-back" = "none";
+  recovered: "none" | "in-progress" | "completed" | "rolled-back" = "none";
   #decrypter: Promise<RecordDecrypter> | undefined;
   #trusted = false;
 
-  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>, trust: TrustHooks | undefined, hooks: OpenOptions["hooks"]) {
+  private constructor(paths: RepoPaths, config: Config, team: Team, env: Env, unlock: () => Promise<RecordDecrypter>, trust: TrustHooks | undefined, hooks: OpenOptions["hooks"], owner: ProcessOwner | undefined) {
     this.paths = paths;
     this.config = config;
     this.team = team;
@@ -105,15 +108,16 @@ export class Workspace {
     this.#unlock = unlock;
     this.#trust = trust;
     this.#hooks = hooks;
+    this.#owner = owner;
   }
 
   /** Finds and loads the repository. @throws UserError when it is missing or its settings are invalid. */
   static async open(opts: OpenOptions): Promise<Workspace> {
     const paths = await findRepo(opts.cwd, opts.repo);
     // A change interrupted half-way (a killed process) is finished or undone first.
-    const recovered = await recoverTransaction(paths, opts.env);
+    const recovered = await recoverTransaction(paths, opts.env, opts.owner);
     const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
-    const ws = new Workspace(paths, config, team, opts.env, opts.unlock, opts.trust, opts.hooks);
+    const ws = new Workspace(paths, config, team, opts.env, opts.unlock, opts.trust, opts.hooks, opts.owner);
     ws.recovered = recovered;
     return ws;
   }
@@ -317,6 +321,7 @@ export class Workspace {
       as: { member: author },
       afterMove: this.#hooks?.afterMove,
       afterCommit: this.#hooks?.afterCommit,
+      owner: this.#owner,
     });
     return { case: code, files: written, recipients, removedFromCase, committed };
   }
@@ -464,6 +469,7 @@ export class Workspace {
       as: { member: me.name },
       afterMove: this.#hooks?.afterMove,
       afterCommit: this.#hooks?.afterCommit,
+      owner: this.#owner,
     });
     this.team = team;
     if (onRoster) await this.trustRoster();
