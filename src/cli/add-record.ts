@@ -10,7 +10,7 @@ import type { CaseFiles } from "../core/repo/store.js";
 import type { Member } from "../core/repo/config.js";
 import type { Workspace } from "../core/repo/workspace.js";
 import { checkRules, type RuleContext } from "../core/records/rules.js";
-import type { BodyOf } from "../core/records/schema.js";
+import type { BodyOf, CocRecord } from "../core/records/schema.js";
 import type { Session } from "./session.js";
 
 export type AddedType = "note" | "decision" | "followup" | "resolution";
@@ -49,6 +49,8 @@ export interface AddedRecord<T extends AddedType> {
   body: BodyOf<T>;
   recipients: string[];
   now: Date;
+  /** The case's records after this one was added. */
+  records: CocRecord[];
 }
 
 /**
@@ -86,5 +88,5 @@ export async function addRecord<T extends AddedType>(s: Session, spec: AddRecord
   const id = basename(result.files.at(-1)!, ".age");
   if (s.json) s.printJson({ case: spec.code, id });
   s.info(`Recorded the ${spec.type} ${id} in case ${s.err.bold(spec.code)}, encrypted to ${result.recipients.join(", ")}.`);
-  return { ws, code: spec.code, id, body, recipients: result.recipients, now };
+  return { ws, code: spec.code, id, body, recipients: result.recipients, now, records: result.records };
 }

@@ -75,7 +75,7 @@ Temporary levels (e.g. "temporary ban") need a duration: "12 months".`,
           `urgent decision by ${added.body.urgent.acted_alone.join(", ")}: it must be ratified by a decision of at least two members within ${RATIFY_HOURS} h (by ${localTime(added.body.urgent.ratify_by)}).`,
         );
       }
-      const { summary } = await added.ws.show(code, added.now);
+      const summary = added.ws.summarize(code, added.records, added.now);
       s.info(`Case ${code} is now ${summary.state}${summary.overdue ? s.err.red(" (overdue)") : ""}.`);
       for (const reason of summary.overdue_reasons) s.info(`  overdue: ${reason}`);
     }),

@@ -40,22 +40,18 @@ coc transparency): write them for that purpose, with no names, contacts, dates o
         from: flags.from,
         ask: (c) => resolutionQuestions(s.ctx.prompter, { now: c.now }),
       });
-      const shown = await added.ws.show(code, added.now);
-      if (shown.summary.state === "closed") {
+      const summary = added.ws.summarize(code, added.records, added.now);
+      if (summary.state === "closed") {
         s.info(`Case ${code} is now closed.`);
         return;
       }
       // Why it is not closed yet: the rule of the case fold (reporter informed, every action done).
       const open: string[] = [];
       if (!added.body.reporter_informed_at) open.push("the reporter has not been told the outcome");
-      const records = shown.records.map((x) => x.record);
-      const { actionsInForce } = await import("../../core/records/state.js");
-      const done = records.flatMap((rec) => (rec.type === "followup" && rec.body.done_at ? [rec.body.action] : []));
-      const pending = actionsInForce(records)
-        .map((a, i) => ({ a, i }))
-        .filter(({ a, i }) => !done.some((d) => d === i || (typeof d === "string" && d.trim().toLowerCase() === a.level.trim().toLowerCase())));
-      if (pending.length > 0) open.push(`action${pending.length === 1 ? "" : "s"} not done yet: ${pending.map(({ a, i }) => `${i} (${a.level})`).join(", ")} (coc followup ${code})`);
-      s.info(`Case ${code} is now ${shown.summary.state}, not closed: ${open.join("; ") || "see coc show"}.`);
+      const { pendingActions } = await import("../../core/records/state.js");
+      const pending = pendingActions(added.records);
+      if (pending.length > 0) open.push(`action${pending.length === 1 ? "" : "s"} not done yet: ${pending.map((a) => `${a.index} (${a.level})`).join(", ")} (coc followup ${code})`);
+      s.info(`Case ${code} is now ${summary.state}, not closed: ${open.join("; ") || "see coc show"}.`);
     }),
   );
 }

@@ -85,10 +85,16 @@ export function actionsInForce(records: readonly CocRecord[]): RecordOf<"decisio
   return current?.body.actions ?? [];
 }
 
-function allActionsDone(records: readonly CocRecord[]): boolean {
-  const actions = actionsInForce(records);
+/** The actions in force that no follow-up marks done yet, with their index. */
+export function pendingActions(records: readonly CocRecord[]): { index: number; level: string }[] {
   const done = ofType(records, "followup").filter((f) => f.body.done_at !== undefined);
-  return actions.every((a, i) => done.some((f) => f.body.action === i || (typeof f.body.action === "string" && f.body.action.trim().toLowerCase() === a.level.trim().toLowerCase())));
+  return actionsInForce(records)
+    .map((a, index) => ({ index, level: a.level }))
+    .filter(({ index, level }) => !done.some((f) => f.body.action === index || (typeof f.body.action === "string" && f.body.action.trim().toLowerCase() === level.trim().toLowerCase())));
+}
+
+function allActionsDone(records: readonly CocRecord[]): boolean {
+  return pendingActions(records).length === 0;
 }
 
 function hoursLabel(hours: number): string {

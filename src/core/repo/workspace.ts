@@ -15,7 +15,7 @@ import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { checkRules, type RuleContext } from "../records/rules.js";
 import { BODY_SCHEMAS, type BodyOf, type CocRecord, type ConflictBody, type RecordType, type ReportBody } from "../records/schema.js";
-import { actionsInForce, foldCase, type CaseState, type CaseSummary } from "../records/state.js";
+import { actionsInForce, foldCase, sortRecords, type CaseState, type CaseSummary } from "../records/state.js";
 import { findSensitive, sensitiveTerms } from "../reports/safety.js";
 import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
 import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
@@ -84,6 +84,8 @@ export interface WriteResult {
   /** Members whose earlier copies were re-encrypted away (a new exclusion). */
   removedFromCase: string[];
   committed: boolean;
+  /** The case's records after the change, in time order (no need to read them again). */
+  records: CocRecord[];
 }
 
 export class Workspace {
@@ -323,7 +325,14 @@ export class Workspace {
       afterCommit: this.#hooks?.afterCommit,
       owner: this.#owner,
     });
-    return { case: code, files: written, recipients, removedFromCase, committed };
+    const before = rewrites.length > 0 ? rewrites.map((w) => w.record) : (files?.records.map((r) => r.record) ?? []);
+    const records = sortRecords([...before, ...creates]);
+    return { case: code, files: written, recipients, removedFromCase, committed, records };
+  }
+
+  /** The state of a case from records already in hand. */
+  summarize(code: string, records: readonly CocRecord[], now: Date): CaseSummary {
+    return foldCase(code, records, this.config.deadlines, now);
   }
 
   /** The context the record rules need for a case (see ../records/rules.ts). */
