@@ -4,19 +4,14 @@
  */
 import { CommanderError } from "commander";
 import type { Context, Input, Output } from "./context.js";
-import { CancelledError, ExitCode, UsageError, UserError } from "./errors.js";
+import { describe, ExitCode } from "./cli/errors.js";
 import type { Prompter } from "./cli/prompts/prompter.js";
-
-function isExitPrompt(e: unknown): boolean {
-  const name = (e as Error | undefined)?.name;
-  return name === "ExitPromptError" || name === "AbortPromptError";
-}
 
 /** Runs coc with `argv` (without the node and script paths). */
 export async function main(argv: readonly string[], ctx: Context): Promise<number> {
   const result = { code: 0 };
   const { buildProgram } = await import("./cli/program.js");
-  const program = await buildProgram(ctx, result);
+  const program = buildProgram(ctx, result);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return result.code;
@@ -26,32 +21,14 @@ export async function main(argv: readonly string[], ctx: Context): Promise<numbe
 }
 
 function handleError(e: unknown, ctx: Context): number {
-  const debug = ctx.env["COC_DEBUG"] === "1";
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.ok;
     // commander has already printed the message.
     return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (e instanceof UsageError) {
-    ctx.stderr.write(`coc: ${e.message}\n(run with --help for usage)\n`);
-    return ExitCode.usage;
-  }
-  if (e instanceof CancelledError || isExitPrompt(e)) {
-    // A CancelledError says what happened itself; Ctrl+C in a prompt means nothing was written.
-    ctx.stderr.write(`coc: ${e instanceof CancelledError && e.message !== "cancelled" ? e.message : "cancelled; nothing was written"}\n`);
-    return ExitCode.cancelled;
-  }
-  if (e instanceof UserError) {
-    ctx.stderr.write(`coc: ${e.message}\n`);
-    for (const d of e.details) ctx.stderr.write(`  ${d}\n`);
-    if (debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
-    return ExitCode.error;
-  }
-  const err = e as Error;
-  ctx.stderr.write(`coc: internal error: ${err?.message ?? String(e)}\n`);
-  if (debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
-  else ctx.stderr.write("This is a bug in coc; re-run with COC_DEBUG=1 to see the details.\n");
-  return ExitCode.error;
+  const { lines, code } = describe(e, ctx.env["COC_DEBUG"] === "1");
+  for (const line of lines) ctx.stderr.write(`${line}\n`);
+  return code;
 }
 
 function output(stream: NodeJS.WriteStream): Output {

@@ -5,24 +5,21 @@
  * before any warning is shown, and is written as one record in one commit
  * with a message that carries no content.
  */
-import { basename } from "node:path";
-import type { CaseFiles } from "../core/repo/store.js";
-import type { Member } from "../core/repo/config.js";
-import type { Workspace } from "../core/repo/workspace.js";
-import { checkRules, type RuleContext } from "../core/records/rules.js";
-import type { BodyOf, CocRecord } from "../core/records/schema.js";
-import type { Session } from "./session.js";
+import { addRecords, checkRules, createdIds, openCase, ruleContext, validateBody, type BodyOf, type CaseFiles, type CocRecord, type Member, type Repo, type RuleContext } from "../core/index.js";
+import { confirmWarnings } from "./confirm.js";
+import type { Io } from "./io.js";
+import { openRepo } from "./open.js";
 
 export type AddedType = "note" | "decision" | "followup" | "resolution";
 
 /** What the question flow of a command gets to work with. */
 export interface AskContext {
-  ws: Workspace;
+  repo: Repo;
   files: CaseFiles;
   rules: RuleContext;
   me: Member;
-  /** Members who can read the case: its recipients, minus anyone recused or excluded. */
-  members: string[];
+  /** Members who can read the case now. */
+  members: readonly string[];
   now: Date;
 }
 
@@ -35,7 +32,7 @@ export interface AddRecordSpec<T extends AddedType> {
   /** Asks the questions; only called when prompting is allowed. */
   ask: (c: AskContext) => Promise<unknown>;
   /** Adjusts a valid body before the rules are checked (e.g. `--urgent`). */
-  finish?: (body: BodyOf<T>, c: { me: () => Promise<Member>; rules: RuleContext; now: Date }) => Promise<BodyOf<T>> | BodyOf<T>;
+  finish?: (body: BodyOf<T>, c: { me: Member; rules: RuleContext; now: Date }) => BodyOf<T>;
   /** The process rules that only warn. */
   warnings?: (body: BodyOf<T>, rules: RuleContext) => string[];
   /** The question asked (in a terminal) to go on despite the warnings. */
@@ -43,7 +40,7 @@ export interface AddRecordSpec<T extends AddedType> {
 }
 
 export interface AddedRecord<T extends AddedType> {
-  ws: Workspace;
+  repo: Repo;
   code: string;
   id: string;
   body: BodyOf<T>;
@@ -59,34 +56,32 @@ export interface AddedRecord<T extends AddedType> {
  * @throws UsageError without --from when prompting is not possible, or for warnings without --yes when not interactive.
  * @throws UserError for an invalid body (naming the source and the field) or a case the caller cannot write to.
  */
-export async function addRecord<T extends AddedType>(s: Session, spec: AddRecordSpec<T>): Promise<AddedRecord<T>> {
-  if (!spec.from) s.requirePrompting(spec.command, ["--from <file|->"]);
-  const ws = await s.workspace();
-  const now = s.ctx.now();
-  const files = await ws.openCase(spec.code);
-  const rules = ws.ruleContext(files);
+export async function addRecord<T extends AddedType>(io: Io, spec: AddRecordSpec<T>): Promise<AddedRecord<T>> {
+  if (!spec.from) io.requirePrompting(spec.command, ["--from <file|->"]);
+  const repo = await openRepo(io);
+  const now = io.now();
+  const files = await openCase(repo, spec.code);
+  const rules = ruleContext(repo, files);
+  const me = await repo.me();
 
   let input: unknown;
   let source: string;
   if (spec.from) {
-    ({ value: input, source } = await s.readFrom(spec.from));
+    ({ value: input, source } = await io.readFrom(spec.from));
   } else {
-    const me = await ws.me();
-    const recipients = files.records.at(-1)?.record.recipients ?? [];
-    const members = ws.team.members.map((m) => m.name).filter((n) => recipients.includes(n) && !rules.outOfCase.includes(n));
-    input = await spec.ask({ ws, files, rules, me, members, now });
+    input = await spec.ask({ repo, files, rules, me, members: rules.readers, now });
     source = "your answers";
   }
 
-  let body = ws.validateBody(spec.type, input, source);
-  if (spec.finish) body = await spec.finish(body, { me: () => ws.me(), rules, now });
+  let body = validateBody(spec.type, input, source);
+  if (spec.finish) body = spec.finish(body, { me, rules, now });
   // Refuse what is wrong before asking anyone to confirm what is merely unusual.
   checkRules(spec.type, body, rules, source);
-  if (spec.warnings) await s.confirmWarnings(spec.warnings(body, rules), spec.question ?? `Record this ${spec.type} anyway?`);
+  if (spec.warnings) await confirmWarnings(io, spec.warnings(body, rules), spec.question ?? `Record this ${spec.type} anyway?`);
 
-  const result = await ws.addRecords(spec.code, [{ type: spec.type, body, source }], { now, message: `coc: ${spec.type} ${spec.code}`, files });
-  const id = basename(result.files.at(-1)!, ".age");
-  if (s.json) s.printJson({ case: spec.code, id });
-  s.info(`Recorded the ${spec.type} ${id} in case ${s.err.bold(spec.code)}, encrypted to ${result.recipients.join(", ")}.`);
-  return { ws, code: spec.code, id, body, recipients: result.recipients, now, records: result.records };
+  const result = await addRecords(repo, spec.code, [{ type: spec.type, body, source }], { now, message: `coc: ${spec.type} ${spec.code}` });
+  const id = createdIds(result, 1)[0]!;
+  if (io.json) io.printJson({ case: spec.code, id });
+  io.info(`Recorded the ${spec.type} ${id} in case ${io.err.bold(spec.code)}, encrypted to ${result.recipients.join(", ")}.`);
+  return { repo, code: spec.code, id, body, recipients: result.recipients, now, records: result.records };
 }

@@ -15,7 +15,7 @@
 import { appendFile, mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Context, Output } from "../context.js";
-import { UserError } from "../errors.js";
+import { UserError } from "./errors.js";
 import { formatUtc } from "../core/records/schema.js";
 import type { Prompter } from "./prompts/prompter.js";
 import type { Session } from "./session.js";

@@ -3,19 +3,32 @@
  * work loaded only when it runs, so `coc --help` stays fast), and the help
  * topics for exit codes and environment variables.
  */
-import { Command, Option } from "commander";
+import { Command } from "commander";
+import { define as announce } from "./commands/announce/index.js";
+import { define as decide } from "./commands/decide/index.js";
+import { define as demo } from "./commands/demo/index.js";
+import { define as followup } from "./commands/followup/index.js";
+import { define as init } from "./commands/init/index.js";
+import { define as keygen } from "./commands/keygen/index.js";
+import { define as letter } from "./commands/letter/index.js";
+import { define as list } from "./commands/list/index.js";
+import { define as matrix } from "./commands/matrix/index.js";
+import { define as newReport } from "./commands/new-report/index.js";
+import { define as note } from "./commands/note/index.js";
+import { define as purge } from "./commands/purge/index.js";
+import { define as recuse } from "./commands/recuse/index.js";
+import { define as resolve } from "./commands/resolve/index.js";
+import { define as review } from "./commands/review/index.js";
+import { define as share } from "./commands/share/index.js";
+import { define as show } from "./commands/show/index.js";
+import { define as sync } from "./commands/sync/index.js";
+import { define as team } from "./commands/team/index.js";
+import { define as transparency } from "./commands/transparency/index.js";
+import { define as trust } from "./commands/trust/index.js";
+import { define as verify } from "./commands/verify/index.js";
 import type { Context } from "../context.js";
-import type { GlobalOptions, Session } from "./session.js";
-
-/** What a command's action does once its session is ready; returns the exit code. */
-export type Run = (session: Session) => Promise<number | void>;
-
-/** Shared by all command files: wraps a run function so it gets a session. */
-export interface Registrar {
-  ctx: Context;
-  /** Builds the action handler for `cmd`; `body` receives the session and the parsed arguments. */
-  action<A extends unknown[]>(cmd: Command, body: (session: Session, ...args: A) => Promise<number | void>): (...args: unknown[]) => Promise<void>;
-}
+import type { Runner } from "./command.js";
+import type { GlobalOptions } from "./io.js";
 
 export const EXIT_CODES_HELP = `Exit codes:
   0    ok
@@ -33,7 +46,7 @@ export const ENVIRONMENT_HELP = `Environment:
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
 
 /** Builds the program; `result.code` receives the exit code of the command that ran. */
-export async function buildProgram(ctx: Context, result: { code: number }): Promise<Command> {
+export function buildProgram(ctx: Context, result: { code: number }): Command {
   const program = new Command("coc");
   program
     .description("Code of Conduct incident records, age-encrypted in a git repository.")
@@ -53,44 +66,20 @@ export async function buildProgram(ctx: Context, result: { code: number }): Prom
     })
     .exitOverride();
 
-  const registrar: Registrar = {
-    ctx,
-    action(cmd, body) {
+  const runner: Runner = {
+    action(cmd, parse, load) {
       return async (...args: unknown[]) => {
-        const { Session } = await import("./session.js");
-        const opts = cmd.optsWithGlobals<GlobalOptions>();
-        const code = await body(new Session(ctx, opts), ...(args.slice(0, -2) as never));
+        const options = parse(args.slice(0, -2));
+        const [{ Io }, module] = await Promise.all([import("./io.js"), load()]);
+        const code = await module.run(options, new Io(ctx, cmd.optsWithGlobals<GlobalOptions>()));
         result.code = typeof code === "number" ? code : 0;
       };
     },
   };
 
-  const commands = await Promise.all([
-    import("./commands/keygen.js"),
-    import("./commands/init.js"),
-    import("./commands/team.js"),
-    import("./commands/new-report.js"),
-    import("./commands/list.js"),
-    import("./commands/show.js"),
-    import("./commands/note.js"),
-    import("./commands/decide.js"),
-    import("./commands/followup.js"),
-    import("./commands/resolve.js"),
-    import("./commands/review.js"),
-    import("./commands/recuse.js"),
-    import("./commands/sync.js"),
-    import("./commands/verify.js"),
-    import("./commands/matrix.js"),
-    import("./commands/announce.js"),
-    import("./commands/letter.js"),
-    import("./commands/demo.js"),
-    import("./commands/purge.js"),
-    import("./commands/share.js"),
-    import("./commands/transparency.js"),
-  ]);
-  for (const c of commands) c.register(program, registrar);
+  const commands = [keygen, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;
 }
 
-export { Option };

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
-import { CancelledError, UsageError, UserError } from "../errors.js";
+import { CancelledError, UsageError, UserError } from "./errors.js";
 import type { RecordDecrypter } from "../core/crypto/age.js";
 import { loadIdentity, resolveIdentityPath } from "../core/crypto/identity.js";
 import { parseYaml } from "../core/records/document.js";

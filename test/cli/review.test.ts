@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { foldCase } from "../../src/core/records/state.js";
+import { foldCase } from "../../src/core/case/fold.js";
 import type { CocRecord } from "../../src/core/records/schema.js";
 import { DEFAULT_DEADLINES } from "../../src/core/repo/config.js";
 import { FIXED_NOW, World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";

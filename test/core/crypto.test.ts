@@ -21,7 +21,7 @@ import {
 } from "../../src/core/crypto/age.js";
 import { loadIdentity, parseIdentityText, writeNewIdentity } from "../../src/core/crypto/identity.js";
 import { parseRecord } from "../../src/core/records/record.js";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/core/errors.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const KAT_IDENTITY_TEXT = readFileSync(join(FIXTURES, "kat-identity.txt"), "utf8");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { caseMatrix, cellKey, matrixGrid, overallMatrix, type MatrixCell, type MatrixData } from "../../src/core/reports/matrix.js";
-import type { CaseSummary } from "../../src/core/records/state.js";
+import type { CaseSummary } from "../../src/core/case/fold.js";
 import { configSchema, DEFAULT_MATRIX, type Config } from "../../src/core/repo/config.js";
 
 const config: Config = configSchema.parse({ coc: 1, event: { name: "Test Conf" } });

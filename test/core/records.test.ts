@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/core/errors.js";
 import { parseYaml, toYaml, validate } from "../../src/core/records/document.js";
 import { makeRecord, parseRecord, serializeRecord } from "../../src/core/records/record.js";
 import { reportBody, recordSchema, RECORD_TYPES, timestamp, type CocRecord } from "../../src/core/records/schema.js";

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
-import { checkRules, decisionWarnings, ladderLevel, noteWarnings, type RuleContext } from "../../src/core/records/rules.js";
+import { UserError } from "../../src/core/errors.js";
+import { checkRules, decisionWarnings, ladderLevel, noteWarnings, type RuleContext } from "../../src/core/case/rules.js";
 import { BODY_SCHEMAS, type DecisionBody, type NoteBody, type RecordType } from "../../src/core/records/schema.js";
 import { LADDERS, LADDER_NAMES } from "../../src/core/repo/config.js";
 
 const ROSTER = ["alice", "bob", "carol", "dave"];
 
 function ctx(over: Partial<RuleContext> = {}): RuleContext {
-  return { roster: ROSTER, outOfCase: [], ladder: LADDERS.care, actions: [], ...over };
+  return { roster: ROSTER, outOfCase: [], readers: ROSTER, ladder: LADDERS.care, actions: [], ...over };
 }
 
 /** The body as the schema outputs it (defaults filled in), as the workspace passes it. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord, type RecordType } from "../../src/core/records/schema.js";
-import { foldCase, sortRecords } from "../../src/core/records/state.js";
+import { foldCase } from "../../src/core/case/fold.js";
+import { sortRecords } from "../../src/core/records/order.js";
 import { newRecordId } from "../../src/core/repo/codes.js";
 import { DEFAULT_DEADLINES } from "../../src/core/repo/config.js";
 

@@ -39,7 +39,7 @@ templates/announcement.hbs wins over the built-in one.`,
     );
   cmd.action(
     r.action(cmd, async (s, code: string) => {
-      const { UsageError, UserError } = await import("../../errors.js");
+      const { UsageError, UserError } = await import("../errors.js");
       const { announcementData, publicSettingValues } = await import("../../core/reports/announcement.js");
       const { sensitiveTerms } = await import("../../core/reports/safety.js");
       const { render } = await import("../../core/templates/render.js");

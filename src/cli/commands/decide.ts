@@ -38,7 +38,7 @@ Temporary levels (e.g. "temporary ban") need a duration: "12 months".`,
   cmd.action(
     r.action(cmd, async (s, code: string) => {
       const { addRecord } = await import("../add-record.js");
-      const { decisionWarnings } = await import("../../core/records/rules.js");
+      const { decisionWarnings } = await import("../../core/case/rules.js");
       const { formatUtc } = await import("../../core/records/schema.js");
       const { decisionQuestions } = await import("../prompts/records.js");
       const { localTime } = await import("../output/format.js");
@@ -50,7 +50,7 @@ Temporary levels (e.g. "temporary ban") need a duration: "12 months".`,
         code,
         from: flags.from,
         ask: async (c) => {
-          const { foldCase } = await import("../../core/records/state.js");
+          const { foldCase } = await import("../../core/case/fold.js");
           const { risk, impact } = foldCase(code, c.files.records.map((x) => x.record), c.ws.config.deadlines, c.now);
           const suggested = risk && impact ? c.ws.config.matrix[`${impact}_impact_${risk}_risk`].response : undefined;
           const leads = c.members.filter((n) => c.ws.member(n)?.roles.includes("lead"));

@@ -23,7 +23,7 @@ The --from file holds the follow-up body, for example:
   cmd.action(
     r.action(cmd, async (s, code: string) => {
       const { addRecord } = await import("../add-record.js");
-      const { UserError } = await import("../../errors.js");
+      const { UserError } = await import("../errors.js");
       const { followupQuestions } = await import("../prompts/records.js");
       const { localTime } = await import("../output/format.js");
       const flags = cmd.opts<{ from?: string }>();

@@ -34,7 +34,7 @@ export function register(program: Command, r: Registrar): void {
       const { initRepo } = await import("../../core/repo/init.js");
       const { isCocRepo } = await import("../../core/repo/layout.js");
       const { LADDERS } = await import("../../core/repo/config.js");
-      const { UserError } = await import("../../errors.js");
+      const { UserError } = await import("../errors.js");
       const { templatesDir } = await import("../paths.js");
       const flags = cmd.opts<InitFlags>();
       const dir = resolve(s.ctx.cwd, dirArg);

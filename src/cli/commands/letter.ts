@@ -47,7 +47,7 @@ templates/letter-reporter.hbs and letter-reported.hbs win over the built-in ones
     );
   cmd.action(
     r.action(cmd, async (s, code: string) => {
-      const { UsageError, UserError } = await import("../../errors.js");
+      const { UsageError, UserError } = await import("../errors.js");
       const { buildLetter } = await import("../../core/reports/letters.js");
       const { publicSettingValues } = await import("../../core/reports/announcement.js");
       const { render } = await import("../../core/templates/render.js");

@@ -13,7 +13,7 @@ export function register(program: Command, r: Registrar): void {
     .addHelpText("after", "\nExamples:\n  coc list\n  coc list --status new --json\n  coc list --overdue");
   cmd.action(
     r.action(cmd, async (s) => {
-      const { UsageError } = await import("../../errors.js");
+      const { UsageError } = await import("../errors.js");
       const { age, localTime, table } = await import("../output/format.js");
       const flags = cmd.opts<{ status?: string; overdue?: boolean }>();
       if (flags.status && !STATUSES.includes(flags.status)) {

@@ -24,7 +24,7 @@ export function register(program: Command, r: Registrar): void {
     );
   cmd.action(
     r.action(cmd, async (s, code: string | undefined) => {
-      const { UsageError } = await import("../../errors.js");
+      const { UsageError } = await import("../errors.js");
       const { caseMatrix, overallMatrix } = await import("../../core/reports/matrix.js");
       const { renderMatrix } = await import("../output/matrix.js");
       const flags = cmd.opts<{ format: string }>();

@@ -25,7 +25,7 @@ The --from file holds the note body, for example:
   cmd.action(
     r.action(cmd, async (s, code: string) => {
       const { addRecord } = await import("../add-record.js");
-      const { noteWarnings } = await import("../../core/records/rules.js");
+      const { noteWarnings } = await import("../../core/case/rules.js");
       const { noteQuestions } = await import("../prompts/records.js");
       const flags = cmd.opts<{ from?: string }>();
       await addRecord(s, {

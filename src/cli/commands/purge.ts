@@ -41,7 +41,7 @@ Examples:
     );
   cmd.action(
     r.action(cmd, async (s, codes: string[]) => {
-      const { CancelledError, UsageError, UserError } = await import("../../errors.js");
+      const { CancelledError, UsageError, UserError } = await import("../errors.js");
       const { assertCasesExist, expiredCases, historyToDrop, purgeCases, rewriteHistory } = await import("../../core/repo/retention.js");
       const flags = cmd.opts<PurgeFlags>();
       const ws = await s.workspace();

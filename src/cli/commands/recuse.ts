@@ -26,7 +26,7 @@ Examples:
     );
   cmd.action(
     r.action(cmd, async (s, code: string, member: string) => {
-      const { UserError } = await import("../../errors.js");
+      const { UserError } = await import("../errors.js");
       const flags = cmd.opts<{ reason?: string }>();
       const ws = await s.workspace();
       const now = s.ctx.now();

@@ -48,7 +48,7 @@ coc transparency): write them for that purpose, with no names, contacts, dates o
       // Why it is not closed yet: the rule of the case fold (reporter informed, every action done).
       const open: string[] = [];
       if (!added.body.reporter_informed_at) open.push("the reporter has not been told the outcome");
-      const { pendingActions } = await import("../../core/records/state.js");
+      const { pendingActions } = await import("../../core/case/fold.js");
       const pending = pendingActions(added.records);
       if (pending.length > 0) open.push(`action${pending.length === 1 ? "" : "s"} not done yet: ${pending.map((a) => `${a.index} (${a.level})`).join(", ")} (coc followup ${code})`);
       s.info(`Case ${code} is now ${summary.state}, not closed: ${open.join("; ") || "see coc show"}.`);

@@ -8,7 +8,7 @@
  * separate records in one commit, so two reviewers never conflict in git.
  */
 import type { Command } from "commander";
-import type { RuleContext } from "../../core/records/rules.js";
+import type { RuleContext } from "../../core/case/rules.js";
 import type { AssessmentBody, ConflictBody, DecisionBody, NoteBody } from "../../core/records/schema.js";
 import type { CaseFiles } from "../../core/repo/store.js";
 import type { RecordPart, Workspace } from "../../core/repo/workspace.js";
@@ -111,7 +111,7 @@ function finish(s: Session, code: string, recused: string[], ids: string[]): num
  * @throws UserError naming the source and the field.
  */
 async function readReviewFile(value: unknown, source: string, ws: Workspace, code: string, members: readonly string[]): Promise<ReviewPlan> {
-  const { UserError } = await import("../../errors.js");
+  const { UserError } = await import("../errors.js");
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new UserError(`${source}: expected a mapping with any of ${FILE_KEYS.join(", ")}`);
   }
@@ -152,8 +152,8 @@ async function readReviewFile(value: unknown, source: string, ws: Workspace, cod
 }
 
 async function reviewFromFile(s: Session, ws: Workspace, code: string, files: CaseFiles, from: string): Promise<number> {
-  const { UserError } = await import("../../errors.js");
-  const { checkRules, decisionWarnings, noteWarnings } = await import("../../core/records/rules.js");
+  const { UserError } = await import("../errors.js");
+  const { checkRules, decisionWarnings, noteWarnings } = await import("../../core/case/rules.js");
   const now = s.ctx.now();
   const me = await ws.me();
   const rules = ws.ruleContext(files);
@@ -220,10 +220,10 @@ function partiesOf(files: CaseFiles): string[] {
 }
 
 async function reviewInteractively(s: Session, ws: Workspace, code: string, files: CaseFiles): Promise<number> {
-  const { CancelledError } = await import("../../errors.js");
+  const { CancelledError } = await import("../errors.js");
   const { LADDERS } = await import("../../core/repo/config.js");
-  const { checkRules, decisionWarnings, noteWarnings } = await import("../../core/records/rules.js");
-  const { foldCase } = await import("../../core/records/state.js");
+  const { checkRules, decisionWarnings, noteWarnings } = await import("../../core/case/rules.js");
+  const { foldCase } = await import("../../core/case/fold.js");
   const { formatUtc } = await import("../../core/records/schema.js");
   const { caseMatrix } = await import("../../core/reports/matrix.js");
   const { renderMatrix } = await import("../output/matrix.js");

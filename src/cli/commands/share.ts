@@ -31,7 +31,7 @@ Examples:
     );
   cmd.action(
     r.action(cmd, async (s, code: string, member: string) => {
-      const { CancelledError, UsageError, UserError } = await import("../../errors.js");
+      const { CancelledError, UsageError, UserError } = await import("../errors.js");
       // commander turns --no-conflict into `conflict: false`; by default it is true (not declared).
       const flags = cmd.opts<{ conflict: boolean; closed?: boolean }>();
       const ws = await s.workspace();

@@ -28,7 +28,7 @@ export function register(program: Command, r: Registrar): void {
   trust.action(
     r.action(trust, async (s) => {
       const { describeDiff } = await import("../../core/repo/trust.js");
-      const { CancelledError, UsageError } = await import("../../errors.js");
+      const { CancelledError, UsageError } = await import("../errors.js");
       const ws = await s.workspace();
       const state = await ws.rosterTrust();
       if (state.kind === "same") {

@@ -41,7 +41,7 @@ over the built-in ones.`,
     );
   cmd.action(
     r.action(cmd, async (s) => {
-      const { UsageError } = await import("../../errors.js");
+      const { UsageError } = await import("../errors.js");
       const { collectTransparency, isDay, renderTransparency } = await import("../../core/reports/transparency.js");
       const { templatesDir } = await import("../paths.js");
       const { publish } = await import("../output/publish.js");

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 
 const RAM_DIRS = ["/dev/shm"];
 

@@ -4,7 +4,7 @@
  * becomes a CancelledError (exit 130, no stack trace).
  */
 import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
-import { CancelledError } from "../../errors.js";
+import { CancelledError } from "../errors.js";
 import { editInRam, editorCommand, ramDir } from "./editor.js";
 import type { Choice, InputQuestion, Prompter } from "./prompter.js";
 

@@ -3,7 +3,7 @@
  * the questions of the report body (DESIGN.md §3). Returns the body as plain
  * data; the core validates and stores it.
  */
-import { CancelledError } from "../../errors.js";
+import { CancelledError } from "../errors.js";
 import type { Prompter } from "./prompter.js";
 
 export const CARE_CHECKLIST = `Before the questions, take care of the person in front of you:

@@ -3,7 +3,7 @@
  * `coc resolve`. Each returns a record body as plain data; the core validates
  * it and checks the team's rules, exactly as for a `--from` file.
  */
-import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/records/rules.js";
+import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/case/rules.js";
 import { formatUtc, NOTE_KINDS } from "../../core/records/schema.js";
 import type { Choice, Prompter } from "./prompter.js";
 

@@ -11,8 +11,8 @@
  * `decision.add`, `decision.level`, `decision.detail`, `decision.duration`,
  * `decision.reasoning`; `confirm`.
  */
-import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/records/rules.js";
-import { CancelledError } from "../../errors.js";
+import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/case/rules.js";
+import { CancelledError } from "../errors.js";
 import type { Prompter } from "./prompter.js";
 
 /** Who is at the meeting: a checkbox of the case's members, the caller ticked. */

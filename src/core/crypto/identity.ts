@@ -6,7 +6,7 @@
 import { constants } from "node:fs";
 import { mkdir, open, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
 
 /** Where the identity is read from, in order: flag, COC_IDENTITY, the default path. */
@@ -26,7 +26,7 @@ export function configHome(env: Readonly<Record<string, string | undefined>>): s
   const xdg = env["XDG_CONFIG_HOME"];
   if (xdg) return xdg;
   const home = env["HOME"] ?? env["USERPROFILE"];
-  if (!home) throw new UserError("neither XDG_CONFIG_HOME nor HOME is set; pass --identity <file>");
+  if (!home) throw new UserError("neither XDG_CONFIG_HOME nor HOME is set", [], "identity");
   return join(home, ".config");
 }
 
@@ -65,7 +65,7 @@ export async function loadIdentity(opts: LoadIdentityOptions): Promise<RecordDec
   try {
     info = await stat(path);
   } catch {
-    throw new UserError(`no identity at ${path}; create one with \`coc keygen\` or pass --identity <file> (or set COC_IDENTITY)`);
+    throw new UserError(`no identity at ${path}`, [], "identity");
   }
   if (opts.checkPermissions && (info.mode & 0o077) !== 0) {
     const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
@@ -111,7 +111,7 @@ export async function writeNewIdentity(path: string, now: Date): Promise<string>
     handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new UserError(`${path} already exists; coc never overwrites an identity (use --out <file> for another one)`);
+      throw new UserError(`${path} already exists; coc never overwrites an identity`, [], "identity-exists");
     }
     throw new UserError(`cannot create ${path}: ${(e as Error).message}`);
   }

@@ -5,7 +5,7 @@
  */
 import { parseAllDocuments, stringify } from "yaml";
 import type { z } from "zod";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 
 /** Parses YAML text to a plain value. @throws UserError naming `source` and the line. */
 export function parseYaml(text: string, source: string): unknown {

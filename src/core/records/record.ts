@@ -2,7 +2,7 @@
  * Records as documents: building the envelope, the one serializer and the
  * strict parser (DESIGN.md §3).
  */
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import { parseYaml, validate } from "./document.js";
 import { FORMAT_VERSION, formatUtc, recordSchema, type BodyOf, type CocRecord, type RecordOf, type RecordType } from "./schema.js";
 

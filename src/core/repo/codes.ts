@@ -4,7 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import { CASE_CODE, type RecordType } from "../records/schema.js";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 
 // Neutral words only: a code is said aloud in meetings and must not sound like a judgement.
 const ADJECTIVES = [
@@ -19,7 +19,7 @@ const ANIMALS = [
   "gull", "hare", "hawk", "heron", "ibis", "jay", "koala", "lark", "lemur", "lion", "llama", "lynx",
   "marten", "mole", "moose", "newt", "okapi", "orca", "osprey", "otter", "owl", "panda", "pelican", "penguin",
   "puffin", "quail", "rabbit", "raven", "robin", "salmon", "seal", "sparrow", "squid", "stork", "swan", "tapir",
-  "tern", "tiger", "toucan", "trout", "turtle", "walrus", "whale", "wombat", "wren", "yak", "zebra", "heron",
+  "tern", "tiger", "toucan", "trout", "turtle", "walrus", "whale", "wombat", "wren", "yak", "zebra", "ibex",
 ];
 
 /** A random case code such as `quiet-otter-42` (about 350,000 possibilities). */

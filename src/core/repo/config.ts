@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import { parseRecipient } from "../crypto/age.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
 import { memberName } from "../records/schema.js";

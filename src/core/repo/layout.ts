@@ -3,7 +3,7 @@
  */
 import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import { assertCaseCode } from "./codes.js";
 
 /** Paths inside one incident repository. */
@@ -12,8 +12,6 @@ export interface RepoPaths {
   readonly cocDir: string;
   readonly config: string;
   readonly team: string;
-  readonly hooksDir: string;
-  readonly preCommitHook: string;
   readonly cases: string;
   readonly templates: string;
   readonly gitattributes: string;
@@ -27,8 +25,6 @@ export function repoPaths(root: string): RepoPaths {
     cocDir,
     config: join(cocDir, "config.yaml"),
     team: join(cocDir, "team.yaml"),
-    hooksDir: join(cocDir, "hooks"),
-    preCommitHook: join(cocDir, "hooks", "pre-commit"),
     cases: join(root, "cases"),
     templates: join(root, "templates"),
     gitattributes: join(root, ".gitattributes"),
@@ -62,7 +58,7 @@ export async function isCocRepo(dir: string): Promise<boolean> {
 export async function findRepo(cwd: string, explicit?: string): Promise<RepoPaths> {
   if (explicit) {
     const root = resolve(cwd, explicit);
-    if (!(await isCocRepo(root))) throw new UserError(`${root} is not a coc repository (no .coc/config.yaml); create one with \`coc init\``);
+    if (!(await isCocRepo(root))) throw new UserError(`${root} is not a coc repository (no .coc/config.yaml)`, [], "not-a-repo", { explicit: "1" });
     return repoPaths(root);
   }
   let dir = resolve(cwd);
@@ -72,5 +68,5 @@ export async function findRepo(cwd: string, explicit?: string): Promise<RepoPath
     if (parent === dir) break;
     dir = parent;
   }
-  throw new UserError(`not inside a coc repository (no .coc/config.yaml in ${resolve(cwd)} or its parents); use --repo <dir> or create one with \`coc init\``);
+  throw new UserError(`not inside a coc repository (no .coc/config.yaml in ${resolve(cwd)} or its parents)`, [], "not-a-repo");
 }

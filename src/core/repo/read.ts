@@ -9,7 +9,7 @@
  * which contend for memory rather than CPU; so this stays one thread.
  */
 import { readFileSync } from "node:fs";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import { CorruptFileError, NotARecipientError, RecordDecrypter } from "../crypto/age.js";
 import { parseRecord } from "../records/record.js";
 import type { CocRecord } from "../records/schema.js";

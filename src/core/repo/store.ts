@@ -5,13 +5,13 @@
  * only ever hold ciphertext.
  */
 import { randomBytes } from "node:crypto";
-import { readdir, rename, rm, writeFile, mkdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import { serializeRecord } from "../records/record.js";
 import { readMany, type ReadJob } from "./read.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
-import { compareRecords } from "../records/state.js";
+import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 
@@ -124,18 +124,6 @@ export function recordPath(record: Pick<CocRecord, "case" | "id">): string {
   return `cases/${record.case}/${record.id}.age`;
 }
 
-/**
- * Encrypts and writes records atomically: every file is first written to a
- * hidden temp file in its case directory (ciphertext only), and only when all
- * are encrypted are they renamed into place. @returns the written paths
- * (relative). On failure, nothing new is left behind.
- */
-export async function writeRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<string[]> {
-  const staged = await stageRecords(paths, writes);
-  for (const s of staged) await rename(s.temp, s.final);
-  return staged.map((s) => s.rel);
-}
-
 /** A record encrypted into a hidden temp file next to where it will go. */
 export interface StagedRecord {
   temp: string;
@@ -165,14 +153,4 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
     throw e;
   }
   return staged;
-}
-
-/** Removes files written by a failed operation (relative paths). */
-export async function removeFiles(paths: RepoPaths, rels: readonly string[]): Promise<void> {
-  await Promise.all(rels.map((rel) => rm(join(paths.root, rel), { force: true })));
-}
-
-/** Relative path from the repository root, with forward slashes. */
-export function relPath(paths: RepoPaths, abs: string): string {
-  return relative(paths.root, abs).split("\\").join("/");
 }

@@ -1,18 +1,19 @@
 /**
- * Changes to the repository that must be all or nothing: a re-encryption
- * (recusal, exclusion, member removal) rewrites many files, and a process
- * killed half-way must not leave a case half re-encrypted. Every file is
- * first encrypted into a temp file; a journal in .git/coc/ then lists what
- * is about to change; the files are moved into place and committed; the
- * journal is removed. If the process dies in between, the next coc command
- * finds the journal and finishes the job when the commit was made, or puts
- * everything back as it was when it was not.
+ * THE write path. Every change coc makes to a repository goes through here:
+ * under a lock (an `O_EXCL` file in .git/coc/, so two coc commands in one
+ * clone never write at once), with a journal that makes it all or nothing.
+ *
+ * A change first encrypts every file into a temp file and moves anything it
+ * deletes aside; the journal then lists what is about to change; the files
+ * are moved into place and committed; the journal is removed. If the process
+ * dies in between, the next coc command finds the journal and finishes the
+ * job when the commit was made, or puts everything back when it was not.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { commitPaths, gitDir, headCommit, lastCommitMessage, restorePaths, unstage, type CommitAs, type Env } from "../git/git.js";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
+import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { stageRecords, type PendingWrite } from "./store.js";
 
@@ -23,145 +24,264 @@ interface Journal {
   head: string | null;
   /** [temp, final] absolute paths, in order. */
   moves: [string, string][];
-  /** Repository-relative paths that the change writes (records and other files). */
+  /** [original, aside] absolute paths of what the change deletes (moved aside, removed once committed). */
+  removals?: [string, string][];
+  /** Repository-relative paths that the change writes or deletes. */
   paths: string[];
   /** Of those, the ones that existed before (restored from HEAD on roll-back); the others are removed. */
   existing: string[];
-  /** The process doing the change: while it runs, nobody else touches the repository's records. */
+  /** The process doing the change. */
   pid: number;
+  /** That process's start token (see {@link ProcessOwner.token}), so a reused pid is not taken for it. */
+  token?: string | undefined;
 }
 
 /**
- * Who is changing the repository: this process's id, and how to tell whether
- * another process still runs (supplied by the front end; the journal lives in
- * this clone's .git, so it is always a process on this machine).
+ * Who is changing the repository: this process, and how to tell whether
+ * another one still runs (supplied by the front end: the lock lives in this
+ * clone's .git, so it is always a process on this machine).
  */
 export interface ProcessOwner {
   pid: number;
-  alive(pid: number): boolean;
+  /** Something that differs between two processes that had the same pid (e.g. the start time), when known. */
+  token?: string | undefined;
+  /** True when process `pid` runs and, when `token` is given, is the one that had it. */
+  alive(pid: number, token?: string): boolean;
 }
 
-/** Without an owner, no process is ever considered running (no locking). */
-const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
+/** Without an owner, no other process is ever considered running. */
+export const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
 
-async function readJournal(jpath: string): Promise<Journal | undefined> {
-  try {
-    return JSON.parse(await readFile(jpath, "utf8")) as Journal;
-  } catch {
-    return undefined;
-  }
-}
-
+/** A change to commit. */
 export interface Transaction {
   /** Records to (re)write. */
   writes: readonly PendingWrite[];
   /** Other files to write, e.g. `.coc/team.yaml`, relative to the root. */
   files?: readonly { rel: string; content: string }[];
+  /** Paths to delete (files or directories), relative to the root. */
+  deletes?: readonly string[];
   message: string;
   as: CommitAs;
-  /** The process making the change, for the lock between coc commands. */
-  owner?: ProcessOwner | undefined;
-  /** Test hook: called after each file is moved into place. */
+}
+
+/** Test-only fault injection: called after each file is moved into place, and after the commit. */
+export interface FaultHooks {
   afterMove?: ((index: number) => void) | undefined;
-  /** Test hook: called after the commit, before the journal is removed. */
   afterCommit?: (() => void) | undefined;
 }
 
-async function journalPath(paths: RepoPaths, env: Env): Promise<string> {
-  // The common case without a git process: .git is a directory at the root.
+/** What an earlier, interrupted change turned into. */
+export type Recovery = "none" | "in-progress" | "completed" | "rolled-back";
+
+async function readJson<T>(path: string): Promise<T | undefined> {
   try {
-    if ((await stat(join(paths.root, ".git"))).isDirectory()) return join(paths.root, ".git", "coc", "journal.json");
+    return JSON.parse(await readFile(path, "utf8")) as T;
   } catch {
-    // a worktree or a submodule: ask git
+    return undefined;
   }
-  return join(await gitDir(paths.root, env), "coc", "journal.json");
 }
 
 async function exists(p: string): Promise<boolean> {
   try {
     await readFile(p);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Applies the transaction and commits it.
- * @returns the repository-relative paths written, and whether a commit was made.
- */
-export async function commitTransaction(paths: RepoPaths, env: Env, t: Transaction): Promise<{ written: string[]; committed: boolean }> {
-  const staged = await stageRecords(paths, t.writes);
-  const others = await Promise.all(
-    (t.files ?? []).map(async (f) => {
-      const final = join(paths.root, f.rel);
-      const temp = `${final}.${randomBytes(4).toString("hex")}.tmp`;
-      await writeFile(temp, f.content);
-      return { temp, final, rel: f.rel };
-    }),
-  );
-  const all = [...staged, ...others];
-  const journal: Journal = {
-    coc: 1,
-    message: t.message,
-    head: await headCommit(paths.root, env),
-    moves: all.map((x) => [x.temp, x.final]),
-    paths: all.map((x) => x.rel),
-    existing: [],
-    pid: (t.owner ?? NO_OWNER).pid,
-  };
-  for (const x of all) if (await exists(x.final)) journal.existing.push(x.rel);
-  const jpath = await journalPath(paths, env);
-  await mkdir(join(jpath, ".."), { recursive: true });
-  const other = await readJournal(jpath);
-  if (other && (t.owner ?? NO_OWNER).alive(other.pid)) {
-    await Promise.all(all.map((x) => rm(x.temp, { force: true })));
-    throw new UserError(`another coc command (process ${other.pid}) is changing this repository; try again when it has finished`);
-  }
-  await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
-  await rename(`${jpath}.tmp`, jpath);
-  try {
-    for (const [i, x] of all.entries()) {
-      await rename(x.temp, x.final);
-      t.afterMove?.(i);
-    }
-    const committed = await commitPaths(paths.root, env, journal.paths, t.message, t.as);
-    t.afterCommit?.();
-    await rm(jpath, { force: true });
-    return { written: staged.map((x) => x.rel), committed };
   } catch (e) {
-    await rollBack(paths, env, journal);
-    await rm(jpath, { force: true });
-    throw e;
+    return (e as NodeJS.ErrnoException).code === "EISDIR";
   }
 }
 
-async function rollBack(paths: RepoPaths, env: Env, j: Journal): Promise<void> {
-  await Promise.all(j.moves.map(([temp]) => rm(temp, { force: true })));
-  const created = j.paths.filter((p) => !j.existing.includes(p));
-  await unstage(paths.root, env, j.paths);
-  await Promise.all(created.map((rel) => rm(join(paths.root, rel), { force: true })));
-  if (j.existing.length > 0) await restorePaths(paths.root, env, j.existing);
+function busy(pid: number, lockFile: string): UserError {
+  return new UserError(`another coc command (process ${pid}) is changing this repository; try again when it has finished`, [
+    `If no coc command is running, the lock is left over: remove ${lockFile}`,
+  ]);
 }
 
-/**
- * Finishes or undoes a transaction a killed process left behind.
- * @returns what was found: nothing, a change completed (it had been
- * committed), or a change rolled back (it had not).
- */
-export async function recoverTransaction(paths: RepoPaths, env: Env, owner: ProcessOwner = NO_OWNER): Promise<"none" | "in-progress" | "completed" | "rolled-back"> {
-  const jpath = await journalPath(paths, env);
-  const journal = await readJournal(jpath);
-  if (!journal) return "none";
-  // Another coc command is in the middle of it right now: leave it alone.
-  if (journal.pid !== owner.pid && owner.alive(journal.pid)) return "in-progress";
-  const head = await headCommit(paths.root, env);
-  if (head !== journal.head && (await lastCommitMessage(paths.root, env)) === journal.message) {
-    await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));
-    await rm(jpath, { force: true });
-    return "completed";
+/** The lock and journal of one clone. */
+export class WriteLog {
+  readonly #git: Git;
+  readonly #paths: RepoPaths;
+  readonly #owner: ProcessOwner;
+  readonly #faults: FaultHooks;
+  #held = false;
+  /** What the last settling of an interrupted change found (see {@link recover}). */
+  recovered: Recovery = "none";
+
+  constructor(git: Git, paths: RepoPaths, owner: ProcessOwner = NO_OWNER, faults: FaultHooks = {}) {
+    this.#git = git;
+    this.#paths = paths;
+    this.#owner = owner;
+    this.#faults = faults;
   }
-  await rollBack(paths, env, journal);
-  await rm(jpath, { force: true });
-  return "rolled-back";
+
+  async #dir(): Promise<string> {
+    const dir = join(await this.#git.dir(), "coc");
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /**
+   * Runs `fn` holding the clone's lock, after settling what an interrupted
+   * change left behind. The lock is one file created with `O_EXCL` (atomic:
+   * of two processes, exactly one gets it); a lock whose process is gone is
+   * taken over.
+   * @throws UserError when another live coc process holds the lock.
+   */
+  async locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#held) return fn();
+    const lock = join(await this.#dir(), "lock");
+    await this.#acquire(lock);
+    this.#held = true;
+    try {
+      const recovered = await this.recover();
+      if (recovered !== "none") this.recovered = recovered;
+      if (recovered === "in-progress") {
+        const j = await readJson<Journal>(join(await this.#dir(), "journal.json"));
+        throw busy(j?.pid ?? 0, lock);
+      }
+      return await fn();
+    } finally {
+      this.#held = false;
+      await rm(lock, { force: true });
+    }
+  }
+
+  async #acquire(lock: string): Promise<void> {
+    const mine = JSON.stringify({ pid: this.#owner.pid, token: this.#owner.token });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fh = await open(lock, "wx", 0o600);
+        await fh.writeFile(mine);
+        await fh.close();
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      }
+      const other = await readJson<{ pid: number; token?: string }>(lock);
+      if (other && other.pid !== this.#owner.pid && this.#owner.alive(other.pid, other.token)) throw busy(other.pid, lock);
+      // Left over by a process that is gone: take it over. Moving it aside
+      // first means two processes taking over at once cannot both succeed.
+      const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
+      try {
+        await rename(lock, aside);
+        await rm(aside, { force: true });
+      } catch {
+        // someone else took it over first; try again
+      }
+    }
+    throw busy(0, lock);
+  }
+
+  /**
+   * Finishes or undoes a change a killed process left behind (or leaves it
+   * alone while its process still runs).
+   */
+  async recover(): Promise<Recovery> {
+    const jpath = join(await this.#dir(), "journal.json");
+    const journal = await readJson<Journal>(jpath);
+    if (!journal) return "none";
+    if (journal.pid !== this.#owner.pid && this.#owner.alive(journal.pid, journal.token)) return "in-progress";
+    const head = await this.#git.head();
+    if (head !== journal.head && (await this.#git.lastCommitMessage()) === journal.message) {
+      await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));
+      await Promise.all((journal.removals ?? []).map(([, aside]) => rm(aside, { recursive: true, force: true })));
+      await rm(jpath, { force: true });
+      return "completed";
+    }
+    await this.#rollBack(journal);
+    await rm(jpath, { force: true });
+    return "rolled-back";
+  }
+
+  /**
+   * Settles what an interrupted change left behind, for a command that may
+   * only read: "in-progress" (and nothing touched) while another coc command
+   * holds the lock or its journal.
+   */
+  async settle(): Promise<Recovery> {
+    if (await this.busy()) return "in-progress";
+    try {
+      await this.locked(async () => undefined);
+    } catch (e) {
+      if (e instanceof UserError) return "in-progress";
+      throw e;
+    }
+    return this.recovered;
+  }
+
+  /** True when a live process other than this one is in the middle of a change. */
+  async busy(): Promise<boolean> {
+    const dir = await this.#dir();
+    const j = await readJson<Journal>(join(dir, "journal.json"));
+    const l = await readJson<{ pid: number; token?: string }>(join(dir, "lock"));
+    return [j, l].some((x) => x !== undefined && x.pid !== this.#owner.pid && this.#owner.alive(x.pid, x.token));
+  }
+
+  /**
+   * Applies the transaction and commits it. Must run inside {@link locked}.
+   * @returns the repository-relative paths of the records written, and whether a commit was made.
+   * @throws UserError when the commit fails; everything is then put back as it was.
+   */
+  async commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
+    if (!this.#held) throw new Error("a change must be made under the repository lock");
+    const root = this.#paths.root;
+    const staged = await stageRecords(this.#paths, t.writes);
+    const others = await Promise.all(
+      (t.files ?? []).map(async (f) => {
+        const final = join(root, f.rel);
+        const temp = `${final}.${randomBytes(4).toString("hex")}.tmp`;
+        await writeFile(temp, f.content);
+        return { temp, final, rel: f.rel };
+      }),
+    );
+    const all = [...staged, ...others];
+    const dir = await this.#dir();
+    const deletes = t.deletes ?? [];
+    const journal: Journal = {
+      coc: 1,
+      message: t.message,
+      head: await this.#git.head(),
+      moves: all.map((x) => [x.temp, x.final]),
+      removals: deletes.map((rel) => [join(root, rel), join(dir, `removed-${randomBytes(6).toString("hex")}`)]),
+      paths: [...all.map((x) => x.rel), ...deletes],
+      existing: [...deletes],
+      pid: this.#owner.pid,
+      token: this.#owner.token,
+    };
+    for (const x of all) if (await exists(x.final)) journal.existing.push(x.rel);
+    const jpath = join(dir, "journal.json");
+    await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
+    await rename(`${jpath}.tmp`, jpath);
+    try {
+      for (const [from, aside] of journal.removals ?? []) await rename(from, aside);
+      for (const [i, x] of all.entries()) {
+        await rename(x.temp, x.final);
+        this.#faults.afterMove?.(i);
+      }
+      const committed = await this.#git.commitPaths(journal.paths, t.message, t.as);
+      this.#faults.afterCommit?.();
+      await Promise.all((journal.removals ?? []).map(([, aside]) => rm(aside, { recursive: true, force: true })));
+      await rm(jpath, { force: true });
+      return { written: staged.map((x) => x.rel), committed };
+    } catch (e) {
+      await this.#rollBack(journal);
+      await rm(jpath, { force: true });
+      throw e;
+    }
+  }
+
+  async #rollBack(j: Journal): Promise<void> {
+    const root = this.#paths.root;
+    await Promise.all(j.moves.map(([temp]) => rm(temp, { force: true })));
+    await this.#git.unstage(j.paths);
+    const created = j.paths.filter((p) => !j.existing.includes(p));
+    await Promise.all(created.map((rel) => rm(join(root, rel), { force: true })));
+    for (const [from, aside] of j.removals ?? []) {
+      if (await exists(aside)) {
+        await rm(from, { recursive: true, force: true });
+        await rename(aside, from);
+      }
+    }
+    const restore = j.existing.filter((p) => !(j.removals ?? []).some(([from]) => from === join(root, p)));
+    if (restore.length > 0) await this.#git.restore(restore);
+  }
 }

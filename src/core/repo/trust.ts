@@ -1,97 +1,193 @@
 /**
- * Roster trust. Each user's coc remembers, outside the repository (in their
- * own configuration directory), the roster they last confirmed for it. A
- * roster that changed in a way they did not make (arrived through a pull, or
- * edited by hand) must be confirmed before anything is encrypted to it: a new
- * member slipped into team.yaml must never silently receive case records.
- * The first time a user works in a repository the roster is pinned as found
- * (trust on first use).
+ * Pins: what this user last confirmed for a repository (DESIGN.md §7). The
+ * roster (names, keys, roles), the public-facing and destructive settings of
+ * config.yaml (contact, policy URL, event dates, retention) and the team's
+ * templates are remembered outside the repository, in the user's own
+ * configuration directory. A change the user did not make (it arrived
+ * through a pull, or was edited by hand) is shown and used only once
+ * confirmed: a member slipped into team.yaml must never silently receive
+ * case records, and a pushed contact address must never reach a letter.
+ *
+ * Pins are keyed on a random repository id stored in this clone
+ * (`.git/coc/id`), never on history a push can change.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
-import type { Team } from "./config.js";
+import type { Config, Team } from "./config.js";
 
-export interface PinnedMember {
-  name: string;
-  recipient: string;
+/** What a pin holds: everything a user confirms. */
+export interface Pinned {
+  members: { name: string; recipient: string; roles: string[] }[];
+  settings: Record<string, string | number | null>;
+  /** Template file name → SHA-256 of its content. */
+  templates: Record<string, string>;
 }
 
-export interface RosterDiff {
-  added: PinnedMember[];
-  removed: PinnedMember[];
+export interface TrustDiff {
+  added: Pinned["members"];
+  removed: Pinned["members"];
   /** Same name, another key: the most suspicious change of all. */
   rekeyed: { name: string; from: string; to: string }[];
+  roles: { name: string; from: string[]; to: string[] }[];
+  settings: { key: string; from: string | number | null; to: string | number | null }[];
+  templates: { name: string; change: "added" | "removed" | "changed" }[];
 }
 
-export type TrustState = { kind: "first-use" } | { kind: "same" } | { kind: "changed"; diff: RosterDiff };
+/** `upgrade`: the pin predates some of what is pinned now; save it again to pin those parts as they are. */
+export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolean } | { kind: "changed"; diff: TrustDiff };
 
 const pinSchema = z.object({
   coc: z.literal(1),
   repository: z.string(),
-  members: z.array(z.object({ name: z.string(), recipient: z.string() })),
+  members: z.array(z.object({ name: z.string(), recipient: z.string(), roles: z.array(z.string()).optional() })),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
+  templates: z.record(z.string(), z.string()).optional(),
 });
+
+/** The settings of config.yaml that reach readers or delete data: pinned and confirmed. */
+export function pinnedSettings(config: Config): Pinned["settings"] {
+  return {
+    contact: config.contact ?? null,
+    policy_url: config.policy_url ?? null,
+    "event.name": config.event.name,
+    "event.starts_on": config.event.starts_on ?? null,
+    "event.ends_on": config.event.ends_on ?? null,
+    "retention.delete_after_days": config.retention.delete_after_days,
+  };
+}
+
+/** The hashes of the team's templates (`templates/*.hbs`). */
+export async function templateHashes(dir: string): Promise<Pinned["templates"]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".hbs")).sort();
+  const out: Pinned["templates"] = {};
+  for (const n of names) {
+    const bytes = await readFile(join(dir, n)).catch(() => undefined);
+    if (bytes) out[n] = createHash("sha256").update(bytes).digest("hex");
+  }
+  return out;
+}
+
+/** The current state, as it would be pinned. */
+export async function currentPin(team: Team, config: Config, templatesDir: string): Promise<Pinned> {
+  return {
+    members: team.members.map((m) => ({ name: m.name, recipient: m.recipient, roles: [...m.roles] })),
+    settings: pinnedSettings(config),
+    templates: await templateHashes(templatesDir),
+  };
+}
+
+/**
+ * The repository id of this clone, made on first use. A clone that pinned
+ * under its root commit (before ids) keeps its pins: they are carried over.
+ */
+export async function repositoryId(gitDir: string, configDir: string, roots: () => Promise<string[]>, user: string): Promise<string> {
+  const file = join(gitDir, "coc", "id");
+  const existing = (await readFile(file, "utf8").catch(() => "")).trim();
+  if (/^[0-9a-f]{32}$/.test(existing)) return existing;
+  const id = randomBytes(16).toString("hex");
+  for (const root of await roots()) {
+    const legacy = await readFile(pinPath(configDir, root, user), "utf8").catch(() => undefined);
+    if (legacy !== undefined) {
+      await writeAtomic(pinPath(configDir, id, user), legacy);
+      break;
+    }
+  }
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeAtomic(file, `${id}\n`);
+  return id;
+}
 
 /**
  * Where the pin of one user for one repository lives:
- * `<config>/coc/rosters/<repository id>-<user key id>.yaml`. The repository id
- * is its root commit (the same in every clone); the user key id separates
- * people who share a configuration directory.
+ * `<config>/coc/rosters/<repository id>-<user key id>.yaml`; the user key id
+ * separates people who share a configuration directory.
  */
 export function pinPath(configDir: string, repositoryId: string, userRecipient: string): string {
   const user = createHash("sha256").update(userRecipient).digest("hex").slice(0, 12);
   return join(configDir, "coc", "rosters", `${repositoryId.slice(0, 40)}-${user}.yaml`);
 }
 
-async function loadPin(path: string): Promise<PinnedMember[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
+async function loadPin(path: string): Promise<Pinned | undefined> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
   const parsed = pinSchema.safeParse(parseYaml(text, path));
-  return parsed.success ? parsed.data.members : undefined;
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), settings: p.settings ?? {}, templates: p.templates ?? {} };
 }
 
-/** Compares the pinned roster with the current one. */
-export function diffRoster(pinned: readonly PinnedMember[], current: readonly PinnedMember[]): RosterDiff {
-  const added = current.filter((m) => !pinned.some((p) => p.name === m.name));
-  const removed = pinned.filter((p) => !current.some((m) => m.name === p.name));
-  const rekeyed = current.flatMap((m) => {
-    const p = pinned.find((x) => x.name === m.name);
-    return p && p.recipient !== m.recipient ? [{ name: m.name, from: p.recipient, to: m.recipient }] : [];
-  });
-  return { added, removed, rekeyed };
+/** Compares what was pinned with what is there now. Parts a pin made before they were pinned (settings, templates, roles) count as confirmed. */
+export function diffPin(pinned: Pinned, current: Pinned, legacy: { settings: boolean; templates: boolean; roles: boolean }): TrustDiff {
+  const added = current.members.filter((m) => !pinned.members.some((p) => p.name === m.name));
+  const removed = pinned.members.filter((p) => !current.members.some((m) => m.name === p.name));
+  const rekeyed: TrustDiff["rekeyed"] = [];
+  const roles: TrustDiff["roles"] = [];
+  for (const m of current.members) {
+    const p = pinned.members.find((x) => x.name === m.name);
+    if (!p) continue;
+    if (p.recipient !== m.recipient) rekeyed.push({ name: m.name, from: p.recipient, to: m.recipient });
+    if (!legacy.roles && [...p.roles].sort().join(",") !== [...m.roles].sort().join(",")) roles.push({ name: m.name, from: p.roles, to: m.roles });
+  }
+  const settings = legacy.settings
+    ? []
+    : Object.keys({ ...pinned.settings, ...current.settings })
+        .filter((k) => (pinned.settings[k] ?? null) !== (current.settings[k] ?? null))
+        .map((key) => ({ key, from: pinned.settings[key] ?? null, to: current.settings[key] ?? null }));
+  const templates: TrustDiff["templates"] = [];
+  if (!legacy.templates) {
+    for (const name of Object.keys({ ...pinned.templates, ...current.templates }).sort()) {
+      const [a, b] = [pinned.templates[name], current.templates[name]];
+      if (a !== b) templates.push({ name, change: a === undefined ? "added" : b === undefined ? "removed" : "changed" });
+    }
+  }
+  return { added, removed, rekeyed, roles, settings, templates };
 }
 
-function members(team: Team): PinnedMember[] {
-  return team.members.map((m) => ({ name: m.name, recipient: m.recipient }));
+/** True when the diff holds no change. */
+export function isEmptyDiff(d: TrustDiff): boolean {
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.settings.length + d.templates.length === 0;
 }
 
-/** The current roster against the user's pin. */
-export async function trustState(path: string, team: Team): Promise<TrustState> {
+/** The current state against the user's pin. */
+export async function trustState(path: string, current: Pinned): Promise<TrustState> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
   const pinned = await loadPin(path);
-  if (!pinned) return { kind: "first-use" };
-  const diff = diffRoster(pinned, members(team));
-  return diff.added.length + diff.removed.length + diff.rekeyed.length === 0 ? { kind: "same" } : { kind: "changed", diff };
+  if (!pinned || text === undefined) return { kind: "first-use" };
+  const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text) };
+  const diff = diffPin(pinned, current, legacy);
+  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles } : { kind: "changed", diff };
 }
 
-/** Records `team` as the roster this user confirmed (written atomically, mode 0600). */
-export async function savePin(path: string, repositoryId: string, team: Team): Promise<void> {
+async function writeAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temp, `# the roster you last confirmed for this repository (coc team trust)\n${toYaml({ coc: 1, repository: repositoryId, members: members(team) })}`, { mode: 0o600 });
+  await writeFile(temp, text, { mode: 0o600 });
   await rename(temp, path);
 }
 
+/** Records `current` as what this user confirmed (written atomically, mode 0600). */
+export async function savePin(path: string, repositoryId: string, current: Pinned): Promise<void> {
+  await writeAtomic(path, `# what you last confirmed for this repository (coc trust)\n${toYaml({ coc: 1, repository: repositoryId, ...current })}`);
+}
+
+const show = (v: string | number | null) => (v === null ? "(none)" : `"${v}"`);
+
 /** One line per change, for showing to the user. */
-export function describeDiff(diff: RosterDiff): string[] {
+export function describeDiff(diff: TrustDiff): string[] {
   return [
     ...diff.added.map((m) => `added: ${m.name} (${m.recipient})`),
     ...diff.removed.map((m) => `removed: ${m.name} (${m.recipient})`),
     ...diff.rekeyed.map((m) => `new key for ${m.name}: ${m.to} (was ${m.from})`),
+    ...diff.roles.map((m) => `roles of ${m.name}: ${m.to.join(", ") || "none"} (was ${m.from.join(", ") || "none"})`),
+    ...diff.settings.map((s) => `config.yaml ${s.key}: ${show(s.to)} (was ${show(s.from)})`),
+    ...diff.templates.map((t) => `templates/${t.name}: ${t.change}`),
   ];
+}
+
+/** True when the roster itself (not only settings or templates) changed. */
+export function rosterChanged(d: TrustDiff): boolean {
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length > 0;
 }

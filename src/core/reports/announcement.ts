@@ -6,9 +6,9 @@
  * config.yaml reach it; the caller runs the public-text safety check
  * (./safety.ts) on the rendered text before printing it.
  */
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 import type { CocRecord, RecordOf } from "../records/schema.js";
-import { sortRecords } from "../records/state.js";
+import { sortRecords } from "../records/order.js";
 import type { Config } from "../repo/config.js";
 
 /** The public settings every public text may show (config.yaml). Absent values are null, so strict templates can test them. */

@@ -16,10 +16,11 @@
  * name and contact of the reporter of every report of the case, whatever
  * `keep_private` says: it must never identify who reported.
  */
-import { UserError } from "../../errors.js";
-import { FREE_TEXT_LEVEL } from "../records/rules.js";
+import { UserError } from "../errors.js";
+import { FREE_TEXT_LEVEL } from "../case/rules.js";
 import type { CocRecord, RecordOf } from "../records/schema.js";
-import { foldCase, sortRecords } from "../records/state.js";
+import { foldCase } from "../case/fold.js";
+import { sortRecords } from "../records/order.js";
 import type { Config } from "../repo/config.js";
 import { publicSettings, type PublicSettings } from "./announcement.js";
 import { sensitiveTerms, type SensitiveTerm } from "./safety.js";

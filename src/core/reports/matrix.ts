@@ -6,7 +6,7 @@
  * counts the cases per cell.
  */
 import type { Config } from "../repo/config.js";
-import type { CaseSummary } from "../records/state.js";
+import type { CaseSummary } from "../case/fold.js";
 
 type Level = "low" | "high";
 export type CellKey = "low_impact_low_risk" | "low_impact_high_risk" | "high_impact_low_risk" | "high_impact_high_risk";

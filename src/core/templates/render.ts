@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import Handlebars from "handlebars";
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 
 export type Helper = (...args: unknown[]) => unknown;
 

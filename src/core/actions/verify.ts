@@ -7,13 +7,12 @@
  * agree (a mix means an interrupted re-encryption); the pre-commit guard is
  * installed; and no file under cases/ in any commit of history is plaintext.
  */
-import { access, constants, readFile } from "node:fs/promises";
-import { blobHeads, caseBlobsInHistory, getConfig } from "../git/git.js";
-import { foldCase } from "../records/state.js";
-import { PRE_COMMIT_HOOK } from "./init.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Workspace } from "./workspace.js";
+import { caseAudience } from "../case/audience.js";
+import { checkGuard } from "../git/guard.js";
+import { blobHeads, caseBlobsInHistory } from "../git/history.js";
+import type { Repo } from "../repo/repo.js";
 
 export interface VerifyProblem {
   /** Repository-relative file. */
@@ -55,25 +54,19 @@ export function countRecipientStanzas(file: Buffer): number | undefined {
 }
 
 /** Runs every check. Never throws for a bad file: each is a problem line. */
-export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
+export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const notes: string[] = [];
-  const { root } = ws.paths;
+  const { root } = repo.paths;
 
-  // The guard.
-  const hooksPath = await getConfig(root, ws.env, "core.hooksPath");
-  if (hooksPath !== ".coc/hooks") problems.push({ file: ".git/config", message: `core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}; the pre-commit guard does not run (fix: git config core.hooksPath .coc/hooks)` });
-  try {
-    const hook = await readFile(ws.paths.preCommitHook, "utf8");
-    await access(ws.paths.preCommitHook, constants.X_OK);
-    if (hook !== PRE_COMMIT_HOOK) problems.push({ file: ".coc/hooks/pre-commit", message: "the pre-commit guard differs from the one coc installs" });
-  } catch {
-    problems.push({ file: ".coc/hooks/pre-commit", message: "the pre-commit guard is missing or not executable" });
-  }
+  // The guard: coc's own, in .git/coc/hooks; tracked hooks are never used.
+  const guard = await checkGuard(repo.git);
+  problems.push(...guard.problems.map((message) => ({ file: ".git/coc/hooks", message })));
+  for (const f of guard.ignored) notes.push(`${f} is tracked in the repository and ignored: coc runs only its own guard from .git/coc/hooks`);
 
   // The work tree.
-  const roster = ws.team.members.map((m) => m.name);
-  const { cases, problems: layout } = await ws.readCases();
+  const roster = repo.roster();
+  const { cases, problems: layout } = await repo.readCases();
   problems.push(...layout.map((p) => ({ file: p.file, message: p.message })));
   let records = 0;
   let checked = 0;
@@ -88,7 +81,7 @@ export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
       // Some files of the case are readable and some are not: an interrupted re-encryption.
       for (const f of c.notForYou) problems.push({ file: f, message: `not encrypted to you, while ${c.records.length} other record(s) of case ${c.code} are: the case is half re-encrypted (restore it with: git checkout HEAD -- cases/${c.code})` });
     }
-    const summary = foldCase(c.code, c.records.map((r) => r.record), ws.config.deadlines, new Date(0));
+    const summary = caseAudience(roster, c.records.map((r) => r.record));
     const out = new Set([...summary.excluded, ...summary.recused]);
     const sets = new Map<string, string[]>();
     for (const { file, record } of c.records) {
@@ -112,8 +105,8 @@ export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
   }
 
   // History: every blob ever committed under cases/.
-  const history = await caseBlobsInHistory(root, ws.env);
-  const heads = await blobHeads(root, ws.env, history.map((h) => h.blob));
+  const history = await caseBlobsInHistory(repo.git);
+  const heads = await blobHeads(repo.git, history.map((h) => h.blob));
   const reported = new Set<string>();
   for (const h of history) {
     const head = heads.get(h.blob);

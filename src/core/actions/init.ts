@@ -1,13 +1,14 @@
 /**
  * `coc init`: scaffolds an incident repository (DESIGN.md §2) in one commit.
  */
-import { appendFile, chmod, copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UserError } from "../../errors.js";
-import { commitPaths, initRepository, type Env } from "../git/git.js";
+import { UserError } from "../errors.js";
+import { Git, type Env } from "../git/client.js";
+import { installGuard } from "../git/guard.js";
 import { validate } from "../records/document.js";
-import { configSchema, configText, loadConfig, memberSchema, teamText, type Config, type LadderName, type Team } from "./config.js";
-import { isCocRepo, repoPaths, type RepoPaths } from "./layout.js";
+import { configSchema, configText, loadConfig, memberSchema, teamText, type Config, type LadderName, type Team } from "../repo/config.js";
+import { isCocRepo, repoPaths, type RepoPaths } from "../repo/layout.js";
 
 export interface InitOptions {
   dir: string;
@@ -38,28 +39,9 @@ export interface PreviousRepo {
  */
 export async function loadPrevious(dir: string): Promise<PreviousRepo> {
   const paths = repoPaths(dir);
-  if (!(await isCocRepo(dir))) throw new UserError(`${dir} is not a coc repository (no .coc/config.yaml); --from needs last year's repository`);
+  if (!(await isCocRepo(dir))) throw new UserError(`${dir} is not a coc repository (no .coc/config.yaml)`, [], "init-from");
   return { config: await loadConfig(paths.config), templatesDir: paths.templates };
 }
-
-/** The pre-commit guard: no file under cases/ may be committed unless it is an age file. */
-export const PRE_COMMIT_HOOK = `#!/bin/sh
-# coc guard: refuse to commit any file under cases/ that is not age-encrypted.
-# Installed by \`coc init\` (core.hooksPath = .coc/hooks). \`coc verify\` checks all history too.
-# One git grep over the staged files (not one process per file): a staged file
-# under cases/ must hold an age header line, binary or armored.
-staged=$(git diff --cached --name-only --diff-filter=ACMR -- cases)
-[ -z "$staged" ] && exit 0
-bad=$(git diff --cached --name-only --diff-filter=ACMR -z -- cases |
-  xargs -0 git grep --cached -L -e '^age-encryption\\.org/v1$' -e '^-----BEGIN AGE ENCRYPTED FILE-----$' --)
-if [ -n "$bad" ]; then
-  echo "coc: refusing to commit files under cases/ that are not age-encrypted:" >&2
-  echo "$bad" | sed 's/^/  /' >&2
-  echo "Records are written by coc only. Unstage with: git reset -- <file>" >&2
-  exit 1
-fi
-exit 0
-`;
 
 const GITATTRIBUTES = `# coc records are binary age files: never diff, merge or normalise them.
 *.age binary
@@ -75,7 +57,6 @@ about any case.
 
 - \`.coc/config.yaml\`: public settings (event, policy, contact, deadlines, ladder).
 - \`.coc/team.yaml\`: the roster: member names and age public keys.
-- \`.coc/hooks/pre-commit\`: refuses to commit anything under \`cases/\` that is not encrypted.
 - \`cases/<code>/\`: one directory per case, one encrypted record per file.
 - \`templates/\`: this team's copy of the templates (edit freely).
 
@@ -123,12 +104,12 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
     if (!(await exists(p))) created.push(p);
   }
   try {
-    await mkdir(paths.hooksDir, { recursive: true });
-    await initRepository(opts.dir, opts.env, alreadyGit);
+    const git = new Git(opts.dir, opts.env);
+    await git.init(alreadyGit);
+    // coc's own guard, in .git/coc/hooks: never a tracked hook.
+    await installGuard(git);
     await writeFile(paths.config, configText(config));
     await writeFile(paths.team, teamText(team));
-    await writeFile(paths.preCommitHook, PRE_COMMIT_HOOK);
-    await chmod(paths.preCommitHook, 0o755);
     if (created.includes(paths.gitattributes)) await writeFile(paths.gitattributes, GITATTRIBUTES);
     else await appendFile(paths.gitattributes, `\n${GITATTRIBUTES}`);
     if (created.includes(paths.readme)) await writeFile(paths.readme, teamReadme(config));
@@ -146,10 +127,8 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
         templates.push(t);
       }
     }
-    await commitPaths(
-      opts.dir,
-      opts.env,
-      [".coc/config.yaml", ".coc/team.yaml", ".coc/hooks/pre-commit", ".gitattributes", "README.md", ...templates.map((t) => `templates/${t}`)],
+    await git.commitPaths(
+      [".coc/config.yaml", ".coc/team.yaml", ".gitattributes", "README.md", ...templates.map((t) => `templates/${t}`)],
       "coc: initialise incident repository",
       { member: member.name },
     );

@@ -10,15 +10,14 @@
  * (`<utc-timestamp>-<type>-<rand>.age`), so expiry is the same for every
  * member, including for cases they cannot read.
  */
-import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { UserError } from "../../errors.js";
-import { commitPaths, historyState, replaceHistory, restorePaths, type HistoryState } from "../git/git.js";
-import { assertCaseCode } from "./codes.js";
-import type { Config } from "./config.js";
-import { caseDir, type RepoPaths } from "./layout.js";
-import { caseExists, listCaseCodes } from "./store.js";
-import type { Workspace } from "./workspace.js";
+import { readdir } from "node:fs/promises";
+import { UserError } from "../errors.js";
+import { historyState, replaceHistory, type HistoryState } from "../git/history.js";
+import { assertCaseCode } from "../repo/codes.js";
+import type { Config } from "../repo/config.js";
+import { caseDir, type RepoPaths } from "../repo/layout.js";
+import type { Repo } from "../repo/repo.js";
+import { caseExists, listCaseCodes } from "../repo/store.js";
 
 const DAY = 86_400_000;
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/;
@@ -90,56 +89,54 @@ export async function assertCasesExist(paths: RepoPaths, codes: readonly string[
     assertCaseCode(code);
     if (!(await caseExists(paths, code))) unknown.push(code);
   }
-  if (unknown.length > 0) throw new UserError(`unknown case code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (see \`coc list\`); nothing was purged`);
+  if (unknown.length > 0) throw new UserError(`unknown case code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; nothing was purged`, [], "unknown-case");
 }
 
 /**
  * Deletes the cases' directories from the work tree and commits the deletion
- * (one commit, `coc: purge N cases`, no codes). Works on cases the caller
- * cannot read: they go by directory. Git history (and every clone) still
- * holds the ciphertexts; see `rewriteHistory`. If the commit fails, the
- * directories are restored.
- * @throws UserError for an unknown case or a git failure.
+ * (one commit, `coc: purge N cases`, no codes), through the journal: a purge
+ * killed half-way is finished or undone by the next command. Works on cases
+ * the caller cannot read: they go by directory. Git history (and every
+ * clone) still holds the ciphertexts; see {@link rewriteHistory}.
+ * @throws UserError for an unknown case or a git failure (nothing is then deleted).
  */
-export async function purgeCases(ws: Workspace, codes: readonly string[]): Promise<{ purged: string[]; committed: boolean }> {
+export async function purgeCases(repo: Repo, codes: readonly string[]): Promise<{ purged: string[]; committed: boolean }> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return { purged: [], committed: false };
-  await assertCasesExist(ws.paths, unique);
-  const me = await ws.me();
-  const rels = unique.map((c) => `cases/${c}`);
-  await Promise.all(unique.map((c) => rm(join(ws.paths.cases, c), { recursive: true, force: true })));
-  try {
-    const committed = await commitPaths(ws.paths.root, ws.env, rels, `coc: purge ${unique.length} case${unique.length === 1 ? "" : "s"}`, { member: me.name });
+  return repo.write(async () => {
+    await assertCasesExist(repo.paths, unique);
+    const me = await repo.me();
+    const { committed } = await repo.commit({
+      writes: [],
+      deletes: unique.map((c) => `cases/${c}`),
+      message: `coc: purge ${unique.length} case${unique.length === 1 ? "" : "s"}`,
+      as: { member: me.name },
+    });
     return { purged: unique, committed };
-  } catch (e) {
-    await restorePaths(ws.paths.root, ws.env, rels);
-    throw e;
-  }
+  });
 }
 
-/** What `rewriteHistory` would drop from this clone (nothing is changed). */
-export function historyToDrop(ws: Workspace): Promise<HistoryState> {
-  return historyState(ws.paths.root, ws.env);
+/** What {@link rewriteHistory} would drop from this clone (nothing is changed). */
+export function historyToDrop(repo: Repo): Promise<HistoryState> {
+  return historyState(repo.git);
 }
 
 /**
  * Replaces this clone's history with a single fresh commit of the current
- * tree (see `replaceHistory` in ../git/git.ts): every earlier commit, other
- * branch, tag and remote-tracking ref is dropped, and the old objects are
- * pruned. The repository's identity for roster trust is its root commit, so
- * the caller's confirmed roster is pinned again under the new one (only when
- * it was confirmed before: a rewrite never vouches for an unconfirmed roster).
+ * tree (see `replaceHistory` in ../git/history.ts): every earlier commit,
+ * other branch, tag and remote-tracking ref is dropped, and the old objects
+ * are pruned. Pins are keyed on this clone's repository id, so they stay.
  * @throws UserError when this clone is behind its remote (a force-push would
  * destroy what others pushed), has uncommitted changes, or git fails.
  */
-export async function rewriteHistory(ws: Workspace): Promise<{ commit: string; branch: string; dropped: number; remote: string | undefined }> {
-  const me = await ws.me();
-  const state = await historyState(ws.paths.root, ws.env);
-  if (state.behind > 0) {
-    throw new UserError(`this clone is ${state.behind} commit(s) behind ${state.remote}; run coc sync first, or the force-push would destroy what others pushed; history was not rewritten`);
-  }
-  const trusted = (await ws.rosterTrust()).kind === "same";
-  const { commit, branch } = await replaceHistory(ws.paths.root, ws.env, "coc: start a fresh history (older history purged)", { member: me.name });
-  if (trusted) await ws.trustRoster();
-  return { commit, branch, dropped: state.commits, remote: state.remote };
+export async function rewriteHistory(repo: Repo): Promise<{ commit: string; branch: string; dropped: number; remote: string | undefined }> {
+  return repo.write(async () => {
+    const me = await repo.me();
+    const state = await historyState(repo.git);
+    if (state.behind > 0) {
+      throw new UserError(`this clone is ${state.behind} commit(s) behind ${state.remote}; run coc sync first, or the force-push would destroy what others pushed; history was not rewritten`);
+    }
+    const { commit, branch } = await replaceHistory(repo.git, "coc: start a fresh history (older history purged)", { member: me.name });
+    return { commit, branch, dropped: state.commits, remote: state.remote };
+  });
 }

@@ -6,8 +6,8 @@
  * decisions by fewer than two members, conversations with a reported person
  * held by fewer than two.
  */
-import { UserError } from "../../errors.js";
-import type { DecisionBody, FollowupBody, NoteBody, RecordType } from "./schema.js";
+import { UserError } from "../errors.js";
+import { formatUtc, type DecisionBody, type FollowupBody, type NoteBody, type RecordType } from "../records/schema.js";
 
 /** A level of a resolution ladder. */
 export interface LadderLevel {
@@ -23,6 +23,8 @@ export interface RuleContext {
   roster: readonly string[];
   /** Members recused from (or excluded from) the case. */
   outOfCase: readonly string[];
+  /** Members who can read the case now (its audience). */
+  readers: readonly string[];
   /** The team's ladder. */
   ladder: readonly LadderLevel[];
   /** The actions of the decision in force (for follow-ups). */
@@ -31,12 +33,12 @@ export interface RuleContext {
 
 function checkMembers(names: readonly string[], field: string, ctx: RuleContext, source: string): void {
   names.forEach((n, i) => {
-    if (!ctx.roster.includes(n)) throw new UserError(`${source}: ${field}[${i}]: "${n}" is not a team member (see \`coc team list\`)`);
+    if (!ctx.roster.includes(n)) throw new UserError(`${source}: ${field}[${i}]: "${n}" is not a team member`, [], "unknown-member");
   });
 }
 
 function checkMember(name: string | undefined, field: string, ctx: RuleContext, source: string): void {
-  if (name !== undefined && !ctx.roster.includes(name)) throw new UserError(`${source}: ${field}: "${name}" is not a team member (see \`coc team list\`)`);
+  if (name !== undefined && !ctx.roster.includes(name)) throw new UserError(`${source}: ${field}: "${name}" is not a team member`, [], "unknown-member");
 }
 
 /** The ladder level an action names, matched without regard to case. */
@@ -118,4 +120,39 @@ export function decisionWarnings(body: DecisionBody, ctx: RuleContext): string[]
   }
   if (deciders.length < 2 && !body.urgent) out.push(`a decision should be taken by at least two members who are not recused; decided by: ${deciders.join(", ") || "nobody"}`);
   return out;
+}
+
+/** How long a decision of two members has to ratify an urgent one. */
+export const RATIFY_HOURS = 24;
+
+/**
+ * An urgent decision (`--urgent`): taken by fewer than two members because it
+ * could not wait, it records who acted alone and must be ratified by a
+ * decision of two within {@link RATIFY_HOURS}. A decision of two (or more)
+ * members who can decide is not urgent: it is returned as it is, with
+ * `ignored` set.
+ */
+export function markUrgent(body: DecisionBody, ctx: Pick<RuleContext, "outOfCase">, me: string, now: Date): { body: DecisionBody; ignored: boolean } {
+  if (body.urgent) return { body, ignored: false };
+  const deciders = body.decided_by.filter((m) => !ctx.outOfCase.includes(m));
+  if (deciders.length >= 2) return { body, ignored: true };
+  const acted = body.decided_by.length > 0 ? body.decided_by : [me];
+  const ratify = formatUtc(new Date(now.getTime() + RATIFY_HOURS * 3600_000));
+  return { body: { ...body, urgent: { acted_alone: acted, ratify_by: ratify } }, ignored: false };
+}
+
+/**
+ * Who is present at a review: fewer than two must be confirmed; an even
+ * number only warns (an odd number is preferred, so a vote cannot tie).
+ */
+export function presentWarnings(present: readonly string[]): { notice: string[]; confirm: string[] } {
+  const n = present.length;
+  if (n < 2) return { notice: [], confirm: [`${n === 0 ? "nobody is" : `only ${present[0]} is`} present: a review should be held by at least two team members`] };
+  if (n % 2 === 0) return { notice: [`${n} people are present: an odd number is preferred, so that a vote cannot tie`], confirm: [] };
+  return { notice: [], confirm: [] };
+}
+
+/** The warning before a member recuses themselves. */
+export function selfRecusalWarning(code: string): string {
+  return `you declare a conflict for yourself: case ${code} will be re-encrypted without you and you will no longer be able to read it`;
 }

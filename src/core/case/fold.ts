@@ -3,7 +3,9 @@
  * new → in-review → decided → resolved → closed, plus deadlines that make a
  * case overdue. Pure functions of the records, the config and a clock.
  */
-import type { CocRecord, RecordOf } from "./schema.js";
+import type { CocRecord, RecordOf } from "../records/schema.js";
+import { outOfCase } from "./audience.js";
+import { sortRecords } from "../records/order.js";
 
 export const STATES = ["new", "in-review", "decided", "resolved", "closed"] as const;
 export type CaseState = (typeof STATES)[number];
@@ -44,21 +46,6 @@ export interface CaseSummary {
   overdue: boolean;
   /** One line per missed deadline, e.g. "no decision 12 h after the report". */
   overdue_reasons: string[];
-}
-
-// Records written in the same second (a review writes several at once) are
-// ordered by the natural order of the process, then by id, so the order is
-// the same on every machine.
-const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution"];
-
-/** Compares records by time, then type (report first, resolution last), then id. */
-export function compareRecords(a: Pick<CocRecord, "created_at" | "id" | "type">, b: Pick<CocRecord, "created_at" | "id" | "type">): number {
-  return a.created_at.localeCompare(b.created_at) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.id.localeCompare(b.id);
-}
-
-/** Sorts records in time order (see {@link compareRecords}). */
-export function sortRecords<T extends Pick<CocRecord, "created_at" | "id" | "type">>(records: readonly T[]): T[] {
-  return [...records].sort(compareRecords);
 }
 
 function ofType<T extends CocRecord["type"]>(records: readonly CocRecord[], type: T): RecordOf<T>[] {
@@ -108,7 +95,6 @@ function hoursLabel(hours: number): string {
 export function foldCase(code: string, records: readonly CocRecord[], deadlines: Deadlines, now: Date): CaseSummary {
   const sorted = sortRecords(records);
   const reports = ofType(sorted, "report");
-  const conflicts = ofType(sorted, "conflict");
   const assessments = ofType(sorted, "assessment");
   const notes = ofType(sorted, "note");
   const decisions = ofType(sorted, "decision");
@@ -117,15 +103,7 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
   const receivedTimes = reports.map((r) => r.body.received_at ?? r.created_at).sort();
   const received_at = receivedTimes[0] ?? null;
 
-  const excluded = [...new Set(reports.flatMap((r) => r.body.exclude))].sort();
-  const recusal = new Map<string, boolean>();
-  // A recusal sticks: a later "no conflict" (say, declared on a clone that had
-  // not pulled the recusal yet) does not lift it; only an explicit `recused: false` does.
-  for (const c of conflicts) {
-    const recused = c.body.recused ?? (c.body.conflict ? true : undefined);
-    if (recused !== undefined) recusal.set(c.body.member, recused);
-  }
-  const recused = [...recusal].filter(([, r]) => r).map(([m]) => m).sort();
+  const { excluded, recused } = outOfCase(sorted);
 
   const latestVote = new Map<string, RecordOf<"assessment">>();
   for (const a of assessments) latestVote.set(a.author, a);

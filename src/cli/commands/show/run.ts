@@ -1,0 +1,52 @@
+/** `coc show <case>`: the whole case, record by record in time order. */
+import { showCase } from "../../../core/index.js";
+import type { Io } from "../../io.js";
+import { openRepo } from "../../open.js";
+import { localTime } from "../../output/format.js";
+import { renderValue } from "../../output/record.js";
+
+export interface ShowOptions {
+  code: string;
+}
+
+export async function run(o: ShowOptions, io: Io): Promise<number> {
+  const repo = await openRepo(io);
+  const shown = await showCase(repo, o.code, io.now());
+  for (const p of shown.problems) io.info(`${io.err.red("error:")} ${p.file}: ${p.message}`);
+  if (shown.notForYou.length > 0) io.warn(`${shown.notForYou.length} record(s) of this case are not encrypted to you and are not shown.`);
+  const { summary } = shown;
+  if (io.json) {
+    io.printJson({
+      case: summary.case,
+      state: summary.state,
+      records: shown.records.map(({ record }) => ({
+        type: record.type,
+        id: record.id,
+        author: record.author,
+        created_at: record.created_at,
+        recipients: record.recipients,
+        body: record.body,
+      })),
+    });
+    return shown.problems.length > 0 ? 1 : 0;
+  }
+  const c = io.out;
+  const lines: string[] = [];
+  lines.push(`${c.bold(`Case ${summary.case}`)}  ${summary.state}${summary.overdue ? c.red("  overdue") : ""}`);
+  lines.push(`  received: ${localTime(summary.received_at)}   reports: ${summary.reports}`);
+  if (summary.votes.length > 0) lines.push(`  risk/impact: ${summary.risk}/${summary.impact} (${summary.votes.length} vote${summary.votes.length === 1 ? "" : "s"})`);
+  if (summary.category) lines.push(`  category: ${summary.category}`);
+  if (summary.excluded.length > 0) lines.push(`  excluded: ${summary.excluded.join(", ")}`);
+  if (summary.recused.length > 0) lines.push(`  recused: ${summary.recused.join(", ")}`);
+  for (const d of summary.deadlines) {
+    const status = d.met_at ? c.green(`met ${localTime(d.met_at)}`) : d.overdue ? c.red(`OVERDUE since ${localTime(d.due_at)}`) : `due ${localTime(d.due_at)}`;
+    lines.push(`  deadline: ${d.what}: ${status}`);
+  }
+  for (const { record } of shown.records) {
+    lines.push("");
+    lines.push(`${c.bold.underline(record.type)}  ${localTime(record.created_at)}  by ${record.author}  ${c.dim(`(${record.id}; to ${record.recipients.join(", ")})`)}`);
+    lines.push(...renderValue(record.body, c));
+  }
+  io.print(lines.join("\n"));
+  return shown.problems.length > 0 ? 1 : 0;
+}

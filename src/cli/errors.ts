@@ -1,0 +1,96 @@
+/**
+ * Errors as the CLI shows them: every failure ends in `main` and goes through
+ * `describe` here, once. A domain error (src/core/errors.ts) gets its advice
+ * in CLI words from its hint; a UsageError points to --help (exit 2); a
+ * cancellation exits 130; anything else is a bug and says how to see more.
+ */
+import { UserError, CancelledError, type Hint } from "../core/errors.js";
+
+export { UserError, CancelledError };
+
+/** The command line itself is wrong (missing flag, unknown option). Exit 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Exit codes, as documented in the README and `coc --help`. */
+export const ExitCode = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  cancelled: 130,
+} as const;
+
+/** The CLI's advice for each domain hint, appended to the message. */
+const HINTS: Record<Hint, (d: Readonly<Record<string, string>>) => string> = {
+  identity: () => "create one with `coc keygen` or pass --identity <file> (or set COC_IDENTITY)",
+  "identity-exists": () => "use --out <file> for another one",
+  "unknown-case": () => "see `coc list`",
+  "unknown-member": () => "see `coc team list`",
+  "not-on-roster": (d) => `ask a member to run \`coc team add <name> ${d["key"] ?? "<your member key>"}\``,
+  "roster-changed": () => "Check it with your team, then run `coc team trust`",
+  "share-closed": () => "add --closed",
+  "not-a-repo": (d) => (d["explicit"] ? "create one with `coc init`" : "use --repo <dir> or create one with `coc init`"),
+  "init-from": () => "--from needs last year's repository",
+};
+
+/** How a hint joins its message: "(see `coc list`)" after a clause, "; ..." after a sentence. */
+const PARENTHESISED: ReadonlySet<Hint> = new Set(["unknown-case", "unknown-member", "share-closed", "identity-exists"]);
+
+/** The one line shown for a domain error: its message with the CLI's advice. */
+export function userMessage(e: UserError): string {
+  if (!e.hint) return e.message;
+  const advice = HINTS[e.hint](e.hintData);
+  if (PARENTHESISED.has(e.hint)) return `${e.message} (${advice})`;
+  if (e.hint === "roster-changed") return `${e.message}. ${advice}`;
+  return `${e.message}; ${advice}`;
+}
+
+function isExitPrompt(e: unknown): boolean {
+  const name = (e as Error | undefined)?.name;
+  return name === "ExitPromptError" || name === "AbortPromptError";
+}
+
+/** What to print (stderr lines) and the exit code for a failure. */
+export function describe(e: unknown, debug: boolean): { lines: string[]; code: number } {
+  if (e instanceof UsageError) return { lines: [`coc: ${e.message}`, "(run with --help for usage)"], code: ExitCode.usage };
+  if (e instanceof CancelledError || isExitPrompt(e)) {
+    // A CancelledError says what happened itself; Ctrl+C in a prompt means nothing was written.
+    const message = e instanceof CancelledError && e.message !== "cancelled" ? e.message : "cancelled; nothing was written";
+    return { lines: [`coc: ${message}`], code: ExitCode.cancelled };
+  }
+  if (e instanceof UserError) {
+    const lines = [`coc: ${userMessage(e)}`, ...e.details.map((d) => `  ${d}`)];
+    if (debug && e.stack) lines.push(e.stack);
+    return { lines, code: ExitCode.error };
+  }
+  const err = e as Error;
+  const lines = [`coc: ${knownFailure(err) ?? `internal error: ${err?.message ?? String(e)}`}`];
+  if (knownFailure(err)) return { lines, code: ExitCode.error };
+  if (debug && err?.stack) lines.push(err.stack);
+  else lines.push("This is a bug in coc; re-run with COC_DEBUG=1 to see the details.");
+  return { lines, code: ExitCode.error };
+}
+
+/** Failures of the machine rather than of coc (a full disk, a read-only file system): one line, no "bug". */
+function knownFailure(e: Error | undefined): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const where = (e as NodeJS.ErrnoException | undefined)?.path;
+  const at = where ? ` (${where})` : "";
+  switch (code) {
+    case "ENOSPC":
+      return `the disk is full${at}; nothing was committed. Free some space and run the command again`;
+    case "EDQUOT":
+      return `the disk quota is exceeded${at}; nothing was committed`;
+    case "EROFS":
+      return `the file system is read-only${at}`;
+    case "EACCES":
+    case "EPERM":
+      return `permission denied${at}`;
+    case "EMFILE":
+    case "ENFILE":
+      return "too many open files; close some programs and run the command again";
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * What every command gets from the shell: the global flags resolved once,
+ * whether prompting is allowed, output streams with their colour, the clock,
+ * and `--from` input. Data goes to stdout, messages to stderr.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Context } from "../context.js";
+import { parseYaml } from "../core/index.js";
+import { UsageError, UserError } from "./errors.js";
+import { paintFor, type Paint } from "./output/color.js";
+
+/** The global flags (DESIGN.md §4). */
+export interface GlobalOptions {
+  repo?: string;
+  identity?: string;
+  json?: boolean;
+  /** false with --no-input. */
+  input?: boolean;
+  yes?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
+}
+
+export class Io {
+  readonly ctx: Context;
+  readonly opts: GlobalOptions;
+  /** Colour for stdout and for stderr, each decided for its own stream. */
+  readonly out: Paint;
+  readonly err: Paint;
+
+  constructor(ctx: Context, opts: GlobalOptions) {
+    this.ctx = ctx;
+    this.opts = opts;
+    this.out = paintFor(ctx.stdout, ctx.env, opts.color === false);
+    this.err = paintFor(ctx.stderr, ctx.env, opts.color === false);
+  }
+
+  /** Prompts only happen with a terminal on stdin and stderr, and without --no-input. */
+  get canPrompt(): boolean {
+    return this.opts.input !== false && this.ctx.stdin.isTTY && this.ctx.stderr.isTTY;
+  }
+
+  get json(): boolean {
+    return Boolean(this.opts.json);
+  }
+
+  /** The current time. */
+  now(): Date {
+    return this.ctx.now();
+  }
+
+  /** Data, to stdout. */
+  print(text: string): void {
+    this.ctx.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** Machine output, to stdout. */
+  printJson(value: unknown): void {
+    this.ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Messages, to stderr. */
+  info(text: string): void {
+    this.ctx.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.info(`${this.err.yellow("warning:")} ${text}`);
+  }
+
+  /**
+   * Fails with a usage error naming the flags that would have answered the
+   * questions, when prompting is not possible.
+   */
+  requirePrompting(command: string, flags: readonly string[]): void {
+    if (this.canPrompt) return;
+    const why = this.opts.input === false ? "with --no-input" : "when not running interactively (no terminal)";
+    throw new UsageError(`${command}: ${flags.join(", ")} required ${why}`);
+  }
+
+  /** Reads a `--from` source (a file, or `-` for stdin) as YAML. */
+  async readFrom(from: string): Promise<{ value: unknown; source: string }> {
+    let text: string;
+    let source: string;
+    if (from === "-") {
+      if (this.ctx.stdin.isTTY) throw new UsageError("--from - reads YAML from stdin, but stdin is a terminal; pipe a file in or pass --from <file>");
+      text = await this.ctx.stdin.readAll();
+      source = "stdin";
+    } else {
+      try {
+        text = await readFile(resolve(this.ctx.cwd, from), "utf8");
+      } catch {
+        throw new UserError(`cannot read ${from}`);
+      }
+      source = from;
+    }
+    const value = parseYaml(text, source);
+    if (value === null || value === undefined) throw new UserError(`${source}: empty document`);
+    return { value, source };
+  }
+}

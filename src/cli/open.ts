@@ -1,0 +1,97 @@
+/**
+ * Opening the repository for a command: the identity (unlocked once, with a
+ * passphrase prompt only in a terminal), trust confirmations, the lock owner
+ * (this process), and what opening found, said once.
+ */
+import { readFileSync } from "node:fs";
+import { describeDiff, loadIdentity, Repo, resolveIdentityPath, type FaultHooks, type ProcessOwner, type RecordDecrypter } from "../core/index.js";
+import type { Io } from "./io.js";
+
+const unlocked = new WeakMap<Io, Promise<RecordDecrypter>>();
+
+/** The identity path in force: --identity, then COC_IDENTITY, then the default. */
+export function identityPath(io: Io): string {
+  return resolveIdentityPath(io.opts.identity, io.ctx.env, io.ctx.cwd);
+}
+
+/** The caller's identity, read and unlocked once per command. */
+export function unlock(io: Io): Promise<RecordDecrypter> {
+  let d = unlocked.get(io);
+  if (!d) {
+    d = loadIdentity({
+      path: identityPath(io),
+      checkPermissions: io.ctx.platform !== "win32",
+      askPassphrase: io.canPrompt ? (path) => io.ctx.prompter.password({ id: "passphrase", message: `Passphrase for ${path}` }) : undefined,
+    });
+    unlocked.set(io, d);
+  }
+  return d;
+}
+
+/** Opens the repository: --repo, then COC_REPO, then the nearest ancestor holding .coc/. */
+export async function openRepo(io: Io, root?: string): Promise<Repo> {
+  const repo = await Repo.open({
+    cwd: io.ctx.cwd,
+    repo: root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],
+    env: io.ctx.env,
+    unlock: () => unlock(io),
+    trust: {
+      confirm: async (diff) => {
+        io.warn("the team roster, settings or templates changed since you last confirmed them:");
+        for (const line of describeDiff(diff)) io.info(`  ${line}`);
+        if (!io.canPrompt) return false;
+        return io.ctx.prompter.confirm({ id: "trust_roster", message: "Did your team make this change? Trust it and go on?", default: false });
+      },
+      notice: (message) => io.info(message),
+    },
+    faults: faultHooks(io.ctx.env),
+    owner: thisProcess(),
+  });
+  if (repo.guard === "switched") io.info("This clone now runs only coc's own pre-commit guard (core.hooksPath = .git/coc/hooks); hooks in the repository are never run.");
+  if (repo.recovered === "completed") io.info("Finished a change that an interrupted coc command had already committed (its leftover temp files are removed).");
+  if (repo.recovered === "in-progress") io.warn("another coc command is changing this repository right now; what is shown may be mid-change");
+  if (repo.recovered === "rolled-back") io.warn("an earlier coc command was interrupted before it committed; its changes were undone and the repository is back to its state before it.");
+  return repo;
+}
+
+/** A process's start time (Linux), so a pid reused by another process is not taken for a running coc. */
+function startToken(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function thisProcess(): ProcessOwner {
+  return {
+    pid: process.pid,
+    token: startToken(process.pid),
+    alive: (pid, token) => {
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+      }
+      const now = startToken(pid);
+      return token === undefined || now === undefined || now === token;
+    },
+  };
+}
+
+/**
+ * Fault injection for the tests of interrupted re-encryption (never set in
+ * normal use): COC_TEST_KILL_AFTER_MOVES=N kills the process after N files
+ * are moved into place; COC_TEST_KILL_AFTER_COMMIT=1 right after the commit.
+ */
+function faultHooks(env: Readonly<Record<string, string | undefined>>): FaultHooks | undefined {
+  const moves = Number(env["COC_TEST_KILL_AFTER_MOVES"]);
+  const commit = env["COC_TEST_KILL_AFTER_COMMIT"] === "1";
+  if (!moves && !commit) return undefined;
+  const kill = () => process.kill(process.pid, "SIGKILL");
+  return {
+    ...(moves ? { afterMove: (i: number) => i + 1 >= moves && kill() } : {}),
+    ...(commit ? { afterCommit: kill } : {}),
+  };
+}

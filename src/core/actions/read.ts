@@ -1,0 +1,115 @@
+/**
+ * Reading cases: the list, one case, and a case about to be written to.
+ */
+import { UserError } from "../errors.js";
+import { caseAudience, type Audience } from "../case/audience.js";
+import { actionsInForce, foldCase, type CaseSummary } from "../case/fold.js";
+import type { RuleContext } from "../case/rules.js";
+import { LADDERS } from "../repo/config.js";
+import { assertCaseCode, randomCaseCode } from "../repo/codes.js";
+import type { Repo } from "../repo/repo.js";
+import { caseExists, type CaseFiles, type Problem, type StoredRecord } from "../repo/store.js";
+
+/**
+ * A case as listed: its summary; or `restricted` when it is not encrypted to
+ * the caller; or `unreadable` when none of its files could be read at all.
+ */
+export interface ListedCase {
+  case: string;
+  restricted: boolean;
+  unreadable: boolean;
+  summary: CaseSummary | null;
+}
+
+/** Every case with its state; unreadable files are returned as problems, never thrown. */
+export async function listCases(repo: Repo, now: Date): Promise<{ cases: ListedCase[]; problems: Problem[] }> {
+  const { cases, problems } = await repo.readCases();
+  const listed: ListedCase[] = cases.map((c) => {
+    const restricted = c.records.length === 0 && c.notForYou.length > 0;
+    const unreadable = c.records.length === 0 && !restricted;
+    return {
+      case: c.code,
+      restricted,
+      unreadable,
+      summary: restricted || unreadable ? null : foldCase(c.code, c.records.map((r) => r.record), repo.config.deadlines, now),
+    };
+  });
+  return { cases: listed, problems: [...problems, ...cases.flatMap((c) => c.problems)] };
+}
+
+export interface ShownCase {
+  summary: CaseSummary;
+  records: StoredRecord[];
+  notForYou: string[];
+  problems: Problem[];
+}
+
+/**
+ * One case, record by record in time order.
+ * @throws UserError for an unknown case or one the caller cannot read.
+ */
+export async function showCase(repo: Repo, code: string, now: Date): Promise<ShownCase> {
+  const files = await readExisting(repo, code);
+  return {
+    summary: foldCase(code, files.records.map((r) => r.record), repo.config.deadlines, now),
+    records: files.records,
+    notForYou: files.notForYou,
+    problems: files.problems,
+  };
+}
+
+/**
+ * Reads a case that must exist and be readable by the caller.
+ * @throws UserError for a malformed or unknown code, a case not encrypted to the caller, or one with no readable record.
+ */
+export async function readExisting(repo: Repo, code: string): Promise<CaseFiles> {
+  assertCaseCode(code);
+  if (!(await caseExists(repo.paths, code))) throw new UserError(`unknown case code ${code}`, [], "unknown-case");
+  const [files] = (await repo.readCases([code])).cases;
+  if (!files || (files.records.length === 0 && files.notForYou.length > 0)) throw new UserError(`you are not a recipient of case ${code}`);
+  if (files.records.length === 0) {
+    const first = files.problems[0];
+    throw new UserError(first ? `case ${code} has no readable record: ${first.file}: ${first.message}` : `case ${code} has no records`);
+  }
+  return files;
+}
+
+/**
+ * Reads a case the caller can write to: it exists, they can read it, and
+ * none of its files is broken (a record must never be written next to one
+ * we cannot account for).
+ * @throws UserError otherwise.
+ */
+export async function openCase(repo: Repo, code: string): Promise<CaseFiles> {
+  const files = await readExisting(repo, code);
+  const p = files.problems[0];
+  if (p) throw new UserError(`case ${code} has an unreadable record (${p.file}: ${p.message}); fix it before adding to the case`);
+  return files;
+}
+
+/** Who may read a case now (see ../case/audience.ts), from the roster and the records in hand. */
+export function audienceOf(repo: Repo, files: CaseFiles | undefined): Audience {
+  return caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? []);
+}
+
+/** The context the record rules need for a case (see ../case/rules.ts). */
+export function ruleContext(repo: Repo, files: CaseFiles): RuleContext {
+  const records = files.records.map((r) => r.record);
+  const audience = caseAudience(repo.roster(), records);
+  return {
+    roster: repo.roster(),
+    outOfCase: [...audience.excluded, ...audience.recused],
+    readers: audience.readers,
+    ladder: LADDERS[repo.config.ladder],
+    actions: actionsInForce(records),
+  };
+}
+
+/** An unused case code. @throws UserError after 100 collisions. */
+export async function freshCode(repo: Repo): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const code = randomCaseCode();
+    if (!(await caseExists(repo.paths, code))) return code;
+  }
+  throw new UserError("could not find an unused case code");
+}

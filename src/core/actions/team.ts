@@ -1,0 +1,87 @@
+/**
+ * The roster: adding a member, removing one (and re-encrypting what they
+ * could read), confirming a roster that changed elsewhere.
+ */
+import { UserError } from "../errors.js";
+import { caseAudience } from "../case/audience.js";
+import { validate } from "../records/document.js";
+import type { CocRecord } from "../records/schema.js";
+import { memberSchema, teamText, type Member, type Team } from "../repo/config.js";
+import type { Repo } from "../repo/repo.js";
+import type { PendingWrite } from "../repo/store.js";
+
+/**
+ * Adds a member to the roster (one commit). New records are encrypted to
+ * them; existing cases are not re-shared. The user made this change, so it
+ * becomes part of what they confirmed.
+ * @throws UserError for an invalid name or recipient, a duplicate, or an unconfirmed roster.
+ */
+export async function addMember(repo: Repo, input: { name: string; recipient: string; roles: string[] }): Promise<Member> {
+  const member = validate(memberSchema, input, "new member");
+  return repo.write(async () => {
+    if (repo.member(member.name)) throw new UserError(`"${member.name}" is already a team member`);
+    const dup = repo.team.members.find((m) => m.recipient === member.recipient);
+    if (dup) throw new UserError(`that recipient already belongs to "${dup.name}"`);
+    // Adding on top of a roster changed behind our back would make us vouch for it.
+    await repo.ensureTrusted();
+    const me = await repo.me();
+    const team: Team = { ...repo.team, members: [...repo.team.members, member] };
+    await repo.commit({ writes: [], files: [{ rel: ".coc/team.yaml", content: teamText(team) }], message: `coc: add team member ${member.name}`, as: { member: me.name } });
+    repo.team = team;
+    await repo.confirmTrust();
+    return member;
+  });
+}
+
+export interface RemoveResult {
+  onRoster: boolean;
+  /** Cases re-encrypted. */
+  reencrypted: string[];
+  files: number;
+  /** Cases the caller cannot read (they may still be encrypted to the member). */
+  unreadable: string[];
+  committed: boolean;
+}
+
+/**
+ * Removes a member: takes them off the roster and re-encrypts, in the same
+ * commit, every record the caller can read that is still encrypted to them
+ * (only those cases). It cannot take back what they already received: git
+ * history and their own clones keep the old ciphertexts. Run by someone else
+ * after the roster change, it re-encrypts what that person can read.
+ * @throws UserError for the last member, an unknown name that no record
+ * lists, an unreadable record in an affected case, or an unconfirmed roster.
+ */
+export async function removeMember(repo: Repo, name: string): Promise<RemoveResult> {
+  return repo.write(async () => {
+    await repo.ensureTrusted();
+    const me = await repo.me();
+    const onRoster = Boolean(repo.member(name));
+    if (onRoster && repo.team.members.length === 1) throw new UserError(`${name} is the only member; a team needs at least one`);
+    const team: Team = { ...repo.team, members: repo.team.members.filter((m) => m.name !== name) };
+    const roster = team.members.map((m) => m.name);
+    const { cases } = await repo.readCases();
+    const rewrites: PendingWrite[] = [];
+    const reencrypted: string[] = [];
+    for (const c of cases) {
+      if (c.records.length === 0 || !c.records.some((r) => r.record.recipients.includes(name))) continue;
+      if (c.problems.length > 0) throw new UserError(`case ${c.code} has an unreadable record (${c.problems[0]!.file}); fix it before removing ${name}`);
+      const { readers } = caseAudience(roster, c.records.map((r) => r.record));
+      if (readers.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
+      const keys = readers.map((n) => team.members.find((m) => m.name === n)!.recipient);
+      for (const { record } of c.records) rewrites.push({ record: { ...record, recipients: readers } as CocRecord, keys });
+      reencrypted.push(c.code);
+    }
+    if (!onRoster && rewrites.length === 0) throw new UserError(`"${name}" is not on the roster, and no record you can read is encrypted to them`);
+    const unreadable = cases.filter((c) => c.records.length === 0 && c.notForYou.length > 0).map((c) => c.code);
+    const { written, committed } = await repo.commit({
+      writes: rewrites,
+      files: onRoster ? [{ rel: ".coc/team.yaml", content: teamText(team) }] : [],
+      message: onRoster ? `coc: remove team member ${name}` : `coc: re-encrypt without ${name}`,
+      as: { member: me.name },
+    });
+    repo.team = team;
+    if (onRoster) await repo.confirmTrust();
+    return { onRoster, reencrypted, files: written.length, unreadable, committed };
+  });
+}

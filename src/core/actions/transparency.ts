@@ -1,0 +1,34 @@
+/** The transparency report over every case the caller can read. */
+import { buildTransparency, type BuiltTransparency } from "../reports/transparency.js";
+import type { Repo } from "../repo/repo.js";
+import type { Problem } from "../repo/store.js";
+
+export interface CollectedTransparency extends BuiltTransparency {
+  /** Cases not encrypted to the caller: not counted (local use only). */
+  restricted: string[];
+  /** Files that could not be read; their cases are counted from what could be. */
+  problems: Problem[];
+}
+
+/**
+ * Reads every case of the repository in one batch and builds the report over
+ * those the caller can read.
+ * @throws UserError as buildTransparency, or when the identity cannot be unlocked.
+ */
+export async function collectTransparency(repo: Repo, opts: { since?: string | null | undefined; until?: string | null | undefined; now: Date }): Promise<CollectedTransparency> {
+  const { cases, problems } = await repo.readCases();
+  const built = buildTransparency({
+    config: repo.config,
+    team: repo.roster(),
+    cases: cases.map((c) => ({ code: c.code, records: c.records.map((r) => r.record) })),
+    since: opts.since,
+    until: opts.until,
+    now: opts.now,
+  });
+  return {
+    ...built,
+    restricted: cases.filter((c) => c.records.length === 0 && c.notForYou.length > 0).map((c) => c.code),
+    problems: [...problems, ...cases.flatMap((c) => c.problems)],
+  };
+}
+

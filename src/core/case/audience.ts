@@ -1,0 +1,86 @@
+/**
+ * A case's audience: the one place that says who may read a case (DESIGN.md
+ * §7). Every command that encrypts, re-encrypts, shares or verifies asks it;
+ * nothing else computes readers. Pure: the roster and the records in, names
+ * out.
+ */
+import type { CocRecord, ConflictBody } from "../records/schema.js";
+import { sortRecords } from "../records/order.js";
+
+/** Who may read a case, and who is kept out of it and why. */
+export interface Audience {
+  /** Members the case is encrypted to, in roster order. */
+  readers: string[];
+  /** Members a report excludes (exclusions only ever grow). */
+  excluded: string[];
+  /** Members recused through a conflict declaration. */
+  recused: string[];
+}
+
+/** A change being made, to see the audience after it. */
+export interface AudienceChange {
+  /** Further exclusions (a new report's `exclude`). */
+  exclude?: readonly string[];
+  /** Further recusals (conflict declarations being recorded). */
+  recuse?: readonly string[];
+  /** A member being given the case (a share). */
+  share?: string;
+}
+
+/**
+ * Whether a conflict declaration recuses: a conflict does unless it says
+ * otherwise; "no conflict" says nothing, so it never lifts an earlier
+ * recusal (declared, say, on a clone that had not pulled the recusal yet).
+ * Only an explicit `recused: false` lifts one.
+ */
+export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused">): boolean | undefined {
+  return body.recused ?? (body.conflict ? true : undefined);
+}
+
+/** A declaration with its recusal default written out, as it is stored. */
+export function withRecusalDefault<T extends Pick<ConflictBody, "conflict" | "recused">>(body: T): T {
+  return body.recused === undefined && body.conflict ? { ...body, recused: true } : body;
+}
+
+/** Members kept out of a case by its records: exclusions of its reports, recusals of its conflict declarations. */
+export function outOfCase(records: readonly CocRecord[]): { excluded: string[]; recused: string[] } {
+  const sorted = sortRecords(records);
+  const excluded = new Set<string>();
+  const recusal = new Map<string, boolean>();
+  for (const r of sorted) {
+    if (r.type === "report") for (const m of r.body.exclude) excluded.add(m);
+    if (r.type === "conflict") {
+      const recused = recusalOf(r.body);
+      if (recused !== undefined) recusal.set(r.body.member, recused);
+    }
+  }
+  return {
+    excluded: [...excluded].sort(),
+    recused: [...recusal].filter(([, r]) => r).map(([m]) => m).sort(),
+  };
+}
+
+/**
+ * Who may read a case after `change`: for a new case (no records), the
+ * roster; for an existing one, the members on the roster it is encrypted to
+ * now; plus a member it is being shared with; minus every exclusion and
+ * recusal, old and new.
+ * @param roster names on the confirmed roster, in roster order.
+ */
+export function caseAudience(roster: readonly string[], records: readonly CocRecord[], change: AudienceChange = {}): Audience {
+  const out = outOfCase(records);
+  const excluded = [...new Set([...out.excluded, ...(change.exclude ?? [])])].sort();
+  const recused = [...new Set([...out.recused, ...(change.recuse ?? [])])].sort();
+  const latest = sortRecords(records).at(-1);
+  const current = latest ? new Set(latest.recipients) : new Set(roster);
+  if (change.share) current.add(change.share);
+  const readers = roster.filter((n) => current.has(n) && !excluded.includes(n) && !recused.includes(n));
+  return { readers, excluded, recused };
+}
+
+/** Who reads a case now and who would stop reading it: the difference a re-encryption makes. */
+export function audienceChange(before: readonly string[], after: readonly string[]): { removed: string[]; added: string[]; changed: boolean } {
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  return { removed, added, changed: removed.length + added.length > 0 };
+}

@@ -1,0 +1,200 @@
+/**
+ * Git, through simple-git: the only module that imports it. One client per
+ * repository; every git process it starts runs with a deliberate environment
+ * and with `core.hooksPath` forced to coc's own hooks in `.git/coc/hooks`, so
+ * no hook that arrived through the remote (or was set in the clone's config)
+ * ever runs (DESIGN.md §2, §7).
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { SimpleGit } from "simple-git";
+import { UserError } from "../errors.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+// Git runs with a deliberate environment: what it needs to find its config,
+// the user's locale and ssh agent, and the few GIT_* settings a user or a test
+// may set on purpose. Anything else (GIT_DIR, GIT_EXEC_PATH, pagers, editors)
+// could redirect or hijack it, and simple-git's guard refuses those anyway.
+const PASS_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "SSH_AUTH_SOCK", "SYSTEMROOT", "USERPROFILE"];
+const GIT_ENV = ["GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_SSH_COMMAND", "GIT_SSL_CAINFO", "GIT_TERMINAL_PROMPT"];
+
+/** The environment a git process gets: only the variables above. */
+export function gitEnv(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...PASS_ENV, ...GIT_ENV]) {
+    const v = env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Who commits: the user's git identity when they have one, else the team member. */
+export interface CommitAs {
+  /** The team member's name, used when git has no user.name / user.email. */
+  member: string;
+}
+
+/** A git failure as one line: the first "fatal:" or "error:" line git printed. */
+export function gitError(e: unknown, doing: string): UserError {
+  const message = ((e as Error).message ?? String(e)).trim().split("\n").filter(Boolean);
+  const useful = message.find((l) => /^(fatal|error):/.test(l)) ?? message[0] ?? "unknown error";
+  return new UserError(`git failed while ${doing}: ${useful.slice(0, 300)}`);
+}
+
+/** coc's hooks directory inside a git directory: the only hooks that ever run. */
+export function cocHooksDir(gitDir: string): string {
+  return join(gitDir, "coc", "hooks");
+}
+
+/** One repository's git. Cheap to make; simple-git is loaded on first use (reading cases never needs it). */
+export class Git {
+  readonly root: string;
+  readonly env: Env;
+  #dir: string | undefined;
+
+  constructor(root: string, env: Env) {
+    this.root = root;
+    this.env = env;
+  }
+
+  /** The repository's git directory (absolute); no git process when `.git` is a directory at the root. */
+  async dir(): Promise<string> {
+    if (this.#dir) return this.#dir;
+    try {
+      if ((await stat(join(this.root, ".git"))).isDirectory()) return (this.#dir = join(this.root, ".git"));
+    } catch {
+      // a worktree or a submodule: ask git
+    }
+    let out: string;
+    try {
+      out = await this.#plain(["rev-parse", "--absolute-git-dir"]);
+    } catch {
+      throw new UserError(`${this.root} is not a git repository (no .git); clone the team's repository or run \`git init\` there`);
+    }
+    return (this.#dir = out.trim());
+  }
+
+  /** coc's own hooks directory of this clone. */
+  async hooksDir(): Promise<string> {
+    return cocHooksDir(await this.dir());
+  }
+
+  async #plain(args: string[]): Promise<string> {
+    const { simpleGit } = await import("simple-git");
+    return simpleGit({ baseDir: this.root, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnv(this.env)).raw(args);
+  }
+
+  /** A simple-git instance whose every process runs coc's hooks only, plus `config` (`-c k=v`). */
+  async open(config: readonly string[] = []): Promise<SimpleGit> {
+    const { simpleGit } = await import("simple-git");
+    const hooks = await this.hooksDir();
+    const git = simpleGit({
+      baseDir: this.root,
+      config: [`core.hooksPath=${hooks}`, ...config],
+      maxConcurrentProcesses: 4,
+      allowEnvironment: GIT_ENV,
+      unsafe: { allowUnsafeHooksPath: true, allowUnsafeSshCommand: true },
+    });
+    return git.env(gitEnv(this.env));
+  }
+
+  /** `git <args>`; @throws the git error as it is (callers translate it with {@link gitError}). */
+  async raw(args: readonly string[], config: readonly string[] = []): Promise<string> {
+    return (await this.open(config)).raw([...args]);
+  }
+
+  /** The configured value of a git setting, or undefined. */
+  async config(key: string): Promise<string | undefined> {
+    try {
+      const value = (await this.raw(["config", "--get", key])).trim();
+      return value === "" ? undefined : value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Sets a setting in this clone's config. */
+  async setConfig(key: string, value: string): Promise<void> {
+    await this.raw(["config", key, value]);
+  }
+
+  /** `-c user.name/user.email` for whichever of them git lacks (GIT_AUTHOR_* / GIT_COMMITTER_* still win). */
+  async identityConfig(as: CommitAs): Promise<string[]> {
+    const [name, email] = await Promise.all([this.config("user.name"), this.config("user.email")]);
+    const config: string[] = [];
+    if (!name) config.push(`user.name=${as.member}`);
+    if (!email) config.push(`user.email=${as.member}@coc.invalid`);
+    return config;
+  }
+
+  /**
+   * Stages exactly `paths` (additions, changes and deletions, relative to the
+   * root) and commits them with `message`. Nothing is committed when nothing
+   * changed. @returns true when a commit was made.
+   * @throws UserError when git refuses (for example the pre-commit guard).
+   */
+  async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
+    const git = await this.open(await this.identityConfig(as));
+    try {
+      await git.raw(["add", "--all", "--", ...paths]);
+      const staged = (await git.raw(["diff", "--cached", "--name-only", "--", ...paths])).trim();
+      if (staged === "") return false;
+      await git.raw(["commit", "--quiet", "-m", message, "--", ...paths]);
+      return true;
+    } catch (e) {
+      // Leave the index as it was so a retry starts clean.
+      await git.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+      throw gitError(e, "committing");
+    }
+  }
+
+  /** Unstages `paths` (used when rolling back a failed write). */
+  async unstage(paths: readonly string[]): Promise<void> {
+    await this.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+  }
+
+  /** Restores `paths` to their committed content (used when rolling back a failed re-encryption). */
+  async restore(paths: readonly string[]): Promise<void> {
+    await this.raw(["checkout", "HEAD", "--", ...paths]).catch(() => undefined);
+  }
+
+  /** The commit HEAD points at, or null before the first commit. */
+  async head(): Promise<string | null> {
+    try {
+      return (await this.raw(["rev-parse", "--verify", "--quiet", "HEAD"])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The subject of the last commit, or null. */
+  async lastCommitMessage(): Promise<string | null> {
+    try {
+      return (await this.raw(["log", "-1", "--format=%s"])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The names of the repository's remotes. */
+  async remotes(): Promise<string[]> {
+    return (await this.raw(["remote"])).split("\n").map((r) => r.trim()).filter(Boolean);
+  }
+
+  /** The current branch, or undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    const name = (await this.raw(["rev-parse", "--abbrev-ref", "HEAD"])).trim();
+    return name === "HEAD" ? undefined : name;
+  }
+
+  /** `git init` (branch main) when `alreadyGit` is false. */
+  async init(alreadyGit: boolean): Promise<void> {
+    if (alreadyGit) return;
+    try {
+      await this.#plain(["init", "--quiet", "--initial-branch=main"]);
+    } catch (e) {
+      throw gitError(e, "initialising the repository");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The pre-commit guard: no file under cases/ may be committed unless it is an
+ * age file. coc writes it from its own package into `.git/coc/hooks/` (never
+ * from the repository: a tracked hook would be code anyone with push access
+ * could change) and points `core.hooksPath` there, so a member's own
+ * `git commit` runs it too.
+ */
+import { chmod, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Git } from "./client.js";
+
+/** The guard's script. */
+export const PRE_COMMIT_HOOK = `#!/bin/sh
+# coc guard: refuse to commit any file under cases/ that is not age-encrypted.
+# Written by coc into .git/coc/hooks (core.hooksPath); never taken from the
+# repository. \`coc verify\` checks all history too. One git grep over the
+# staged files (not one process per file): a staged file under cases/ must hold
+# an age header line, binary or armored.
+staged=$(git diff --cached --name-only --diff-filter=ACMR -- cases)
+[ -z "$staged" ] && exit 0
+bad=$(git diff --cached --name-only --diff-filter=ACMR -z -- cases |
+  xargs -0 git grep --cached -L -e '^age-encryption\\.org/v1$' -e '^-----BEGIN AGE ENCRYPTED FILE-----$' --)
+if [ -n "$bad" ]; then
+  echo "coc: refusing to commit files under cases/ that are not age-encrypted:" >&2
+  echo "$bad" | sed 's/^/  /' >&2
+  echo "Records are written by coc only. Unstage with: git reset -- <file>" >&2
+  exit 1
+fi
+exit 0
+`;
+
+/** What {@link installGuard} found and did. */
+export type GuardInstall = "ok" | "installed" | "switched";
+
+/**
+ * Makes sure this clone runs coc's guard and nothing else: the hook file in
+ * `.git/coc/hooks/` is coc's own, and `core.hooksPath` points at that
+ * directory. @returns "switched" when the clone was set up the old way (a
+ * tracked `.coc/hooks`) or pointed elsewhere, "installed" when the guard was
+ * missing or changed, "ok" otherwise.
+ */
+export async function installGuard(git: Git): Promise<GuardInstall> {
+  const dir = await git.hooksDir();
+  const file = join(dir, "pre-commit");
+  let result: GuardInstall = "ok";
+  const current = await readFile(file, "utf8").catch(() => undefined);
+  if (current !== PRE_COMMIT_HOOK) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, PRE_COMMIT_HOOK, { mode: 0o755 });
+    await chmod(temp, 0o755);
+    await rename(temp, file);
+    result = "installed";
+  }
+  if ((await git.config("core.hooksPath")) !== dir) {
+    await git.setConfig("core.hooksPath", dir);
+    result = "switched";
+  }
+  return result;
+}
+
+/** What `coc verify` finds about the guard: problems, and tracked hook files that coc ignores. */
+export async function checkGuard(git: Git): Promise<{ problems: string[]; ignored: string[] }> {
+  const dir = await git.hooksDir();
+  const problems: string[] = [];
+  const hooksPath = await git.config("core.hooksPath");
+  if (hooksPath !== dir) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${dir}; any coc command switches it back`);
+  const hook = await readFile(join(dir, "pre-commit"), "utf8").catch(() => undefined);
+  if (hook === undefined) problems.push("the pre-commit guard is missing from .git/coc/hooks; any coc command installs it");
+  else if (hook !== PRE_COMMIT_HOOK) problems.push("the pre-commit guard in .git/coc/hooks differs from coc's own; any coc command rewrites it");
+  const others = (await readdir(dir).catch(() => [] as string[])).filter((f) => f !== "pre-commit" && !f.endsWith(".tmp"));
+  for (const f of others) problems.push(`an unexpected hook .git/coc/hooks/${f} (coc installs only pre-commit; remove it)`);
+  const tracked = (await git.raw(["ls-files", "--", ".coc/hooks", ".githooks"]).catch(() => "")).split("\n").filter(Boolean);
+  return { problems, ignored: tracked };
+}

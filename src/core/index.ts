@@ -1,0 +1,59 @@
+/**
+ * coc's core: the public API a front end imports (the CLI in ../cli/ is one).
+ * Nothing else of core is imported from outside it. Core never prompts,
+ * never prints and never reads `process.*`: a front end passes in what it
+ * needs (the environment, the clock, how to unlock the identity, how to ask
+ * for a confirmation) and turns the errors of ./errors.ts into its own words.
+ */
+
+// Errors
+export { CancelledError, quote, UserError, type Hint } from "./errors.js";
+
+// The repository handle and its setup
+export { Repo, type OpenOptions, type TrustHooks } from "./repo/repo.js";
+export { NO_OWNER, type FaultHooks, type ProcessOwner } from "./repo/transaction.js";
+export { describeDiff, type TrustDiff, type TrustState } from "./repo/trust.js";
+export { LADDERS, LADDER_NAMES, ROLES, type Config, type LadderName, type Member, type Team } from "./repo/config.js";
+export { isCocRepo } from "./repo/layout.js";
+export type { CaseFiles, Problem, StoredRecord } from "./repo/store.js";
+export type { GuardInstall } from "./git/guard.js";
+
+// Identities
+export { identityFileText, loadIdentity, resolveIdentityPath, writeNewIdentity } from "./crypto/identity.js";
+export { generateIdentity, RecordDecrypter } from "./crypto/age.js";
+
+// Records
+export { parseYaml } from "./records/document.js";
+export { formatUtc, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
+
+// One case, as data
+export { caseAudience, type Audience } from "./case/audience.js";
+export { foldCase, pendingActions, type CaseState, type CaseSummary, type DeadlineStatus } from "./case/fold.js";
+export { partiesOf } from "./case/people.js";
+export { checkRules, decisionWarnings, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
+
+// Use cases
+export { initRepo, loadPrevious, type InitOptions } from "./actions/init.js";
+export { audienceOf, listCases, openCase, readExisting, ruleContext, showCase, type ListedCase, type ShownCase } from "./actions/read.js";
+export { addReport } from "./actions/report.js";
+export { addRecords, validateBody, type RecordPart } from "./actions/records.js";
+export { checkRecusal, declareConflicts, recuse, type RecuseResult } from "./actions/conflicts.js";
+export { describeParts, parseReviewFile, partWarnings, recusing, reviewWarnings, type ReviewPlan } from "./actions/review.js";
+export { addMember, removeMember, type RemoveResult } from "./actions/team.js";
+export { casesToShare, planShare, share, type SharePlan } from "./actions/share.js";
+export { relatedCases, type RelatedCase } from "./actions/related.js";
+export { assertCasesExist, expiredCases, historyToDrop, purgeCases, rewriteHistory, type ExpiredCase } from "./actions/retention.js";
+export { verifyRepository, type VerifyProblem, type VerifyReport } from "./actions/verify.js";
+export { sync } from "./actions/sync.js";
+export { collectTransparency } from "./actions/transparency.js";
+export { createdIds, type WriteResult } from "./actions/write.js";
+
+// Public text and the matrix
+export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";
+export { announcementData, publicSettingValues } from "./reports/announcement.js";
+export { buildLetter, LETTER_RECIPIENTS, type LetterRecipient } from "./reports/letters.js";
+export { isDay, TRANSPARENCY_FORMATS, type TransparencyFormat } from "./reports/transparency.js";
+export { renderTransparency } from "./reports/transparency-render.js";
+export { sensitiveTerms } from "./reports/safety.js";
+export { checkPublicText, type GateInput } from "./reports/gate.js";
+export { render, type Helper } from "./templates/render.js";

@@ -1,0 +1,18 @@
+/** The order of a case's records: the same on every machine. */
+import type { CocRecord } from "./schema.js";
+
+// Records written in the same second (a review writes several at once) are
+// ordered by the natural order of the process, then by id, so the order is
+// the same on every machine.
+const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution"];
+
+/** Compares records by time, then type (report first, resolution last), then id. */
+export function compareRecords(a: Pick<CocRecord, "created_at" | "id" | "type">, b: Pick<CocRecord, "created_at" | "id" | "type">): number {
+  return a.created_at.localeCompare(b.created_at) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.id.localeCompare(b.id);
+}
+
+/** Sorts records in time order (see {@link compareRecords}). */
+export function sortRecords<T extends Pick<CocRecord, "created_at" | "id" | "type">>(records: readonly T[]): T[] {
+  return [...records].sort(compareRecords);
+}
+

@@ -1,0 +1,190 @@
+/**
+ * The Repo handle: one open incident repository as seen by one team member.
+ * Its paths, settings and roster, its git client and write log, and (once
+ * unlocked) the member's identity. Use cases in ../actions/ take a Repo;
+ * it never prompts and never prints.
+ */
+import { UserError } from "../errors.js";
+import type { RecordDecrypter } from "../crypto/age.js";
+import { configHome } from "../crypto/identity.js";
+import { Git, type Env } from "../git/client.js";
+import { installGuard, type GuardInstall } from "../git/guard.js";
+import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
+import { findRepo, type RepoPaths } from "./layout.js";
+import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
+import { WriteLog, type FaultHooks, type ProcessOwner, type Recovery, type Transaction } from "./transaction.js";
+import { currentPin, describeDiff, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
+
+/** How the front end takes part in trust (see ./trust.ts). */
+export interface TrustHooks {
+  /** Shows the change and asks; false when nobody can be asked. */
+  confirm(diff: TrustDiff): Promise<boolean>;
+  /** Tells the user something once (the first-use pin). */
+  notice(message: string): void;
+}
+
+export interface OpenOptions {
+  cwd: string;
+  /** `--repo` (or COC_REPO); otherwise the nearest ancestor holding `.coc/`. */
+  repo?: string | undefined;
+  env: Env;
+  /** Unlocks the caller's identity; called at most once, only when needed. */
+  unlock: () => Promise<RecordDecrypter>;
+  /** Trust confirmation; without it, a changed roster, setting or template is always refused. */
+  trust?: TrustHooks | undefined;
+  /** This process, for the lock that keeps two coc commands from changing records at once. */
+  owner?: ProcessOwner | undefined;
+  /** Fault injection for tests of interrupted transactions. */
+  faults?: FaultHooks | undefined;
+}
+
+export class Repo {
+  readonly paths: RepoPaths;
+  readonly env: Env;
+  readonly git: Git;
+  readonly log: WriteLog;
+  config: Config;
+  team: Team;
+  /** What an interrupted change turned into when the repository was opened. */
+  recovered: Recovery = "none";
+  /** Whether opening had to install coc's guard, or switch a clone set up the old way. */
+  guard: GuardInstall = "ok";
+  readonly #unlock: () => Promise<RecordDecrypter>;
+  readonly #trust: TrustHooks | undefined;
+  #decrypter: Promise<RecordDecrypter> | undefined;
+  #trusted = false;
+
+  private constructor(paths: RepoPaths, env: Env, config: Config, team: Team, opts: OpenOptions) {
+    this.paths = paths;
+    this.env = env;
+    this.config = config;
+    this.team = team;
+    this.git = new Git(paths.root, env);
+    this.log = new WriteLog(this.git, paths, opts.owner, opts.faults);
+    this.#unlock = opts.unlock;
+    this.#trust = opts.trust;
+  }
+
+  /**
+   * Finds and loads the repository. Before any git command runs, coc's own
+   * guard is installed (a clone set up the old way is switched over); then a
+   * change a killed process left behind is finished or undone.
+   * @throws UserError when it is missing, is not a git repository, or its settings are invalid.
+   */
+  static async open(opts: OpenOptions): Promise<Repo> {
+    const paths = await findRepo(opts.cwd, opts.repo);
+    const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
+    const repo = new Repo(paths, opts.env, config, team, opts);
+    repo.guard = await installGuard(repo.git);
+    repo.recovered = await repo.log.settle();
+    if (repo.recovered !== "none" && repo.recovered !== "in-progress") await repo.reload();
+    return repo;
+  }
+
+  /** Reads config.yaml and team.yaml again (under the lock, before a change). */
+  async reload(): Promise<void> {
+    [this.config, this.team] = await Promise.all([loadConfig(this.paths.config), loadTeam(this.paths.team)]);
+  }
+
+  /**
+   * Runs a change under the clone's lock: an interrupted change is settled
+   * first and the roster and settings are read again, so what the change
+   * decides (who reads a case) is decided on what is on disk now.
+   * @throws UserError when another coc command is changing the repository.
+   */
+  write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.log.locked(async () => {
+      await this.reload();
+      return fn();
+    });
+  }
+
+  /** Commits a transaction; only inside {@link write}. */
+  commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
+    return this.log.commit(t);
+  }
+
+  /** The caller's identity, unlocked once per process. */
+  decrypter(): Promise<RecordDecrypter> {
+    this.#decrypter ??= this.#unlock();
+    return this.#decrypter;
+  }
+
+  /** The team member whose recipient matches the caller's identity. @throws UserError when none does. */
+  async me(): Promise<Member> {
+    const d = await this.decrypter();
+    const member = this.team.members.find((m) => d.recipients.includes(m.recipient));
+    if (!member) throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}`, [], "not-on-roster", { key: d.recipients[0]! });
+    return member;
+  }
+
+  member(name: string): Member | undefined {
+    return this.team.members.find((m) => m.name === name);
+  }
+
+  /** Names on the roster, in roster order. */
+  roster(): string[] {
+    return this.team.members.map((m) => m.name);
+  }
+
+  /** The public keys of members, by name. @throws Error for a name not on the roster (a bug: callers check names first). */
+  keysFor(names: readonly string[]): string[] {
+    return names.map((n) => {
+      const m = this.member(n);
+      if (!m) throw new Error(`member ${n} not on the roster`);
+      return m.recipient;
+    });
+  }
+
+  /** Reads every case (or the given ones) in one batch; bad files are problems, never thrown. */
+  async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+    const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
+    const cases = await readCases(this.paths, listed.codes, await this.decrypter());
+    return { cases, problems: listed.problems };
+  }
+
+  async #pin(): Promise<{ path: string; id: string }> {
+    const me = await this.me();
+    const home = configHome(this.env);
+    const roots = async () => (await this.git.raw(["rev-list", "--max-parents=0", "HEAD"]).catch(() => "")).split("\n").filter(Boolean);
+    const id = await repositoryId(await this.git.dir(), home, roots, me.recipient);
+    return { path: pinPath(home, id, me.recipient), id };
+  }
+
+  /** What is there now against what this user last confirmed. */
+  async trustState(): Promise<TrustState> {
+    return trustState((await this.#pin()).path, await currentPin(this.team, this.config, this.paths.templates));
+  }
+
+  /** Records the current roster, settings and templates as confirmed by this user. */
+  async confirmTrust(): Promise<void> {
+    const pin = await this.#pin();
+    await savePin(pin.path, pin.id, await currentPin(this.team, this.config, this.paths.templates));
+    this.#trusted = true;
+  }
+
+  /**
+   * Nothing is encrypted to a roster, and nothing is printed or written from
+   * settings or templates, that the user has not confirmed: pinned on first
+   * use, asked about when it changed behind their back.
+   * @throws UserError when a change is not confirmed.
+   */
+  async ensureTrusted(): Promise<void> {
+    if (this.#trusted) return;
+    const state = await this.trustState();
+    if (state.kind === "first-use") {
+      await this.confirmTrust();
+      this.#trust?.notice(`Pinned the roster of this repository as found (trust on first use): ${this.roster().join(", ")}. coc will ask before encrypting to anyone added later.`);
+      return;
+    }
+    if (state.kind === "changed") {
+      const ok = this.#trust ? await this.#trust.confirm(state.diff) : false;
+      if (!ok) {
+        const what = rosterChanged(state.diff) ? "the team roster changed since you last confirmed it" : "the team's settings or templates changed since you last confirmed them";
+        throw new UserError(`${what} (${describeDiff(state.diff).join("; ")}); nothing was encrypted`, [], "roster-changed");
+      }
+    }
+    if (state.kind === "changed" || state.upgrade) await this.confirmTrust();
+    this.#trusted = true;
+  }
+}
