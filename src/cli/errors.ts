@@ -4,7 +4,7 @@
  * in CLI words from its hint; a UsageError points to --help (exit 2); a
  * cancellation exits 130; anything else is a bug and says how to see more.
  */
-import { UserError, CancelledError, type Hint } from "../core/errors.js";
+import { CancelledError, UserError, type Hint } from "../core/index.js";
 
 export { UserError, CancelledError };
 

@@ -28,11 +28,16 @@ export function unlock(io: Io): Promise<RecordDecrypter> {
   return d;
 }
 
-/** Opens the repository: --repo, then COC_REPO, then the nearest ancestor holding .coc/. */
-export async function openRepo(io: Io, root?: string): Promise<Repo> {
+/**
+ * Opens the repository: `root`, then --repo, then COC_REPO, then the nearest
+ * ancestor holding .coc/.
+ * @param opts.publishing the command prints or writes from the team's
+ * settings and templates: they must be ones the user confirmed.
+ */
+export async function openRepo(io: Io, opts: { root?: string; publishing?: boolean } = {}): Promise<Repo> {
   const repo = await Repo.open({
     cwd: io.ctx.cwd,
-    repo: root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],
+    repo: opts.root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],
     env: io.ctx.env,
     unlock: () => unlock(io),
     trust: {
@@ -47,10 +52,11 @@ export async function openRepo(io: Io, root?: string): Promise<Repo> {
     faults: faultHooks(io.ctx.env),
     owner: thisProcess(),
   });
-  if (repo.guard === "switched") io.info("This clone now runs only coc's own pre-commit guard (core.hooksPath = .git/coc/hooks); hooks in the repository are never run.");
+  if (repo.guard.result === "switched" && repo.guard.hooksPathWas) io.info(`This clone now runs only coc's own pre-commit guard (core.hooksPath was ${repo.guard.hooksPathWas}, now .git/coc/hooks); hooks in the repository are never run.`);
   if (repo.recovered === "completed") io.info("Finished a change that an interrupted coc command had already committed (its leftover temp files are removed).");
   if (repo.recovered === "in-progress") io.warn("another coc command is changing this repository right now; what is shown may be mid-change");
   if (repo.recovered === "rolled-back") io.warn("an earlier coc command was interrupted before it committed; its changes were undone and the repository is back to its state before it.");
+  if (opts.publishing) await repo.ensureTrusted("printed or written");
   return repo;
 }
 

@@ -24,13 +24,13 @@ export { generateIdentity, RecordDecrypter } from "./crypto/age.js";
 
 // Records
 export { parseYaml } from "./records/document.js";
-export { formatUtc, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
+export { formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
 
 // One case, as data
 export { caseAudience, type Audience } from "./case/audience.js";
 export { foldCase, pendingActions, type CaseState, type CaseSummary, type DeadlineStatus } from "./case/fold.js";
 export { partiesOf } from "./case/people.js";
-export { checkRules, decisionWarnings, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
+export { checkRules, decisionWarnings, FREE_TEXT_LEVEL, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
 
 // Use cases
 export { initRepo, loadPrevious, type InitOptions } from "./actions/init.js";

@@ -41,8 +41,10 @@ describe("init", () => {
     expect(prompter.unused()).toEqual([]);
     expect(readFileSync(join(repo, ".coc", "config.yaml"), "utf8")).toMatch(/name: Prompted Conf[\s\S]*contact: care@example.org[\s\S]*ladder: cc3/);
     expect(readFileSync(join(repo, ".coc", "team.yaml"), "utf8")).toContain(alice.recipient);
-    expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(".coc/hooks");
-    expect(statSync(join(repo, ".coc", "hooks", "pre-commit")).mode & 0o111).not.toBe(0);
+    // coc's own guard, in .git/coc/hooks (never a tracked hook).
+    expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(join(repo, ".git", "coc", "hooks"));
+    expect(statSync(join(repo, ".git", "coc", "hooks", "pre-commit")).mode & 0o111).not.toBe(0);
+    expect(existsSync(join(repo, ".coc", "hooks"))).toBe(false);
     expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toContain("*.age binary");
     expect(readdirSync(join(repo, "templates")).sort()).toEqual(readdirSync(join(import.meta.dirname, "..", "..", "templates")).sort());
     expect(world.git(repo, ["log", "--format=%s"]).trim()).toBe("coc: initialise incident repository");

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIdentity } from "../../src/core/crypto/identity.js";
-import { Workspace } from "../../src/core/repo/workspace.js";
+import { addRecords, Repo, validateBody } from "../../src/core/index.js";
 import { FIXED_NOW, World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 // eslint-disable-next-line no-control-regex
@@ -17,16 +17,16 @@ let carol: Person;
 let repo: string;
 
 /** Opens the repository as `who`, with the same environment as World.run. */
-function open(who: Person): Promise<Workspace> {
-  return Workspace.open({ cwd: repo, env: world.env, unlock: () => loadIdentity({ path: who.identityFile, checkPermissions: true }) });
+function open(who: Person): Promise<Repo> {
+  return Repo.open({ cwd: repo, env: world.env, unlock: () => loadIdentity({ path: who.identityFile, checkPermissions: true }) });
 }
 
 /** Records `who`'s own assessment of case `code` through the core (one commit). */
 async function assess(who: Person, code: string, risk: "low" | "high", impact: "low" | "high", minutes: number): Promise<void> {
-  const ws = await open(who);
+  const handle = await open(who);
   const at = new Date(FIXED_NOW.getTime() + minutes * 60_000);
-  const body = ws.validateBody("assessment", { risk, impact }, "test");
-  const r = await ws.addRecords(code, [{ type: "assessment", body, source: "test" }], { now: at, message: `coc: assessment in ${code}` });
+  const body = validateBody("assessment", { risk, impact }, "test");
+  const r = await addRecords(handle, code, [{ type: "assessment", body, source: "test" }], { now: at, message: `coc: assessment in ${code}` });
   expect(r.committed).toBe(true);
 }
 

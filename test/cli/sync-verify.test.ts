@@ -76,7 +76,7 @@ describe("sync", () => {
     for (const [i, dir] of clones.entries()) {
       expect(caseFiles(dir)).toEqual(expected);
       expect(world.git(dir, ["status", "--porcelain"]).trim()).toBe("");
-      expect(world.git(dir, ["config", "core.hooksPath"]).trim()).toBe(".coc/hooks");
+      expect(world.git(dir, ["config", "core.hooksPath"]).trim()).toBe(join(dir, ".git", "coc", "hooks"));
       const list = JSON.parse((await world.run(["list", "--json"], { as: people[i], cwd: dir })).stdout) as { case: string }[];
       expect(list.map((c) => c.case).sort()).toEqual([...codes].sort());
     }
@@ -144,7 +144,6 @@ describe("verify", () => {
     expect(r.stdout).toMatch(/core\.hooksPath is not set/);
     expect(r.stdout).toMatch(/still encrypted to "carol", who is not on the roster/);
     writeFileSync(join(repo, ".coc", "team.yaml"), team);
-    world.git(repo, ["config", "core.hooksPath", ".coc/hooks"]);
     // A second record encrypted to others only, next to one readable: what an interrupted re-encryption leaves.
     const other = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("y", "exclude: [alice]\n") });
     expect(other.code, other.stderr).toBe(0);

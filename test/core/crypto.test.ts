@@ -22,6 +22,7 @@ import {
 import { loadIdentity, parseIdentityText, writeNewIdentity } from "../../src/core/crypto/identity.js";
 import { parseRecord } from "../../src/core/records/record.js";
 import { UserError } from "../../src/core/errors.js";
+import { userMessage } from "../../src/cli/errors.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const KAT_IDENTITY_TEXT = readFileSync(join(FIXTURES, "kat-identity.txt"), "utf8");
@@ -273,7 +274,9 @@ describe("identity files", () => {
   it("a missing file points at coc keygen", async () => {
     const err = await loadIdentity({ path: join(dir, "nope.txt"), checkPermissions: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toContain("coc keygen");
+    // The core says what is wrong; the CLI adds where to go (its own words).
+    expect((err as UserError).hint).toBe("identity");
+    expect(userMessage(err as UserError)).toContain("coc keygen");
   });
 
   it("a file that is not an identity is a UserError naming the line", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/core/errors.js";
+import { userMessage } from "../../src/cli/errors.js";
 import { checkRules, decisionWarnings, ladderLevel, noteWarnings, type RuleContext } from "../../src/core/case/rules.js";
 import { BODY_SCHEMAS, type DecisionBody, type NoteBody, type RecordType } from "../../src/core/records/schema.js";
 import { LADDERS, LADDER_NAMES } from "../../src/core/repo/config.js";
@@ -24,7 +25,8 @@ function failure(type: RecordType, input: unknown, c: RuleContext = ctx(), prefi
     return null;
   } catch (e) {
     expect(e).toBeInstanceOf(UserError);
-    return (e as Error).message;
+    // As the CLI shows it: the core's message and the CLI's hint.
+    return userMessage(e as UserError);
   }
 }
 

@@ -8,7 +8,8 @@ import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord, type RecordType } from "../../src/core/records/schema.js";
 import { newRecordId } from "../../src/core/repo/codes.js";
 import { configSchema } from "../../src/core/repo/config.js";
-import { barChartSvg, buildTransparency, isDay } from "../../src/core/reports/transparency.js";
+import { buildTransparency, isDay } from "../../src/core/reports/transparency.js";
+import { barChartSvg } from "../../src/core/reports/transparency-render.js";
 
 let n = 0;
 function rec(code: string, type: RecordType, at: string, body: unknown): CocRecord {

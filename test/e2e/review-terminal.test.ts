@@ -19,7 +19,7 @@ const NODE = process.execPath;
 function ensureBuilt(): void {
   const pairs = [
     ["src/main.ts", "dist/main.js"],
-    ["src/cli/commands/review.ts", "dist/cli/commands/review.js"],
+    ["src/cli/commands/review/interactive.ts", "dist/cli/commands/review/interactive.js"],
     ["src/cli/prompts/review.ts", "dist/cli/prompts/review.js"],
   ];
   const stale = pairs.some(([src, out]) => !existsSync(join(ROOT, out!)) || statSync(join(ROOT, out!)).mtimeMs < statSync(join(ROOT, src!)).mtimeMs);

@@ -3,8 +3,7 @@
  * `coc resolve`. Each returns a record body as plain data; the core validates
  * it and checks the team's rules, exactly as for a `--from` file.
  */
-import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/case/rules.js";
-import { formatUtc, NOTE_KINDS } from "../../core/records/schema.js";
+import { formatUtc, FREE_TEXT_LEVEL, NOTE_KINDS, type LadderLevel } from "../../core/index.js";
 import type { Choice, Prompter } from "./prompter.js";
 
 /** The value of "nobody" in a select of members (never a member name: names start with a letter or digit). */

@@ -11,7 +11,7 @@
  * `decision.add`, `decision.level`, `decision.detail`, `decision.duration`,
  * `decision.reasoning`; `confirm`.
  */
-import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/case/rules.js";
+import { FREE_TEXT_LEVEL, type LadderLevel } from "../../core/index.js";
 import { CancelledError } from "../errors.js";
 import type { Prompter } from "./prompter.js";
 

@@ -21,11 +21,11 @@ import { writeCase, type WriteResult } from "./write.js";
  */
 export async function declareConflicts(repo: Repo, code: string, bodies: readonly ConflictBody[], opts: { now: Date; source: string; prefix?: string }): Promise<WriteResult & { recused: string[] }> {
   return repo.write(async () => {
-    await repo.ensureTrusted();
     const me = await repo.me();
     const files = await openCase(repo, code);
     const ctx = ruleContext(repo, files);
     bodies.forEach((b, i) => checkRules("conflict", b, ctx, opts.source, opts.prefix ? `${opts.prefix}[${i}]` : ""));
+    await repo.ensureTrusted();
     const normalised = bodies.map(withRecusalDefault);
     const recused = normalised.filter((b) => b.conflict && recusalOf(b)).map((b) => b.member);
     const records = files.records.map((r) => r.record);

@@ -104,6 +104,7 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
     if (!(await exists(p))) created.push(p);
   }
   try {
+    await mkdir(paths.cocDir, { recursive: true });
     const git = new Git(opts.dir, opts.env);
     await git.init(alreadyGit);
     // coc's own guard, in .git/coc/hooks: never a tracked hook.

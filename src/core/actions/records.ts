@@ -40,11 +40,11 @@ export function validateBody<T extends RecordType>(type: T, input: unknown, sour
  */
 export async function addRecords(repo: Repo, code: string, parts: readonly RecordPart[], opts: { now: Date; message: string }): Promise<WriteResult> {
   return repo.write(async () => {
-    await repo.ensureTrusted();
     const me = await repo.me();
     const files = await openCase(repo, code);
     const ctx = ruleContext(repo, files);
     for (const part of parts) checkRules(part.type, part.body, ctx, part.source, part.prefix);
+    await repo.ensureTrusted();
     const { readers } = caseAudience(repo.roster(), files.records.map((r) => r.record));
     if (!readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
     const records = parts.map((part) =>

@@ -22,7 +22,6 @@ import { writeCase, type WriteResult } from "./write.js";
 export async function addReport(repo: Repo, body: ReportBody, opts: { caseCode?: string | undefined; now: Date }): Promise<WriteResult> {
   if (opts.caseCode !== undefined && opts.caseCode.trim() === "") throw new UserError("--case is empty: give the code of an existing case, or leave it out for a new case");
   return repo.write(async () => {
-    await repo.ensureTrusted();
     const me = await repo.me();
     body.exclude.forEach((n, i) => {
       if (!repo.member(n)) throw new UserError(`exclude[${i}]: "${n}" is not a team member`, [], "unknown-member");
@@ -37,6 +36,7 @@ export async function addReport(repo: Repo, body: ReportBody, opts: { caseCode?:
     } else {
       code = await freshCode(repo);
     }
+    await repo.ensureTrusted();
     const { readers } = caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], { exclude: body.exclude });
     if (readers.length === 0) throw new UserError("nobody would be able to read this report: every member is excluded");
     const record = makeRecord({ type: "report", case: code, id: newRecordId("report", opts.now), author: me.name, created_at: opts.now, recipients: readers, body });

@@ -55,11 +55,11 @@ export async function planShare(repo: Repo, code: string, member: string): Promi
  */
 export async function share(repo: Repo, code: string, member: string, opts: { now: Date; closed?: boolean }): Promise<WriteResult> {
   return repo.write(async () => {
-    await repo.ensureTrusted();
     const me = await repo.me();
     const plan = await planShare(repo, code, member);
     if (plan.alreadyShared) throw new UserError(`${member} can already read case ${code}; nothing to do`);
     if (plan.state === "closed" && !opts.closed) throw new UserError(`case ${code} is closed; closed cases are shared only when asked`, [], "share-closed");
+    await repo.ensureTrusted();
     const files = await openCase(repo, code);
     const records = files.records.map((r) => r.record);
     if (!caseAudience(repo.roster(), records).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);

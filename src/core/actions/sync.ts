@@ -12,6 +12,7 @@ import type { Repo } from "../repo/repo.js";
 export async function sync(repo: Repo, opts: { interactive: boolean }): Promise<SyncResult> {
   return repo.write(async () => {
     const me = await repo.me().catch(() => undefined);
+    if (me) await repo.adoptOwnEdits();
     const git = opts.interactive ? repo.git : new Git(repo.paths.root, { ...repo.env, GIT_TERMINAL_PROMPT: "0" });
     return pullAndPush(git, { member: me?.name ?? "coc" });
   });

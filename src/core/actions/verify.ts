@@ -60,7 +60,7 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   const { root } = repo.paths;
 
   // The guard: coc's own, in .git/coc/hooks; tracked hooks are never used.
-  const guard = await checkGuard(repo.git);
+  const guard = await checkGuard(repo.git, repo.guard);
   problems.push(...guard.problems.map((message) => ({ file: ".git/coc/hooks", message })));
   for (const f of guard.ignored) notes.push(`${f} is tracked in the repository and ignored: coc runs only its own guard from .git/coc/hooks`);
 

@@ -82,7 +82,7 @@ export class Git {
 
   async #plain(args: string[]): Promise<string> {
     const { simpleGit } = await import("simple-git");
-    return simpleGit({ baseDir: this.root, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnv(this.env)).raw(args);
+    return simpleGit({ baseDir: this.root, allowEnvironment: GIT_ENV, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnv(this.env)).raw(args);
   }
 
   /** A simple-git instance whose every process runs coc's hooks only, plus `config` (`-c k=v`). */
@@ -104,10 +104,13 @@ export class Git {
     return (await this.open(config)).raw([...args]);
   }
 
-  /** The configured value of a git setting, or undefined. */
-  async config(key: string): Promise<string | undefined> {
+  /**
+   * The value of a git setting, or undefined.
+   * @param scope "local": only this clone's own config file (not `-c` values, not the user's global config).
+   */
+  async config(key: string, scope: "any" | "local" = "any"): Promise<string | undefined> {
     try {
-      const value = (await this.raw(["config", "--get", key])).trim();
+      const value = (await this.raw(["config", ...(scope === "local" ? ["--local"] : []), "--get", key])).trim();
       return value === "" ? undefined : value;
     } catch {
       return undefined;

@@ -29,8 +29,12 @@ fi
 exit 0
 `;
 
-/** What {@link installGuard} found and did. */
-export type GuardInstall = "ok" | "installed" | "switched";
+/** What {@link installGuard} found and did: "switched" when hooks pointed elsewhere, "installed" when the guard file was missing or changed. */
+export interface GuardInstall {
+  result: "ok" | "installed" | "switched";
+  /** `core.hooksPath` as it was found in the clone's config. */
+  hooksPathWas: string | undefined;
+}
 
 /**
  * Makes sure this clone runs coc's guard and nothing else: the hook file in
@@ -42,7 +46,7 @@ export type GuardInstall = "ok" | "installed" | "switched";
 export async function installGuard(git: Git): Promise<GuardInstall> {
   const dir = await git.hooksDir();
   const file = join(dir, "pre-commit");
-  let result: GuardInstall = "ok";
+  let result: GuardInstall["result"] = "ok";
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current !== PRE_COMMIT_HOOK) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -52,19 +56,26 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
     await rename(temp, file);
     result = "installed";
   }
-  if ((await git.config("core.hooksPath")) !== dir) {
+  const hooksPathWas = await git.config("core.hooksPath", "local");
+  if (hooksPathWas !== dir) {
     await git.setConfig("core.hooksPath", dir);
     result = "switched";
   }
-  return result;
+  return { result, hooksPathWas };
 }
 
-/** What `coc verify` finds about the guard: problems, and tracked hook files that coc ignores. */
-export async function checkGuard(git: Git): Promise<{ problems: string[]; ignored: string[] }> {
+/**
+ * What `coc verify` finds about the guard: problems (including what opening
+ * the repository found and repaired: `found`), and tracked hook files that
+ * coc ignores.
+ */
+export async function checkGuard(git: Git, found: GuardInstall): Promise<{ problems: string[]; ignored: string[] }> {
   const dir = await git.hooksDir();
   const problems: string[] = [];
-  const hooksPath = await git.config("core.hooksPath");
-  if (hooksPath !== dir) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${dir}; any coc command switches it back`);
+  const was = found.hooksPathWas;
+  if (found.result === "switched") problems.push(`core.hooksPath ${was ? `was "${was}"` : "is not set"} in this clone's config, not coc's own ${dir}: a plain git commit did not run the guard (coc has pointed it back now)`);
+  const hooksPath = await git.config("core.hooksPath", "local");
+  if (hooksPath !== dir) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${dir}`);
   const hook = await readFile(join(dir, "pre-commit"), "utf8").catch(() => undefined);
   if (hook === undefined) problems.push("the pre-commit guard is missing from .git/coc/hooks; any coc command installs it");
   else if (hook !== PRE_COMMIT_HOOK) problems.push("the pre-commit guard in .git/coc/hooks differs from coc's own; any coc command rewrites it");

@@ -138,7 +138,12 @@ async function readText(path: string, what: string): Promise<string> {
 
 /** Reads and validates `.coc/config.yaml`. @throws UserError naming the file and field. */
 export async function loadConfig(path: string): Promise<Config> {
-  return validate(configSchema, parseYaml(await readText(path, "config"), path), path);
+  return parseConfig(await readText(path, "config"), path);
+}
+
+/** Parses and validates the text of a config. @throws UserError naming `source` and the field. */
+export function parseConfig(text: string, source: string): Config {
+  return validate(configSchema, parseYaml(text, source), source);
 }
 
 /** Reads and validates `.coc/team.yaml`. @throws UserError naming the file and field. */

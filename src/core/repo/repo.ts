@@ -4,16 +4,17 @@
  * unlocked) the member's identity. Use cases in ../actions/ take a Repo;
  * it never prompts and never prints.
  */
+import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
 import type { RecordDecrypter } from "../crypto/age.js";
 import { configHome } from "../crypto/identity.js";
 import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
-import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
+import { loadConfig, loadTeam, parseConfig, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
 import { WriteLog, type FaultHooks, type ProcessOwner, type Recovery, type Transaction } from "./transaction.js";
-import { currentPin, describeDiff, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
+import { currentPin, describeDiff, pinnedSettings, pinPath, repositoryId, rosterChanged, savePin, trustState, type Pinned, type TrustDiff, type TrustState } from "./trust.js";
 
 /** How the front end takes part in trust (see ./trust.ts). */
 export interface TrustHooks {
@@ -48,7 +49,7 @@ export class Repo {
   /** What an interrupted change turned into when the repository was opened. */
   recovered: Recovery = "none";
   /** Whether opening had to install coc's guard, or switch a clone set up the old way. */
-  guard: GuardInstall = "ok";
+  guard: GuardInstall = { result: "ok", hooksPathWas: undefined };
   readonly #unlock: () => Promise<RecordDecrypter>;
   readonly #trust: TrustHooks | undefined;
   #decrypter: Promise<RecordDecrypter> | undefined;
@@ -143,6 +144,49 @@ export class Repo {
     return { cases, problems: listed.problems };
   }
 
+  /**
+   * True when every difference from the pin is the user's own: made in this
+   * work tree and not committed yet, or committed in this clone since the pin
+   * and not on any remote-tracking ref (so it did not arrive in a pull).
+   */
+  async #ownEditsOnly(pinned: Pinned): Promise<boolean> {
+    if (await this.#headMatches(pinned)) return true;
+    const since = pinned.head;
+    if (!since) return false;
+    const paths = ["--", ".coc/config.yaml", "templates"];
+    try {
+      await this.git.raw(["merge-base", "--is-ancestor", since, "HEAD"]);
+      const touching = (await this.git.raw(["rev-list", `${since}..HEAD`, ...paths])).split("\n").filter(Boolean);
+      const local = new Set((await this.git.raw(["rev-list", `${since}..HEAD`, "--not", "--remotes", ...paths])).split("\n").filter(Boolean));
+      return touching.every((c) => local.has(c));
+    } catch {
+      return false;
+    }
+  }
+
+  /** True when what HEAD holds of the pinned settings and templates is what was pinned. */
+  async #headMatches(pinned: Pinned): Promise<boolean> {
+    const show = (rel: string) => this.git.raw(["show", `HEAD:${rel}`]).catch(() => undefined);
+    const configText = await show(".coc/config.yaml");
+    if (configText === undefined) return false;
+    let head: Config;
+    try {
+      head = parseConfig(configText, "HEAD:.coc/config.yaml");
+    } catch {
+      return false;
+    }
+    const settings = pinnedSettings(head);
+    if (Object.keys({ ...settings, ...pinned.settings }).some((k) => (settings[k] ?? null) !== (pinned.settings[k] ?? null))) return false;
+    const current = await currentPin(this.team, this.config, this.paths.templates);
+    for (const name of Object.keys({ ...current.templates, ...pinned.templates })) {
+      if (current.templates[name] === pinned.templates[name]) continue;
+      const text = await show(`templates/${name}`);
+      const hash = text === undefined ? undefined : createHash("sha256").update(text).digest("hex");
+      if (hash !== pinned.templates[name]) return false;
+    }
+    return true;
+  }
+
   async #pin(): Promise<{ path: string; id: string }> {
     const me = await this.me();
     const home = configHome(this.env);
@@ -159,8 +203,19 @@ export class Repo {
   /** Records the current roster, settings and templates as confirmed by this user. */
   async confirmTrust(): Promise<void> {
     const pin = await this.#pin();
-    await savePin(pin.path, pin.id, await currentPin(this.team, this.config, this.paths.templates));
+    await savePin(pin.path, pin.id, { ...(await currentPin(this.team, this.config, this.paths.templates)), head: await this.git.head() });
     this.#trusted = true;
+  }
+
+  /**
+   * Pins the user's own edits of settings and templates (see
+   * {@link ensureTrusted}) when they are the only change, and does nothing
+   * otherwise: run before a sync shares them, so that once pushed they are
+   * not taken for a change that arrived from elsewhere.
+   */
+  async adoptOwnEdits(): Promise<void> {
+    const state = await this.trustState();
+    if (state.kind === "changed" && !rosterChanged(state.diff) && (await this.#ownEditsOnly(state.pinned))) await this.confirmTrust();
   }
 
   /**
@@ -169,9 +224,14 @@ export class Repo {
    * use, asked about when it changed behind their back.
    * @throws UserError when a change is not confirmed.
    */
-  async ensureTrusted(): Promise<void> {
+  async ensureTrusted(doing: "encrypted" | "printed or written" = "encrypted"): Promise<void> {
     if (this.#trusted) return;
     const state = await this.trustState();
+    if (state.kind === "changed" && !rosterChanged(state.diff) && (await this.#ownEditsOnly(state.pinned))) {
+      // Settings or templates the user edited in this clone: their own change, not one that arrived.
+      await this.confirmTrust();
+      return;
+    }
     if (state.kind === "first-use") {
       await this.confirmTrust();
       this.#trust?.notice(`Pinned the roster of this repository as found (trust on first use): ${this.roster().join(", ")}. coc will ask before encrypting to anyone added later.`);
@@ -181,7 +241,7 @@ export class Repo {
       const ok = this.#trust ? await this.#trust.confirm(state.diff) : false;
       if (!ok) {
         const what = rosterChanged(state.diff) ? "the team roster changed since you last confirmed it" : "the team's settings or templates changed since you last confirmed them";
-        throw new UserError(`${what} (${describeDiff(state.diff).join("; ")}); nothing was encrypted`, [], "roster-changed");
+        throw new UserError(`${what} (${describeDiff(state.diff).join("; ")}); nothing was ${doing}`, [], "roster-changed");
       }
     }
     if (state.kind === "changed" || state.upgrade) await this.confirmTrust();

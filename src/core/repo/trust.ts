@@ -24,6 +24,8 @@ export interface Pinned {
   settings: Record<string, string | number | null>;
   /** Template file name → SHA-256 of its content. */
   templates: Record<string, string>;
+  /** The commit the clone was at when this was confirmed (to tell the user's own later commits from pulled ones). */
+  head?: string | null | undefined;
 }
 
 export interface TrustDiff {
@@ -37,7 +39,7 @@ export interface TrustDiff {
 }
 
 /** `upgrade`: the pin predates some of what is pinned now; save it again to pin those parts as they are. */
-export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolean } | { kind: "changed"; diff: TrustDiff };
+export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolean } | { kind: "changed"; diff: TrustDiff; pinned: Pinned };
 
 const pinSchema = z.object({
   coc: z.literal(1),
@@ -45,6 +47,7 @@ const pinSchema = z.object({
   members: z.array(z.object({ name: z.string(), recipient: z.string(), roles: z.array(z.string()).optional() })),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
   templates: z.record(z.string(), z.string()).optional(),
+  head: z.string().nullable().optional(),
 });
 
 /** The settings of config.yaml that reach readers or delete data: pinned and confirmed. */
@@ -116,7 +119,7 @@ async function loadPin(path: string): Promise<Pinned | undefined> {
   const parsed = pinSchema.safeParse(parseYaml(text, path));
   if (!parsed.success) return undefined;
   const p = parsed.data;
-  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), settings: p.settings ?? {}, templates: p.templates ?? {} };
+  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null };
 }
 
 /** Compares what was pinned with what is there now. Parts a pin made before they were pinned (settings, templates, roles) count as confirmed. */
@@ -158,7 +161,7 @@ export async function trustState(path: string, current: Pinned): Promise<TrustSt
   if (!pinned || text === undefined) return { kind: "first-use" };
   const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text) };
   const diff = diffPin(pinned, current, legacy);
-  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles } : { kind: "changed", diff };
+  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles } : { kind: "changed", diff, pinned };
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

@@ -1,0 +1,39 @@
+/**
+ * `coc announce <case>`: the public announcement of a case, checked for the
+ * names, contacts and handles of its reports before it is printed.
+ */
+import { announcementData, openCase, publicSettingValues, render, sensitiveTerms } from "../../../core/index.js";
+import { UsageError, UserError } from "../../errors.js";
+import type { Io } from "../../io.js";
+import { openRepo } from "../../open.js";
+import { publish } from "../../output/publish.js";
+import { templatesDir } from "../../paths.js";
+
+export interface AnnounceOptions {
+  code: string;
+  out?: string | undefined;
+  /** Terms accepted as ordinary words. */
+  allow: string[];
+}
+
+export async function run(o: AnnounceOptions, io: Io): Promise<void> {
+  if (o.out !== undefined && o.out.trim() === "") throw new UsageError("--out needs a file name");
+  const repo = await openRepo(io, { publishing: true });
+  // Every record must be readable: the check is only as good as the reports it knows.
+  const files = await openCase(repo, o.code);
+  if (files.notForYou.length > 0) {
+    throw new UserError(`some records of case ${o.code} are not encrypted to you, so the names in them cannot be checked; ask a member who can read the whole case`);
+  }
+  const records = files.records.map((x) => x.record);
+  const data = announcementData(o.code, records, repo.config);
+  const text = await render("announcement.hbs", data, { dirs: [repo.paths.templates, templatesDir()], escape: false });
+  await publish(io, {
+    text: text.endsWith("\n") ? text : `${text}\n`,
+    what: `announcement of case ${o.code}`,
+    terms: sensitiveTerms(o.code, records),
+    allow: o.allow,
+    out: o.out,
+    publicSettings: publicSettingValues(data),
+    fix: `reword the resolution's public fields (a new \`coc resolve ${o.code}\` replaces them) or the team's templates/announcement.hbs`,
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * `coc letter <case> --to reporter|reported`: the outcome letter to the
+ * reporter, or the four-part letter to the reported person (behaviour,
+ * impact, expected change, consequence), from the decision in force. A
+ * letter may name its addressee and nobody else from the reports; the letter
+ * to the reported person never names or identifies the reporter. Nothing is
+ * printed or written when the text fails that check.
+ */
+import { Option, type Command } from "commander";
+import type { Runner } from "../../command.js";
+import type { LetterOptions } from "./run.js";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function define(program: Command, r: Runner): void {
+  const cmd = program
+    .command("letter")
+    .description("the outcome letter to the reporter, or the four-part letter to the reported person, checked for names before it is printed")
+    .argument("<case>", "the case code, e.g. quiet-otter-42")
+    .addOption(new Option("--to <who>", "who the letter is for").choices(["reporter", "reported"]).makeOptionMandatory())
+    .option("--out <file>", "write the letter to this file (atomically, mode 0600) instead of stdout")
+    .option("--allow <term>", "accept a term that is also an ordinary word (repeatable; recorded nowhere)", collect, [] as string[])
+    .addHelpText(
+      "after",
+      `
+Examples:
+  coc letter quiet-otter-42 --to reporter
+  coc letter quiet-otter-42 --to reported --out letter.txt
+
+Both letters tell the decision in force (the latest final decision, else the
+latest interim one). To the reporter: the finding and whether it was a
+violation, the action levels in general terms, the reasoning, how to reach the
+team. To the reported person: the behaviour (the decision's finding, so write
+it in neutral language), its impact, the expected change and the consequence
+(the action levels with their durations).
+
+What each letter is checked against before anything is printed:
+  --to reporter  every name, contact and handle in the case's reports except
+                 the reporter's own (named only when every report is theirs)
+  --to reported  every name, contact and handle in the case's reports except
+                 the reported person's own; always the name and contact of the
+                 reporter of every report, whatever keep_private says
+On a hit nothing is printed and the terms are listed on stderr. The team's
+templates/letter-reporter.hbs and letter-reported.hbs win over the built-in ones.`,
+    );
+  cmd.action(
+    r.action(
+      cmd,
+      ([code]): LetterOptions => {
+        const flags = cmd.opts<{ to: LetterOptions["to"]; out?: string; allow: string[] }>();
+        return { code: code as string, to: flags.to, out: flags.out, allow: flags.allow };
+      },
+      () => import("./run.js"),
+    ),
+  );
+}

@@ -1,0 +1,61 @@
+/** `coc list`: every case with its state, age, deadlines, category and risk/impact. */
+import { expiredCases, listCases } from "../../../core/index.js";
+import { UsageError } from "../../errors.js";
+import type { Io } from "../../io.js";
+import { openRepo } from "../../open.js";
+import { age, localTime, table } from "../../output/format.js";
+import { STATUSES } from "./statuses.js";
+
+export interface ListOptions {
+  status?: string | undefined;
+  overdue?: boolean | undefined;
+}
+
+export async function run(o: ListOptions, io: Io): Promise<number> {
+  if (o.status && !STATUSES.includes(o.status)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")} (got "${o.status}")`);
+  const repo = await openRepo(io);
+  const now = io.now();
+  const { cases, problems } = await listCases(repo, now);
+  for (const p of problems) io.info(`${io.err.red("error:")} ${p.file}: ${p.message}`);
+  const rows = cases
+    .map((c) => ({
+      case: c.case,
+      state: c.restricted ? "restricted" : c.unreadable ? "unreadable" : c.summary!.state,
+      received_at: c.summary?.received_at ?? null,
+      overdue: c.summary?.overdue ?? false,
+      restricted: c.restricted,
+      category: c.summary?.category ?? null,
+      risk: c.summary?.risk ?? null,
+      impact: c.summary?.impact ?? null,
+      missed: (c.summary?.deadlines ?? []).filter((d) => d.overdue).map((d) => d.name),
+    }))
+    .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable"].includes(c.state) : c.state === o.status))
+    .filter((c) => !o.overdue || c.overdue)
+    .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
+  if (io.json) {
+    io.printJson(rows.map(({ missed: _m, ...row }) => row));
+  } else if (rows.length === 0) {
+    io.info(cases.length === 0 ? "No cases yet. Take a report with: coc new-report" : "No case matches.");
+  } else {
+    const c = io.out;
+    io.print(
+      table(
+        ["CASE", "STATE", "RECEIVED", "AGE", "OVERDUE", "RISK/IMPACT", "CATEGORY"],
+        rows.map((r) => [
+          c.bold(r.case),
+          r.restricted ? c.dim("restricted") : r.state === "unreadable" ? c.red("unreadable") : r.state,
+          localTime(r.received_at),
+          age(r.received_at, now),
+          r.overdue ? c.red(`yes: ${r.missed.join(", ")}`) : "-",
+          r.risk ? `${r.risk}/${r.impact}` : "-",
+          r.category ?? "-",
+        ]),
+      ),
+    );
+    const restricted = rows.filter((r) => r.restricted).length;
+    if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
+  }
+  const expired = await expiredCases(repo.paths, repo.config, now);
+  if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${repo.config.retention.delete_after_days} days); delete them with coc purge --expired`);
+  return problems.length > 0 ? 1 : 0;
+}

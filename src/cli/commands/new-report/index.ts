@@ -1,0 +1,30 @@
+/** `coc new-report`: the intake, interactive or from a YAML body. */
+import type { Command } from "commander";
+import type { Runner } from "../../command.js";
+import type { NewReportOptions } from "./run.js";
+
+export function define(program: Command, r: Runner): void {
+  const cmd = program
+    .command("new-report")
+    .description("take a report (the care checklist, then the questions); prints the case code")
+    .option("--from <file|->", "read the report body as YAML from a file or stdin instead of asking")
+    .option("--case <code>", "add a further report to an existing case")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  coc new-report
+  coc new-report --from report.yaml
+  coc new-report --case quiet-otter-42 --from - < second-report.yaml
+
+The --from file holds the report body (see README: Record formats), for example:
+  channel: in-person
+  reporter: { name: Sam, contact: sam@example.org }
+  incident:
+    summary: Unwanted comments at the evening social
+    description: |
+      ...
+  exclude: []`,
+    );
+  cmd.action(r.action(cmd, (): NewReportOptions => cmd.opts<NewReportOptions>(), () => import("./run.js")));
+}

@@ -1,0 +1,18 @@
+/** `coc verify`: every record readable and well-formed, recipients right, the guard installed, no plaintext in history. */
+import { verifyRepository } from "../../../core/index.js";
+import type { Io } from "../../io.js";
+import { openRepo } from "../../open.js";
+
+export async function run(_o: object, io: Io): Promise<number> {
+  const repo = await openRepo(io);
+  const report = await verifyRepository(repo);
+  if (io.json) {
+    io.printJson({ ok: report.problems.length === 0, ...report });
+  } else {
+    for (const p of report.problems) io.print(`${io.out.red("problem:")} ${p.file}${p.commit ? ` (commit ${p.commit.slice(0, 12)})` : ""}: ${p.message}`);
+    for (const n of report.notes) io.info(io.err.dim(`note: ${n}`));
+    const summary = `${report.cases} case(s), ${report.records} record(s): ${report.checked} checked, ${report.notForYou} not encrypted to you; ${report.historyBlobs} file version(s) in history checked.`;
+    io.info(report.problems.length === 0 ? `${io.err.green("ok:")} ${summary}` : `${report.problems.length} problem(s). ${summary}`);
+  }
+  return report.problems.length === 0 ? 0 : 1;
+}
