@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { commitPaths, gitDir, headCommit, lastCommitMessage, restorePaths, unstage, type CommitAs, type Env } from "../git/git.js";
 import { UserError } from "../../errors.js";
 import type { RepoPaths } from "./layout.js";
-import { stageRecords, type PendingWrite } from "./store.js";
+import { checkRecordDestination, stageRecords, type PendingWrite } from "./store.js";
 
 interface Journal {
   coc: 1;
@@ -110,6 +110,14 @@ export async function commitTransaction(paths: RepoPaths, env: Env, t: Transacti
     existing: [],
     pid: (t.owner ?? NO_OWNER).pid,
   };
+  try {
+    // Again right before anything is moved: a record is never renamed into a
+    // symlinked directory nor over anything but a regular file.
+    for (const x of staged) await checkRecordDestination(paths, x.rel);
+  } catch (e) {
+    await Promise.all(all.map((x) => rm(x.temp, { force: true })));
+    throw e;
+  }
   for (const x of all) if (await exists(x.final)) journal.existing.push(x.rel);
   const jpath = await journalPath(paths, env);
   await mkdir(join(jpath, ".."), { recursive: true });

@@ -20,6 +20,7 @@ import { findSensitive, sensitiveTerms } from "../reports/safety.js";
 import { assertCaseCode, newRecordId, randomCaseCode } from "./codes.js";
 import { LADDERS, loadConfig, loadTeam, teamText, type Config, type Member, type Team, memberSchema } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
+import { readLimits } from "./read.js";
 import { caseExists, listCaseCodes, readCases, type CaseFiles, type PendingWrite, type Problem, type StoredRecord } from "./store.js";
 
 /** How the front end takes part in roster trust (see ./trust.ts). */
@@ -189,7 +190,8 @@ export class Workspace {
   /** Reads every case (or the given ones) in one batch. */
   async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
-    const cases = await readCases(this.paths, listed.codes, await this.decrypter());
+    // The stanza cap follows the team's size (a record lists at most the roster).
+    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length));
     return { cases, problems: listed.problems };
   }
 
