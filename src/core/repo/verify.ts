@@ -6,13 +6,16 @@
  * recusals (with as many recipient stanzas as names); all records of a case
  * agree (a mix means an interrupted re-encryption); the pre-commit guard is
  * installed; and no file under cases/ in any commit of history is plaintext.
+ * Anything under cases/ that is not a regular file in a real directory, or
+ * beyond the size and stanza caps, is named (never read through); so is every
+ * symlink (or other non-file entry) under cases/ in any commit of history.
  */
 import { access, constants, readFile } from "node:fs/promises";
-import { blobHeads, caseBlobsInHistory, getConfig } from "../git/git.js";
+import { blobHeads, caseBlobsInHistory, getConfig, oddCaseEntriesInHistory } from "../git/git.js";
 import { foldCase } from "../records/state.js";
 import { PRE_COMMIT_HOOK } from "./init.js";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readLimits, readRecordFile } from "./read.js";
 import type { Workspace } from "./workspace.js";
 
 export interface VerifyProblem {
@@ -98,7 +101,13 @@ export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
         if (!roster.includes(name)) problems.push({ file, message: `still encrypted to "${name}", who is not on the roster (re-encrypt with coc team remove ${name})` });
         if (out.has(name)) problems.push({ file, message: `encrypted to "${name}", who is ${summary.recused.includes(name) ? "recused from" : "excluded from"} case ${c.code}` });
       }
-      const stanzas = countRecipientStanzas(readFileSync(join(root, file)));
+      // Read again the same safe way (no link followed, size capped): the file was read moments ago.
+      const read = readRecordFile(join(root, file), readLimits(roster.length).maxBytes);
+      if ("problem" in read) {
+        problems.push({ file, message: read.problem });
+        continue;
+      }
+      const stanzas = countRecipientStanzas(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
       if (stanzas !== undefined && stanzas !== listed.length) {
         problems.push({ file, message: `lists ${listed.length} recipient(s) but is encrypted to ${stanzas}` });
       }
@@ -111,11 +120,21 @@ export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }
 
+  // History: every entry under cases/ that was ever a symlink (or another non-file).
+  const odd = await oddCaseEntriesInHistory(root, ws.env);
+  for (const o of odd) {
+    const what = o.mode === "120000" ? "a symbolic link" : o.mode === "160000" ? "a submodule link" : "not a regular file";
+    problems.push({ file: o.path, commit: o.commit, message: `${what} (git mode ${o.mode}) in git history; coc reads only regular files (see README: purging history)` });
+  }
+  const notFiles = new Set(odd.map((o) => `${o.commit}\0${o.path}`));
+
   // History: every blob ever committed under cases/.
   const history = await caseBlobsInHistory(root, ws.env);
   const heads = await blobHeads(root, ws.env, history.map((h) => h.blob));
   const reported = new Set<string>();
   for (const h of history) {
+    // A symlink's blob is its target, not a record: named above as what it is.
+    if (notFiles.has(`${h.commit}\0${h.path}`)) continue;
     const head = heads.get(h.blob);
     if (!head || looksEncrypted(head) || reported.has(h.blob)) continue;
     reported.add(h.blob);
