@@ -248,6 +248,18 @@ describe("untrusted files under cases/", () => {
     const ghostCommit = world.git(repo, ["rev-parse", "HEAD"]).trim();
     world.git(repo, ["rm", "-q", ghost]);
     world.git(repo, [...ATTACKER, "commit", "-qm", "coc: tidy", "--no-verify"]);
+    // One made on a side branch and merged is named once, with the commit that made it.
+    const side = `cases/${good}/20260601T120000Z-note-side1.age`;
+    world.git(repo, ["checkout", "-qb", "side"]);
+    symlinkSync("/etc/hostname", join(repo, side));
+    world.git(repo, ["add", side]);
+    world.git(repo, [...ATTACKER, "commit", "-qm", "coc: add note", "--no-verify"]);
+    const sideCommit = world.git(repo, ["rev-parse", "HEAD"]).trim();
+    world.git(repo, ["checkout", "-q", "main"]);
+    world.git(repo, [...ATTACKER, "commit", "-q", "--allow-empty", "-m", "coc: something else", "--no-verify"]);
+    world.git(repo, [...ATTACKER, "merge", "-q", "--no-ff", "--no-edit", "--no-verify", "side"]);
+    world.git(repo, ["rm", "-q", side]);
+    world.git(repo, [...ATTACKER, "commit", "-qm", "coc: tidy", "--no-verify"]);
 
     const r = await world.run(["verify"], { as: alice, cwd: repo });
     expect(r.code).toBe(1);
@@ -264,6 +276,8 @@ describe("untrusted files under cases/", () => {
     expect(history(linkedFile, attack)[0]).toMatch(/a symbolic link \(git mode 120000\)/);
     expect(history(`cases/${linkedDirCase}`, attack)).toHaveLength(1);
     expect(history(ghost, ghostCommit)).toHaveLength(1);
+    expect(linesWith(r.stdout, `problem: ${side} (`)).toEqual(history(side, sideCommit));
+    expect(history(side, sideCommit)).toHaveLength(1);
     // A symlink is named as one, not also as plaintext.
     expect(r.stdout).not.toMatch(/plaintext in git history/);
     untouched();

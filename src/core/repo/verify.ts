@@ -124,7 +124,7 @@ export async function verifyRepository(ws: Workspace): Promise<VerifyReport> {
   const odd = await oddCaseEntriesInHistory(root, ws.env);
   for (const o of odd) {
     const what = o.mode === "120000" ? "a symbolic link" : o.mode === "160000" ? "a submodule link" : "not a regular file";
-    problems.push({ file: o.path, commit: o.commit, message: `${what} (git mode ${o.mode}) in git history; coc reads only regular files (see README: purging history)` });
+    problems.push({ file: o.path, commit: o.commit, message: `${what} (git mode ${o.mode}) in git history; coc reads only regular files and never follows it (someone committed it instead of a record)` });
   }
   const notFiles = new Set(odd.map((o) => `${o.commit}\0${o.path}`));
 
