@@ -6,12 +6,15 @@
  * recusals (with as many recipient stanzas as names); all records of a case
  * agree (a mix means an interrupted re-encryption); the pre-commit guard is
  * installed; and no file under cases/ in any commit of history is plaintext.
+ * Anything under cases/ that is not a regular file in a real directory, or
+ * beyond the size and stanza caps, is named (never read through); so is every
+ * symlink (or other non-file entry) under cases/ in any commit of history.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { caseAudience } from "../case/audience.js";
 import { checkGuard } from "../git/guard.js";
-import { blobHeads, caseBlobsInHistory } from "../git/history.js";
+import { blobHeads, caseBlobsInHistory, oddCaseEntriesInHistory } from "../git/history.js";
+import { readLimits, readRecordFile } from "../repo/read.js";
 import type { Repo } from "../repo/repo.js";
 
 export interface VerifyProblem {
@@ -91,7 +94,13 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
         if (!roster.includes(name)) problems.push({ file, message: `still encrypted to "${name}", who is not on the roster (re-encrypt with coc team remove ${name})` });
         if (out.has(name)) problems.push({ file, message: `encrypted to "${name}", who is ${summary.recused.includes(name) ? "recused from" : "excluded from"} case ${c.code}` });
       }
-      const stanzas = countRecipientStanzas(readFileSync(join(root, file)));
+      // Read again the same safe way (no link followed, size capped): the file was read moments ago.
+      const read = readRecordFile(join(root, file), readLimits(roster.length).maxBytes);
+      if ("problem" in read) {
+        problems.push({ file, message: read.problem });
+        continue;
+      }
+      const stanzas = countRecipientStanzas(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
       if (stanzas !== undefined && stanzas !== listed.length) {
         problems.push({ file, message: `lists ${listed.length} recipient(s) but is encrypted to ${stanzas}` });
       }
@@ -104,11 +113,21 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }
 
+  // History: every entry under cases/ that was ever a symlink (or another non-file).
+  const odd = await oddCaseEntriesInHistory(repo.git);
+  for (const o of odd) {
+    const what = o.mode === "120000" ? "a symbolic link" : o.mode === "160000" ? "a submodule link" : "not a regular file";
+    problems.push({ file: o.path, commit: o.commit, message: `${what} (git mode ${o.mode}) in git history; coc reads only regular files and never follows it (someone committed it instead of a record)` });
+  }
+  const notFiles = new Set(odd.map((o) => `${o.commit}\0${o.path}`));
+
   // History: every blob ever committed under cases/.
   const history = await caseBlobsInHistory(repo.git);
   const heads = await blobHeads(repo.git, history.map((h) => h.blob));
   const reported = new Set<string>();
   for (const h of history) {
+    // A symlink's blob is its target, not a record: named above as what it is.
+    if (notFiles.has(`${h.commit}\0${h.path}`)) continue;
     const head = heads.get(h.blob);
     if (!head || looksEncrypted(head) || reported.has(h.blob)) continue;
     reported.add(h.blob);

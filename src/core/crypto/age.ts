@@ -61,6 +61,40 @@ export class CorruptFileError extends Error {
 }
 
 /**
+ * Counts the recipient stanzas in an age file's header (the `-> ` lines before
+ * the `---` MAC line) with no cryptographic work, so a file with an absurd
+ * number of stanzas can be refused before decrypting tries each one. Stops
+ * reading as soon as the count passes `limit` (and then returns `limit + 1`).
+ * Accepts binary and armored files.
+ * @throws CorruptFileError when the file is not an age file or its header never ends.
+ */
+export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
+  let bytes = file;
+  if (isArmoredAgeFile(bytes)) {
+    try {
+      bytes = armor.decode(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new CorruptFileError(`bad armor: ${(e as Error).message}`);
+    }
+  }
+  if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
+  const DASH = 0x2d;
+  const GT = 0x3e;
+  const SPACE = 0x20;
+  let count = 0;
+  for (let pos = MAGIC.length; ; ) {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0) throw new CorruptFileError("invalid header");
+    if (bytes[pos] === DASH && bytes[pos + 1] === GT && bytes[pos + 2] === SPACE) {
+      if (++count > limit) return count;
+    } else if (bytes[pos] === DASH && bytes[pos + 1] === DASH && bytes[pos + 2] === DASH) {
+      return count;
+    }
+    pos = end + 1;
+  }
+}
+
+/**
  * Encrypts `plaintext` to every recipient in `recipients` (at least one).
  * @returns the binary age file.
  * @throws Error("invalid recipient") for a malformed recipient.

@@ -133,3 +133,53 @@ export async function replaceHistory(git: Git, message: string, as: CommitAs): P
     throw gitError(e, "replacing the history");
   }
 }
+
+/** An entry under `cases/` that some commit recorded as something other than a regular file. */
+export interface HistoryOddEntry {
+  commit: string;
+  path: string;
+  /** The git mode: 120000 a symbolic link, 160000 a submodule (gitlink). */
+  mode: string;
+}
+
+/**
+ * Every entry under `cases/` (the directory itself included) that any commit
+ * reachable from any ref added or changed as something other than a regular
+ * file (git modes 100644 and 100755): symlinks above all. One git process.
+ * Merges are compared with each parent, so an entry slipped into a merge
+ * commit is found too; an entry a merge only brings in from a side branch is
+ * named with the commit that made it.
+ */
+export async function oddCaseEntriesInHistory(git: Git): Promise<HistoryOddEntry[]> {
+  let out: string;
+  try {
+    out = await git.raw(["log", "--all", "-m", "--format=commit %H %P", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AMT", "--", "cases"]);
+  } catch (e) {
+    if (/does not have any commits|unknown revision|bad default revision/.test((e as Error).message)) return [];
+    throw gitError(e, "reading history");
+  }
+  // Raw lines: ":<old mode> <new mode> <old blob> <new blob> <status>\t<path>".
+  const found: (HistoryOddEntry & { blob: string; merge: boolean })[] = [];
+  let commit = "";
+  let merge = false;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("commit ")) {
+      const [, id, ...parents] = line.trim().split(" ");
+      commit = id ?? "";
+      merge = parents.length > 1;
+    } else if (line.startsWith(":")) {
+      const [meta, path] = line.split("\t");
+      const [, mode, , blob] = (meta ?? "").split(" ");
+      if (!mode || !blob || !path || mode === "100644" || mode === "100755") continue;
+      found.push({ commit, path, mode, blob, merge });
+    }
+  }
+  // A merge shows what it brings in from a side branch: name the commit that made it instead.
+  const made = new Set(found.filter((f) => !f.merge).map((f) => `${f.path}\0${f.blob}`));
+  const entries = new Map<string, HistoryOddEntry>();
+  for (const f of found) {
+    if (f.merge && made.has(`${f.path}\0${f.blob}`)) continue;
+    entries.set(`${f.commit}\0${f.path}`, { commit: f.commit, path: f.path, mode: f.mode });
+  }
+  return [...entries.values()];
+}

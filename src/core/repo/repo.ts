@@ -12,6 +12,7 @@ import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
 import { loadConfig, loadTeam, parseConfig, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
+import { readLimits } from "./read.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
 import { WriteLog, type FaultHooks, type ProcessOwner, type Recovery, type Transaction } from "./transaction.js";
 import { currentPin, describeDiff, pinnedSettings, pinPath, repositoryId, rosterChanged, savePin, trustState, type Pinned, type TrustDiff, type TrustState } from "./trust.js";
@@ -140,7 +141,8 @@ export class Repo {
   /** Reads every case (or the given ones) in one batch; bad files are problems, never thrown. */
   async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
-    const cases = await readCases(this.paths, listed.codes, await this.decrypter());
+    // The stanza cap follows the team's size (a record lists at most the roster).
+    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length));
     return { cases, problems: listed.problems };
   }
 

@@ -3,13 +3,20 @@
  * from the work tree (no git process per record) and decrypted in one batch
  * with the identity unlocked once; writes are atomic (temp file, rename) and
  * only ever hold ciphertext.
+ *
+ * Everything under `cases/` may have been pushed by anyone with access to the
+ * remote (DESIGN.md §7 "Files under cases/"): only regular files in real
+ * directories are read, and only within the caps of ./read.ts; a symlink (to a
+ * file or a directory), a FIFO, a socket or a device is a Problem, never
+ * opened through, never decrypted, and never written through or over.
  */
 import { randomBytes } from "node:crypto";
-import { readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { lstat, readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import { serializeRecord } from "../records/record.js";
-import { readMany, type ReadJob } from "./read.js";
+import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
+import { UserError } from "../errors.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
@@ -39,8 +46,25 @@ export interface CaseFiles {
 
 const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
 
+type DirState = { kind: "directory" } | { kind: "missing" } | { kind: "other"; what: string };
+
+/** What stands at `abs`, by `lstat` (a symlink is reported as one, never followed). */
+async function dirState(abs: string): Promise<DirState> {
+  try {
+    const st = await lstat(abs);
+    return st.isDirectory() ? { kind: "directory" } : { kind: "other", what: describeKind(st) };
+  } catch (e) {
+    const errno = (e as NodeJS.ErrnoException).code;
+    if (errno === "ENOENT") return { kind: "missing" };
+    return { kind: "other", what: `unreadable (${errno ?? (e as Error).message})` };
+  }
+}
+
 /** The case codes present under `cases/` (sorted); odd entries are reported as problems. */
 export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]; problems: Problem[] }> {
+  const root = await dirState(paths.cases);
+  if (root.kind === "missing") return { codes: [], problems: [] };
+  if (root.kind === "other") return { codes: [], problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   let entries;
   try {
     entries = await readdir(paths.cases, { withFileTypes: true });
@@ -51,31 +75,44 @@ export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]
   const problems: Problem[] = [];
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
+    // A directory entry's type is the entry's own (as lstat sees it): a symlinked directory is a symlink here.
     if (e.isDirectory() && isCaseCode(e.name)) codes.push(e.name);
+    else if (!e.isDirectory() && !e.isFile()) problems.push({ file: `cases/${e.name}`, message: `${describeKind(e)}; coc reads only real directories` });
     else problems.push({ file: `cases/${e.name}`, message: "not a case directory (expected a code such as quiet-otter-42)" });
   }
-  return { codes: codes.sort(), problems };
+  return { codes: codes.sort(), problems: problems.sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
-/** True when the case directory exists. */
+/**
+ * True when something is at the case's place under `cases/` (by `lstat`: a
+ * symlink counts, and is refused when the case is read).
+ */
 export async function caseExists(paths: RepoPaths, code: string): Promise<boolean> {
-  try {
-    await readdir(caseDir(paths, code));
-    return true;
-  } catch {
-    return false;
-  }
+  return (await dirState(caseDir(paths, code))).kind !== "missing";
 }
 
 async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: string[]; problems: Problem[] }> {
-  const dir = caseDir(paths, code);
   const ids: string[] = [];
   const problems: Problem[] = [];
-  for (const name of (await readdir(dir)).sort()) {
-    if (name.startsWith(".")) continue; // temp files of an interrupted write
-    const m = RECORD_FILE.exec(name);
+  // Neither cases/ nor the case directory may be a link: the files below would belong elsewhere.
+  const root = await dirState(paths.cases);
+  if (root.kind === "other") return { ids, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
+  const dir = caseDir(paths, code);
+  const own = await dirState(dir);
+  if (own.kind === "other") return { ids, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith(".")) continue; // temp files of an interrupted write
+    const file = `cases/${code}/${e.name}`;
+    // The entry's own type (lstat's view): a symlink, FIFO, socket or device is never opened.
+    // A regular file is opened without following links and checked again on the descriptor (./read.ts).
+    if (!e.isFile()) {
+      problems.push({ file, message: `${describeKind(e)}; coc reads only regular files` });
+      continue;
+    }
+    const m = RECORD_FILE.exec(e.name);
     if (m) ids.push(m[1]!);
-    else problems.push({ file: `cases/${code}/${name}`, message: "unexpected file (record files are named <time>-<type>-<rand>.age)" });
+    else problems.push({ file, message: "unexpected file (record files are named <time>-<type>-<rand>.age)" });
   }
   return { ids, problems };
 }
@@ -83,9 +120,11 @@ async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: str
 /**
  * Reads and decrypts every record of the given cases in one batch, with the
  * identity unlocked once. Never throws for a bad file: each becomes a Problem
- * (or a not-for-you entry).
+ * (or a not-for-you entry). Only regular files in real directories are read,
+ * and none beyond the caps of `limits` is decrypted (pass
+ * `readLimits(rosterSize)`; without it, the stanza cap of the smallest team).
  */
-export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter): Promise<CaseFiles[]> {
+export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<CaseFiles[]> {
   const cases = await Promise.all(
     codes.map(async (code) => {
       const { ids, problems } = await caseFileNames(paths, code);
@@ -99,7 +138,7 @@ export async function readCases(paths: RepoPaths, codes: readonly string[], decr
       return { file, abs: join(paths.root, file), code: c.code, id };
     }),
   );
-  for (const outcome of await readMany(jobs, decrypter)) {
+  for (const outcome of await readMany(jobs, decrypter, limits)) {
     const c = byCode.get(outcome.code)!;
     if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
     else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);
@@ -140,11 +179,15 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
   try {
     for (const w of writes) {
       const dir = caseDir(paths, w.record.case);
-      await mkdir(dir, { recursive: true });
       const rel = recordPath(w.record);
+      await checkRecordDestination(paths, rel, { create: true });
       const final = join(paths.root, rel);
       const temp = join(dir, `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       const ciphertext = await encrypt(serializeRecord(w.record), w.keys);
+      // Every clone refuses to read a larger file, so it is never written.
+      if (ciphertext.length > MAX_RECORD_BYTES) {
+        throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
+      }
       await writeFile(temp, ciphertext, { mode: 0o644, flag: "wx" });
       staged.push({ temp, final, rel });
     }
@@ -153,4 +196,32 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
     throw e;
   }
   return staged;
+}
+
+/**
+ * Checks that a record can be written at `rel` (`cases/<code>/<id>.age`)
+ * without going through or over a link: `cases/` and the case directory are
+ * real directories (by `lstat`; with `create`, made when missing), and the
+ * file is absent or a regular file. Called before a temp file is written and
+ * again before it is renamed into place.
+ * @throws UserError naming the path, when anything else stands there.
+ */
+export async function checkRecordDestination(paths: RepoPaths, rel: string, opts: { create?: boolean } = {}): Promise<void> {
+  const [top, code, name, ...rest] = rel.split("/");
+  if (top !== "cases" || !code || !name || rest.length > 0) throw new Error(`not a record path: ${rel}`);
+  for (const [abs, shown] of [
+    [paths.cases, "cases"],
+    [caseDir(paths, code), `cases/${code}`],
+  ] as const) {
+    let state = await dirState(abs);
+    if (state.kind === "missing" && opts.create) {
+      // Not recursive: each level is created (or found) and checked in turn.
+      await mkdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? undefined : Promise.reject(e)));
+      state = await dirState(abs);
+    }
+    if (state.kind === "missing") throw new UserError(`${shown} is missing; nothing was written`);
+    if (state.kind === "other") throw new UserError(`${shown}: ${state.what}; coc writes records only into real directories (nothing was written)`);
+  }
+  const st = await lstat(join(paths.root, rel)).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
+  if (st && !st.isFile()) throw new UserError(`${rel}: ${describeKind(st)}; coc writes only over regular files (nothing was written)`);
 }

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
-import { stageRecords, type PendingWrite } from "./store.js";
+import { checkRecordDestination, stageRecords, type PendingWrite } from "./store.js";
 
 interface Journal {
   coc: 1;
@@ -234,6 +234,14 @@ export class WriteLog {
       }),
     );
     const all = [...staged, ...others];
+    try {
+      // Again right before anything is moved: a record is never renamed into a
+      // symlinked directory nor over anything but a regular file.
+      for (const x of staged) await checkRecordDestination(this.#paths, x.rel);
+    } catch (e) {
+      await Promise.all(all.map((x) => rm(x.temp, { force: true })));
+      throw e;
+    }
     const dir = await this.#dir();
     const deletes = t.deletes ?? [];
     const journal: Journal = {

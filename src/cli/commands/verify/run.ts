@@ -1,4 +1,4 @@
-/** `coc verify`: every record readable and well-formed, recipients right, the guard installed, no plaintext in history. */
+/** `coc verify`: every record readable and well-formed, recipients right, the guard installed, no plaintext or symlink in history. */
 import { verifyRepository } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
