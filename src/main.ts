@@ -5,6 +5,7 @@
 import { CommanderError } from "commander";
 import type { Context, Input, Output } from "./context.js";
 import { CancelledError, ExitCode, UsageError, UserError } from "./errors.js";
+import { escapeTerminal, escapeTerminalLine as line } from "./cli/output/escape.js";
 import type { Prompter } from "./cli/prompts/prompter.js";
 
 function isExitPrompt(e: unknown): boolean {
@@ -25,6 +26,11 @@ export async function main(argv: readonly string[], ctx: Context): Promise<numbe
   }
 }
 
+/**
+ * Writes the one-line error for `e` and returns the exit code. Messages can
+ * quote file content and values from the repository, so every line is
+ * escaped for the terminal and cannot break in two.
+ */
 function handleError(e: unknown, ctx: Context): number {
   const debug = ctx.env["COC_DEBUG"] === "1";
   if (e instanceof CommanderError) {
@@ -33,23 +39,23 @@ function handleError(e: unknown, ctx: Context): number {
     return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (e instanceof UsageError) {
-    ctx.stderr.write(`coc: ${e.message}\n(run with --help for usage)\n`);
+    ctx.stderr.write(`coc: ${line(e.message)}\n(run with --help for usage)\n`);
     return ExitCode.usage;
   }
   if (e instanceof CancelledError || isExitPrompt(e)) {
     // A CancelledError says what happened itself; Ctrl+C in a prompt means nothing was written.
-    ctx.stderr.write(`coc: ${e instanceof CancelledError && e.message !== "cancelled" ? e.message : "cancelled; nothing was written"}\n`);
+    ctx.stderr.write(`coc: ${e instanceof CancelledError && e.message !== "cancelled" ? line(e.message) : "cancelled; nothing was written"}\n`);
     return ExitCode.cancelled;
   }
   if (e instanceof UserError) {
-    ctx.stderr.write(`coc: ${e.message}\n`);
-    for (const d of e.details) ctx.stderr.write(`  ${d}\n`);
-    if (debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
+    ctx.stderr.write(`coc: ${line(e.message)}\n`);
+    for (const d of e.details) ctx.stderr.write(`  ${line(d)}\n`);
+    if (debug && e.stack) ctx.stderr.write(`${escapeTerminal(e.stack)}\n`);
     return ExitCode.error;
   }
   const err = e as Error;
-  ctx.stderr.write(`coc: internal error: ${err?.message ?? String(e)}\n`);
-  if (debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
+  ctx.stderr.write(`coc: internal error: ${line(err?.message ?? String(e))}\n`);
+  if (debug && err?.stack) ctx.stderr.write(`${escapeTerminal(err.stack)}\n`);
   else ctx.stderr.write("This is a bug in coc; re-run with COC_DEBUG=1 to see the details.\n");
   return ExitCode.error;
 }
@@ -90,7 +96,7 @@ function lazyPrompter(env: Readonly<Record<string, string | undefined>>): Prompt
     checkbox: async (q) => (await get()).checkbox(q),
     password: async (q) => (await get()).password(q),
     longText: async (q) => (await get()).longText(q),
-    say: (text) => void process.stderr.write(`${text}\n`),
+    say: (text) => void process.stderr.write(`${escapeTerminal(text)}\n`),
   };
 }
 

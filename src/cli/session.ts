@@ -13,6 +13,7 @@ import { parseYaml } from "../core/records/document.js";
 import { describeDiff } from "../core/repo/trust.js";
 import { Workspace } from "../core/repo/workspace.js";
 import { paintFor, type Paint } from "./output/color.js";
+import { escapeTerminal } from "./output/escape.js";
 
 /** The global flags (DESIGN.md §4). */
 export interface GlobalOptions {
@@ -65,8 +66,9 @@ export class Session {
     this.ctx.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
+  /** A warning, to stderr; it often quotes values from the repository, so it is escaped for the terminal. */
   warn(text: string): void {
-    this.info(`${this.err.yellow("warning:")} ${text}`);
+    this.info(`${this.err.yellow("warning:")} ${escapeTerminal(text)}`);
   }
 
   /**

@@ -14,6 +14,7 @@ export function register(program: Command, r: Registrar): void {
   cmd.action(
     r.action(cmd, async (s) => {
       const { UsageError } = await import("../../errors.js");
+      const { escapeTerminalLine: line } = await import("../output/escape.js");
       const { age, localTime, table } = await import("../output/format.js");
       const flags = cmd.opts<{ status?: string; overdue?: boolean }>();
       if (flags.status && !STATUSES.includes(flags.status)) {
@@ -22,7 +23,7 @@ export function register(program: Command, r: Registrar): void {
       const ws = await s.workspace();
       const now = s.ctx.now();
       const { cases, problems } = await ws.list(now);
-      for (const p of problems) s.info(`${s.err.red("error:")} ${p.file}: ${p.message}`);
+      for (const p of problems) s.info(`${s.err.red("error:")} ${line(p.file)}: ${line(p.message)}`);
       const rows = cases
         .map((c) => ({
           case: c.case,
@@ -48,13 +49,13 @@ export function register(program: Command, r: Registrar): void {
           table(
             ["CASE", "STATE", "RECEIVED", "AGE", "OVERDUE", "RISK/IMPACT", "CATEGORY"],
             rows.map((c) => [
-              o.bold(c.case),
+              o.bold(line(c.case)),
               c.restricted ? o.dim("restricted") : c.state === "unreadable" ? o.red("unreadable") : c.state,
               localTime(c.received_at),
               age(c.received_at, now),
-              c.overdue ? o.red(`yes: ${c.reasons.map((x) => x.split(":")[0]).join(", ")}`) : "-",
+              c.overdue ? o.red(`yes: ${line(c.reasons.map((x) => x.split(":")[0]).join(", "))}`) : "-",
               c.risk ? `${c.risk}/${c.impact}` : "-",
-              c.category ?? "-",
+              c.category == null ? "-" : line(c.category),
             ]),
           ),
         );

@@ -48,7 +48,8 @@ export function register(program: Command, r: Registrar): void {
           ws.config,
         );
       }
-      for (const p of problems) s.info(`${s.err.red("error:")} ${p.file}: ${p.message}`);
+      const { escapeTerminalLine: line } = await import("../output/escape.js");
+      for (const p of problems) s.info(`${s.err.red("error:")} ${line(p.file)}: ${line(p.message)}`);
       if (s.json) s.printJson(data);
       else s.print(await renderMatrix(s, ws, data, flags.format as Format));
       return problems.length > 0 ? 1 : 0;

@@ -228,6 +228,7 @@ async function reviewInteractively(s: Session, ws: Workspace, code: string, file
   const { caseMatrix } = await import("../../core/reports/matrix.js");
   const { renderMatrix } = await import("../output/matrix.js");
   const { renderValue } = await import("../output/record.js");
+  const { escapeTerminalLine: line } = await import("../output/escape.js");
   const { localTime } = await import("../output/format.js");
   const q = await import("../prompts/review.js");
   const p = s.ctx.prompter;
@@ -268,7 +269,7 @@ async function reviewInteractively(s: Session, ws: Workspace, code: string, file
     const lines: string[] = ["", e.bold(`Case ${code}`)];
     for (const { record } of files.records) {
       if (record.type !== "report" && record.type !== "note") continue;
-      lines.push("", `${e.bold.underline(record.type)}  ${localTime(record.created_at)}  by ${record.author}`, ...renderValue(record.body, e));
+      lines.push("", `${e.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}`, ...renderValue(record.body, e));
     }
     const earlier = files.records.filter((x) => x.record.type === "assessment").length;
     if (earlier > 0) lines.push("", e.dim(`${earlier} earlier assessment${earlier === 1 ? " is" : "s are"} shown with the matrix, after you give your own.`));
@@ -279,7 +280,7 @@ async function reviewInteractively(s: Session, ws: Workspace, code: string, file
     if (related.length === 0) s.info("\nNo other case names the same people.");
     else {
       s.info(`\n${e.yellow("Other cases naming the same people:")}`);
-      for (const c of related) s.info(`  ${e.bold(c.case)}  ${c.state}  received ${localTime(c.received_at)}  (${c.names.join(", ")})`);
+      for (const c of related) s.info(`  ${e.bold(line(c.case))}  ${line(c.state)}  received ${localTime(c.received_at)}  (${line(c.names.join(", "))})`);
     }
     s.info("");
 
