@@ -2,11 +2,96 @@
  * Long text in $EDITOR without plaintext ever reaching a persistent disk: the
  * file lives in a private directory on a RAM file system (/dev/shm), mode 0700
  * and 0600, and is removed afterwards, also when the editor is interrupted.
+ *
+ * The editor itself must not keep a copy elsewhere either: stock vim saves
+ * deleted lines in ~/.viminfo, and editors keep swap, backup, undo, auto-save
+ * and history files in the home directory. Editors coc knows are started with
+ * their options for writing none of these, for this one file and this one
+ * run; the user's own configuration stays in force otherwise. Any other
+ * editor runs as it is.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { UserError } from "../../errors.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The editors coc knows how to start without residue. */
+export type EditorFamily = "vim" | "nvim" | "emacs" | "nano" | "micro";
+
+/**
+ * The options, per editor, that keep it from writing anything of the text
+ * outside the file (they come before the file name, after the user's own
+ * arguments, so they win over them and over the user's configuration files).
+ */
+export const NO_RESIDUE_ARGS: Readonly<Record<EditorFamily, readonly string[]>> = {
+  // As gopass does for vim (github.com/gopasspw/gopass, internal/editor/editor.go,
+  // vimOptions: `-i NONE -n` and `noswapfile nobackup noundofile viminfo=""`):
+  // -n: no swap file; -i NONE: no viminfo read or written (a deleted line stays
+  // in its registers); then, after the user's vimrc has run, no swap, no
+  // backup (nor the temporary one made while writing), no undo file, and an
+  // empty 'viminfo' in case the vimrc names a viminfo file of its own.
+  vim: ["-n", "-i", "NONE", "-c", "set viminfo= noswapfile nobackup nowritebackup noundofile"],
+  // The same for Neovim, whose -i names the ShaDa file (its viminfo).
+  nvim: ["-n", "-i", "NONE", "-c", "set shada= noswapfile nobackup nowritebackup noundofile"],
+  // Evaluated after the user's init file and before the file is visited: no
+  // backup (file~ or a backup-directory-alist copy), no auto-save (#file# or an
+  // auto-save-file-name-transforms copy), no lock file, no auto-save list.
+  emacs: ["--eval", "(setq make-backup-files nil auto-save-default nil create-lockfiles nil auto-save-list-file-prefix nil)"],
+  // Restricted mode still reads the user's nanorc (checked with nano 7.2; old
+  // versions skip it) but then turns off backups and the search, replace and
+  // position history files; it also stops saving under another name, spell
+  // checking and suspending, which editing coc's one file does not need.
+  nano: ["--restricted"],
+  // Command-line options override settings.json for this run: no backups in
+  // ~/.config/micro/backups, no undo, cursor or command history in buffers/.
+  micro: ["-backup", "false", "-saveundo", "false", "-savecursor", "false", "-savehistory", "false"],
+};
+
+/** The first word of a shell command line (quotes removed), or undefined. */
+function firstWord(command: string): string | undefined {
+  const m = /^\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))/.exec(command);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/** What `vi --version` says it is: vim, Neovim, or something else (nvi, busybox) that takes none of vim's options. */
+function probeVi(program: string, env: Env): EditorFamily | undefined {
+  const r = spawnSync(program, ["--version"], { env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 3000, stdio: ["ignore", "pipe", "ignore"] });
+  if (r.error || r.status !== 0) return undefined;
+  if (/^NVIM v/m.test(r.stdout)) return "nvim";
+  if (/VIM - Vi IMproved/.test(r.stdout)) return "vim";
+  return undefined;
+}
+
+/**
+ * The editor family a command line starts, from the basename of its first
+ * word: vim (also gvim and Debian's vim.basic, vim.tiny...), nvim, emacs,
+ * nano, micro; `vi` only when it says it is vim or Neovim. Anything else
+ * (emacsclient too: its server's settings are not ours to change) is
+ * undefined and runs as it is.
+ */
+export function editorFamily(command: string, env: Env, probe: (program: string, env: Env) => EditorFamily | undefined = probeVi): EditorFamily | undefined {
+  const word = firstWord(command);
+  if (!word) return undefined;
+  const name = basename(word);
+  if (/^g?vim(\.[a-z0-9]+)?$/.test(name)) return "vim";
+  if (name === "nvim") return "nvim";
+  if (name === "vi") return probe(word, env);
+  if (/^emacs(-\d[\d.]*)?$/.test(name)) return "emacs";
+  if (name === "nano") return "nano";
+  if (name === "micro") return "micro";
+  return undefined;
+}
+
+/**
+ * How to run `editor` (the user's command line, run by their shell so its
+ * own arguments keep working) on `file`: the arguments for `$SHELL`. The
+ * no-residue options of a known editor go after the user's arguments.
+ */
+export function editorInvocation(editor: string, file: string, family: EditorFamily | undefined): string[] {
+  return ["-c", `${editor} "$@"`, "coc-editor", ...(family ? NO_RESIDUE_ARGS[family] : []), file];
+}
 
 const RAM_DIRS = ["/dev/shm"];
 
@@ -29,7 +114,8 @@ export function editorCommand(env: Readonly<Record<string, string | undefined>>)
 }
 
 /**
- * Opens `initial` in the editor on a RAM file and returns what was saved.
+ * Opens `initial` in the editor on a RAM file and returns what was saved. A
+ * known editor is started with its no-residue options (NO_RESIDUE_ARGS).
  * @throws UserError when there is no editor or no RAM directory, or the editor fails.
  */
 export function editInRam(initial: string, env: Readonly<Record<string, string | undefined>>): string {
@@ -49,7 +135,7 @@ export function editInRam(initial: string, env: Readonly<Record<string, string |
   try {
     writeFileSync(file, initial, { mode: 0o600 });
     const shell = env["SHELL"] || "/bin/sh";
-    const result = spawnSync(shell, ["-c", `${editor} "$1"`, "coc-editor", file], { stdio: "inherit", env: env as NodeJS.ProcessEnv });
+    const result = spawnSync(shell, editorInvocation(editor, file, editorFamily(editor, env)), { stdio: "inherit", env: env as NodeJS.ProcessEnv });
     if (result.error) throw new UserError(`cannot run editor "${editor}": ${result.error.message}`);
     if (result.status !== 0) throw new UserError(`editor "${editor}" exited with status ${result.status ?? result.signal}; nothing was saved`);
     return readFileSync(file, "utf8");
