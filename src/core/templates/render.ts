@@ -125,8 +125,8 @@ export async function render(name: string, data: unknown, opts: RenderOptions): 
       knownHelpers: knownHelpers(Object.keys(helpers)),
       knownHelpersOnly: true,
     });
-    // Explicit `false` (rather than the same default) also keeps Handlebars
-    // from logging each denied prototype access to the console.
+    // Explicit `false` (rather than the same default) also keeps Handlebars'
+    // logger from printing a warning for each denied prototype access.
     return template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
     const message = (e as Error).message ?? String(e);
