@@ -1,11 +1,11 @@
 /**
  * The command line $EDITOR is started with: known editors (by the basename of
  * the first word of $VISUAL/$EDITOR) get their no-residue options after the
- * user's own arguments; `vi` only when it says it is vim; anything else runs
- * as it is. The last part runs fake editors through the real shell to check
+ * user's own arguments; `vi` only when it says it is vim; another name when
+ * it is a link to a known editor; anything else runs as it is. The last part runs fake editors through the real shell to check
  * the quoting and the order end to end.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +111,11 @@ printf 'edited\\n' >> "$last"
       expect(args.slice(0, -1), family).toEqual(["--user-arg", "with space", ...NO_RESIDUE_ARGS[family]]);
       expect(args.at(-1)).toMatch(new RegExp(`^${ram}/coc-[^/]+/text\\.md$`));
     }
+  });
+
+  it("follows a link to a known editor (Debian's editor and pico alternatives)", () => {
+    symlinkSync("nano", join(root, "bin", "editor"));
+    expect(edit("editor -l").args.slice(0, -1)).toEqual(["-l", ...NO_RESIDUE_ARGS.nano]);
   });
 
   it("runs an unknown editor as it is, and `vi` as vim only when it is vim", () => {

@@ -11,7 +11,7 @@
  * editor runs as it is.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { UserError } from "../../errors.js";
 
@@ -64,24 +64,51 @@ function probeVi(program: string, env: Env): EditorFamily | undefined {
   return undefined;
 }
 
-/**
- * The editor family a command line starts, from the basename of its first
- * word: vim (also gvim and Debian's vim.basic, vim.tiny...), nvim, emacs,
- * nano, micro; `vi` only when it says it is vim or Neovim. Anything else
- * (emacsclient too: its server's settings are not ours to change) is
- * undefined and runs as it is.
- */
-export function editorFamily(command: string, env: Env, probe: (program: string, env: Env) => EditorFamily | undefined = probeVi): EditorFamily | undefined {
-  const word = firstWord(command);
-  if (!word) return undefined;
-  const name = basename(word);
+/** The family a program's file name says, or "vi" (which may be vim, nvi or busybox). */
+function familyOfName(name: string): EditorFamily | "vi" | undefined {
   if (/^g?vim(\.[a-z0-9]+)?$/.test(name)) return "vim";
   if (name === "nvim") return "nvim";
-  if (name === "vi") return probe(word, env);
+  if (name === "vi") return "vi";
   if (/^emacs(-\d[\d.]*)?$/.test(name)) return "emacs";
   if (name === "nano") return "nano";
   if (name === "micro") return "micro";
   return undefined;
+}
+
+/** The file `program` runs, found on $PATH and with symlinks resolved, or undefined. */
+function resolveProgram(program: string, env: Env): string | undefined {
+  const candidates = program.includes("/") ? [program] : (env["PATH"] ?? "").split(":").filter(Boolean).map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      const real = realpathSync(candidate);
+      if (statSync(real).isFile()) return real;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The editor family a command line starts, from the basename of its first
+ * word: vim (also gvim and Debian's vim.basic, vim.tiny...), nvim, emacs,
+ * nano, micro; `vi` only when it says it is vim or Neovim. Another name is
+ * looked up on $PATH and its symlinks followed (Debian's `editor` and `pico`
+ * are links to vim or nano). Anything else (emacsclient too: its server's
+ * settings are not ours to change) is undefined and runs as it is.
+ */
+export function editorFamily(command: string, env: Env, probe: (program: string, env: Env) => EditorFamily | undefined = probeVi): EditorFamily | undefined {
+  const word = firstWord(command);
+  if (!word) return undefined;
+  let program = word;
+  let family = familyOfName(basename(word));
+  if (family === undefined) {
+    const real = resolveProgram(word, env);
+    if (real === undefined) return undefined;
+    program = real;
+    family = familyOfName(basename(real));
+  }
+  return family === "vi" ? probe(program, env) : family;
 }
 
 /**
