@@ -94,7 +94,13 @@ printf 'edited\\n' >> "$last"
     fake(join(root, "bin-vim"), "vi", 'echo "VIM - Vi IMproved 9.1 (2024 Jan 02)"; exit 0');
     fake(join(root, "bin-nvi"), "vi", 'echo "vi: illegal option -- -" >&2; exit 1');
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // editInRam leaves coc's SIGHUP/SIGTERM listeners installed: not in the test worker.
+  const signals = ["SIGHUP", "SIGTERM"] as const;
+  const before = signals.map((s) => process.listeners(s));
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+    signals.forEach((s, i) => process.listeners(s).filter((l) => !before[i]!.includes(l)).forEach((l) => process.off(s, l)));
+  });
 
   function edit(editor: string, bin = "bin"): { text: string; args: string[] } {
     const env = { PATH: `${join(root, bin)}:/usr/bin:/bin`, EDITOR: editor, COC_RAM_DIR: ram, ARGS_FILE: argsFile };

@@ -5,7 +5,8 @@
  * report is saved the marker is in no file under HOME, /tmp, /var/tmp or
  * /dev/shm: not in ~/.viminfo (stock vim keeps deleted lines in its
  * registers there), not in a swap, backup or undo file, even when the user's
- * own ~/.vimrc asks for all of those in their home.
+ * own ~/.vimrc asks for all of those in their home. Closing the terminal
+ * while the editor is open removes the RAM file too.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -130,6 +131,41 @@ describe.skipIf(Boolean(missing))(`$EDITOR=vim leaves no residue${missing ? `: S
     await intakeWithVim(marker, "The real description.");
     await expectNoResidue(marker, "The real description.");
     expect(existsSync(join(w.home, ".viminfo"))).toBe(false);
+  }, 90_000);
+
+  it("closing the terminal while the editor is open removes the RAM file all the same", async () => {
+    w = new World();
+    alice = w.person("alice");
+    repo = await teamRepo(w, [alice]);
+    const ram = join(w.root, "ram");
+    mkdirSync(ram);
+    const marker = `MARKER-${randomBytes(8).toString("hex")}`;
+    const t = new Terminal(w, "hangup");
+    try {
+      t.start(["new-report"], repo, { ...w.env, COC_IDENTITY: alice.identityFile, EDITOR: "vim", COC_RAM_DIR: ram });
+      await t.answer("Is anyone in immediate danger?", "n");
+      await t.answer("When was the report received?");
+      await t.answer("How was it reported?");
+      await t.answer("Does the reporter want to stay anonymous", "y");
+      await t.answer("Keep the reporter's identity from the reported person?");
+      await t.answer("Do they want to hear about the outcome?");
+      await t.answer("In one line, what happened?", "hangup test");
+      await t.answer("What happened, in their words");
+      await waitForScreen(t, /text\.md/);
+      t.key("i");
+      t.type(marker);
+      t.key("Escape");
+      t.type(":w");
+      t.key("Enter");
+      await waitForScreen(t, /written/);
+      expect(readdirSync(ram)).toHaveLength(1);
+    } finally {
+      t.kill(); // the terminal goes away: SIGHUP to coc and the editor
+    }
+    const deadline = Date.now() + 10_000;
+    while (readdirSync(ram).length > 0 && Date.now() < deadline) await sleep(50);
+    expect(readdirSync(ram)).toEqual([]);
+    expect(filesHolding(marker, [w.home, "/tmp", "/var/tmp", "/dev/shm"])).toEqual([]);
   }, 90_000);
 
   it("a ~/.vimrc that keeps swap, backup and undo files in the home keeps none of them for coc's file", async () => {

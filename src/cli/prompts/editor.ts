@@ -140,6 +140,32 @@ export function editorCommand(env: Readonly<Record<string, string | undefined>>)
   return env["VISUAL"] || env["EDITOR"] || undefined;
 }
 
+/** RAM files being edited right now: removed when a signal ends coc. */
+const editing = new Set<() => void>();
+let signalsHandled = false;
+
+/**
+ * Closing the terminal (SIGHUP) or a kill (SIGTERM) would end coc at once and
+ * leave the RAM file behind, since "exit" handlers do not run then. With a
+ * listener, coc waits for the editor (which gets the same SIGHUP), removes
+ * every file being edited, and then ends with the signal's exit code. The
+ * listeners stay for the rest of the process: a signal that arrived while the
+ * editor ran is only delivered once it has returned.
+ */
+function removeOnSignals(cleanup: () => void): () => void {
+  if (!signalsHandled) {
+    signalsHandled = true;
+    for (const [signal, code] of [["SIGHUP", 129], ["SIGTERM", 143]] as const) {
+      process.on(signal, () => {
+        for (const remove of editing) remove();
+        process.exit(code);
+      });
+    }
+  }
+  editing.add(cleanup);
+  return () => editing.delete(cleanup);
+}
+
 /**
  * Opens `initial` in the editor on a RAM file and returns what was saved. A
  * known editor is started with its no-residue options (NO_RESIDUE_ARGS).
@@ -159,6 +185,7 @@ export function editInRam(initial: string, env: Readonly<Record<string, string |
   const onExit = () => cleanup();
   process.on("SIGINT", ignore);
   process.on("exit", onExit);
+  const forget = removeOnSignals(cleanup);
   try {
     writeFileSync(file, initial, { mode: 0o600 });
     const shell = env["SHELL"] || "/bin/sh";
@@ -168,6 +195,7 @@ export function editInRam(initial: string, env: Readonly<Record<string, string |
     return readFileSync(file, "utf8");
   } finally {
     cleanup();
+    forget();
     process.off("SIGINT", ignore);
     process.off("exit", onExit);
   }
