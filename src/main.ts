@@ -5,6 +5,7 @@
 import { CommanderError } from "commander";
 import type { Context, Input, Output } from "./context.js";
 import { describe, ExitCode } from "./cli/errors.js";
+import { escapeTerminal } from "./cli/output/escape.js";
 import type { Prompter } from "./cli/prompts/prompter.js";
 
 /** Runs coc with `argv` (without the node and script paths). */
@@ -67,7 +68,7 @@ function lazyPrompter(env: Readonly<Record<string, string | undefined>>): Prompt
     checkbox: async (q) => (await get()).checkbox(q),
     password: async (q) => (await get()).password(q),
     longText: async (q) => (await get()).longText(q),
-    say: (text) => void process.stderr.write(`${text}\n`),
+    say: (text) => void process.stderr.write(`${escapeTerminal(text)}\n`),
   };
 }
 

@@ -5,6 +5,7 @@
  * cancellation exits 130; anything else is a bug and says how to see more.
  */
 import { CancelledError, UserError, type Hint } from "../core/index.js";
+import { escapeTerminal, escapeTerminalLine as line } from "./output/escape.js";
 
 export { UserError, CancelledError };
 
@@ -51,8 +52,19 @@ function isExitPrompt(e: unknown): boolean {
   return name === "ExitPromptError" || name === "AbortPromptError";
 }
 
-/** What to print (stderr lines) and the exit code for a failure. */
+/**
+ * What to print (stderr lines) and the exit code for a failure. Messages can
+ * quote file content and values from the repository, so every line is
+ * escaped for the terminal and cannot break in two.
+ */
 export function describe(e: unknown, debug: boolean): { lines: string[]; code: number } {
+  const { lines, code } = describeRaw(e, debug);
+  const stack = debug ? (e as Error | undefined)?.stack : undefined;
+  // A stack trace (COC_DEBUG=1) keeps its line breaks; every other line is one line.
+  return { lines: lines.map((l) => (l === stack ? escapeTerminal(l) : line(l))), code };
+}
+
+function describeRaw(e: unknown, debug: boolean): { lines: string[]; code: number } {
   if (e instanceof UsageError) return { lines: [`coc: ${e.message}`, "(run with --help for usage)"], code: ExitCode.usage };
   if (e instanceof CancelledError || isExitPrompt(e)) {
     // A CancelledError says what happened itself; Ctrl+C in a prompt means nothing was written.

@@ -9,6 +9,7 @@ import type { Context } from "../context.js";
 import { parseYaml } from "../core/index.js";
 import { UsageError, UserError } from "./errors.js";
 import { paintFor, type Paint } from "./output/color.js";
+import { escapeTerminal, escapeTerminalLine } from "./output/escape.js";
 
 /** The global flags (DESIGN.md §4). */
 export interface GlobalOptions {
@@ -65,8 +66,14 @@ export class Io {
     this.ctx.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
+  /** A warning, to stderr; it often quotes values from the repository, so it is escaped for the terminal. */
   warn(text: string): void {
-    this.info(`${this.err.yellow("warning:")} ${text}`);
+    this.info(`${this.err.yellow("warning:")} ${escapeTerminal(text)}`);
+  }
+
+  /** Files that could not be read, one line each (names and reasons come from the repository: escaped). */
+  problems(list: readonly { file: string; message: string }[]): void {
+    for (const p of list) this.info(`${this.err.red("error:")} ${escapeTerminalLine(p.file)}: ${escapeTerminalLine(p.message)}`);
   }
 
   /**

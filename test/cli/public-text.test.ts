@@ -183,6 +183,17 @@ describe("team templates", () => {
     expectRefused(r, [join(repo, "templates", "announcement.hbs"), '"reporter_name"']);
   });
 
+  it("a team template calling {{log}} prints nothing, writes no --out file and fails naming the template", async () => {
+    const code = await newCase({ decide: decision(), resolve: announcement() });
+    writeFileSync(teamTemplate(), 'Statement: {{public.thing}}\n{{log "leaked" public.thing}}\n');
+    const out = join(world.root, "logged.txt");
+    const r = await run(["announce", code, "--out", out]);
+    expectRefused(r, [`${join(repo, "templates", "announcement.hbs")}:2: the template uses the helper "log", which coc does not provide`]);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toContain(THING);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("the built-in templates are used when the team has no copy", async () => {
     const code = await newCase({ decide: decision(), resolve: announcement() });
     rmSync(teamTemplate());
@@ -285,5 +296,12 @@ describe("coc letter", () => {
     expect(r.stdout).toBe("");
     expect(readFileSync(out, "utf8")).toBe(printed);
     if (process.platform !== "win32") expect(statSync(out).mode & 0o777).toBe(0o600);
+
+    // Refused: nothing on stdout, no file, no temp file left.
+    const named = await newCase({ decide: decision("Sam Reporter complained; the comments were made.") });
+    const refusedOut = join(world.root, "refused-letter.txt");
+    expectRefused(await run(["letter", named, "--to", "reported", "--out", refusedOut]), [`letter to the reported person of case ${named}`]);
+    expect(existsSync(refusedOut)).toBe(false);
+    expect(readdirSync(world.root).filter((f) => f.includes(".tmp"))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** Small formatting helpers for terminal output: local times, ages, tables. */
+import { escapeTerminalLine } from "./escape.js";
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
@@ -8,7 +9,7 @@ function pad(n: number): string {
 export function localTime(iso: string | null | undefined): string {
   if (!iso) return "-";
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+  if (Number.isNaN(d.getTime())) return escapeTerminalLine(iso);
   const offset = -d.getTimezoneOffset();
   const sign = offset >= 0 ? "+" : "-";
   const abs = Math.abs(offset);
@@ -33,7 +34,10 @@ export function visibleWidth(s: string): number {
   return s.replace(/\u001b\[[0-9;]*m/g, "").length;
 }
 
-/** Lays out rows in columns separated by two spaces (cells may contain colour). */
+/**
+ * Lays out rows in columns separated by two spaces (cells may contain colour,
+ * so the caller escapes the content it puts in them: escapeTerminalLine).
+ */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => visibleWidth(r[i] ?? ""))));

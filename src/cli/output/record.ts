@@ -1,15 +1,19 @@
-/** Renders a record body for the terminal: indented fields, times in local time. */
+/**
+ * Renders a record body for the terminal: indented fields, times in local
+ * time, every value (and key) with its control characters escaped.
+ */
 import type { Paint } from "./color.js";
+import { escapeTerminal, escapeTerminalLine } from "./escape.js";
 import { localTime } from "./format.js";
 
 function label(key: string): string {
-  return key.replace(/_/g, " ");
+  return escapeTerminalLine(key.replace(/_/g, " "));
 }
 
 function scalar(key: string, value: unknown): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string" && /_at$|^due$/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(value)) return localTime(value);
-  return String(value);
+  return escapeTerminalLine(String(value));
 }
 
 /** Lines for `value`, indented by `indent` spaces. Empty lists and absent values are skipped. */
@@ -35,7 +39,7 @@ export function renderValue(value: unknown, paint: Paint, indent = 2, key = ""):
         const inner = renderValue(v, paint, indent + 2, k);
         if (inner.length > 0) lines.push(`${pad}${paint.cyan(label(k))}:`, ...inner);
       } else if (typeof v === "string" && v.includes("\n")) {
-        lines.push(`${pad}${paint.cyan(label(k))}:`, ...v.trimEnd().split("\n").map((l) => `${pad}  ${l}`));
+        lines.push(`${pad}${paint.cyan(label(k))}:`, ...v.trimEnd().split("\n").map((l) => `${pad}  ${escapeTerminal(l)}`));
       } else {
         lines.push(`${pad}${paint.cyan(label(k))}: ${scalar(k, v)}`);
       }

@@ -1,10 +1,14 @@
 /**
  * The real Prompter, over @inquirer/prompts (the only module importing it).
  * Questions are drawn on stderr so stdout stays clean for data. Ctrl+C
- * becomes a CancelledError (exit 130, no stack trace).
+ * becomes a CancelledError (exit 130, no stack trace). This is where every
+ * question meets the terminal, so every text shown (messages, choices,
+ * defaults, what is said) has its control characters escaped here, whatever
+ * case content or repository value the question flow put in it.
  */
 import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { CancelledError } from "../errors.js";
+import { escapeTerminal, escapeTerminalLine as line } from "../output/escape.js";
 import { editInRam, editorCommand, ramDir } from "./editor.js";
 import type { Choice, InputQuestion, Prompter } from "./prompter.js";
 
@@ -27,25 +31,30 @@ export class InquirerPrompter implements Prompter {
       if (q.required && v.trim() === "") return "Please enter a value.";
       return q.validate ? q.validate(v) : true;
     };
-    return input({ message: q.message, default: q.default, validate }, this.#context).then((v) => v.trim(), cancelled);
+    // A default is shown, and returned when accepted: show it escaped, return it exact.
+    const shown = q.default === undefined ? undefined : line(q.default);
+    return input({ message: line(q.message), default: shown, validate: (v) => validate(v === shown ? q.default! : v) }, this.#context).then(
+      (v) => (v === shown ? q.default! : v).trim(),
+      cancelled,
+    );
   }
 
   confirm(q: { id: string; message: string; default?: boolean }): Promise<boolean> {
-    return confirm({ message: q.message, default: q.default }, this.#context).catch(cancelled);
+    return confirm({ message: line(q.message), default: q.default }, this.#context).catch(cancelled);
   }
 
   select<T extends string>(q: { id: string; message: string; choices: readonly Choice<T>[]; default?: T | undefined }): Promise<T> {
-    const choices = q.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, description: c.description }));
-    return select<T>({ message: q.message, choices, default: q.default }, this.#context).catch(cancelled);
+    const choices = q.choices.map((c) => ({ value: c.value, name: line(c.name ?? c.value), description: c.description === undefined ? undefined : line(c.description) }));
+    return select<T>({ message: line(q.message), choices, default: q.default }, this.#context).catch(cancelled);
   }
 
   checkbox<T extends string>(q: { id: string; message: string; choices: readonly Choice<T>[] }): Promise<T[]> {
-    const choices = q.choices.map((c) => ({ value: c.value, name: c.name ?? c.value, checked: c.checked ?? false }));
-    return checkbox<T>({ message: q.message, choices }, this.#context).catch(cancelled);
+    const choices = q.choices.map((c) => ({ value: c.value, name: line(c.name ?? c.value), checked: c.checked ?? false }));
+    return checkbox<T>({ message: line(q.message), choices }, this.#context).catch(cancelled);
   }
 
   password(q: { id: string; message: string }): Promise<string> {
-    return password({ message: q.message, mask: true }, this.#context).catch(cancelled);
+    return password({ message: line(q.message), mask: true }, this.#context).catch(cancelled);
   }
 
   async longText(q: InputQuestion): Promise<string> {
@@ -65,6 +74,6 @@ export class InquirerPrompter implements Prompter {
   }
 
   say(text: string): void {
-    process.stderr.write(`${text}\n`);
+    process.stderr.write(`${escapeTerminal(text)}\n`);
   }
 }

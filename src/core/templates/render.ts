@@ -3,6 +3,13 @@
  * fails, naming the template and the field). The team's copy in the
  * repository's templates/ wins over the built-in one. Text and Markdown are
  * not HTML-escaped; HTML is. This module is the only importer of handlebars.
+ *
+ * A team template arrives through git, so anyone who can push can write one
+ * (DESIGN.md §7, "Nothing tracked runs"). It is rendered in a private
+ * environment: only coc's helpers and the built-in block helpers exist (no
+ * `log`, which would print before the public-text check runs; no `lookup`),
+ * a template naming any other helper does not compile, nothing reaches an
+ * object's prototype, and control characters in a template are refused.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -68,21 +75,68 @@ export async function findTemplate(name: string, dirs: readonly string[]): Promi
   throw new UserError(`template ${name} not found (looked in ${dirs.join(", ")})`);
 }
 
+/** The built-in block helpers a template may use besides coc's own (the shipped ones use if, unless and each). */
+const BUILT_IN_BLOCK_HELPERS = ["if", "unless", "each", "with"] as const;
+
+/**
+ * The compiler's list of known helpers: exactly `names` and the built-in
+ * blocks. Handlebars starts from its own list (log and lookup included), so
+ * every other built-in is switched off explicitly.
+ */
+function knownHelpers(names: readonly string[]): Record<string, boolean> {
+  const known: Record<string, boolean> = Object.create(null);
+  for (const builtIn of ["helperMissing", "blockHelperMissing", "each", "if", "unless", "with", "log", "lookup"]) known[builtIn] = false;
+  for (const name of [...BUILT_IN_BLOCK_HELPERS, ...names]) known[name] = true;
+  return known;
+}
+
+/** A fresh Handlebars environment with `helpers` and without `log` and `lookup`. */
+function environment(helpers: Record<string, Helper>): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.unregisterHelper("log");
+  hb.unregisterHelper("lookup");
+  for (const [k, fn] of Object.entries(helpers)) hb.registerHelper(k, fn as Handlebars.HelperDelegate);
+  return hb;
+}
+
+/** Characters a text template never needs: C0 controls but tab, newline and a CR before a newline; DEL; C1 controls. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
+
 /**
  * Renders template `name` with `data`.
- * @throws UserError naming the template (and the field, for a missing one).
+ * @throws UserError naming the template (and the line and field, for a
+ * missing field; the helper, for one coc does not provide; the character,
+ * for a control character), before anything is rendered.
  */
 export async function render(name: string, data: unknown, opts: RenderOptions): Promise<string> {
   const { path, source } = await findTemplate(name, opts.dirs);
-  const hb = Handlebars.create();
-  for (const [k, fn] of Object.entries({ ...baseHelpers(), ...(opts.helpers ?? {}) })) hb.registerHelper(k, fn as Handlebars.HelperDelegate);
+  const control = CONTROL.exec(source);
+  if (control) {
+    const line = source.slice(0, control.index).split("\n").length;
+    const code = control[0].codePointAt(0)!.toString(16).padStart(4, "0");
+    throw new UserError(`${path}:${line}: the template holds a control character (U+${code}); a template is plain text`);
+  }
+  const helpers = { ...baseHelpers(), ...(opts.helpers ?? {}) };
+  const hb = environment(helpers);
   try {
-    const template = hb.compile(source, { strict: true, noEscape: !opts.escape });
-    return template(data);
+    const template = hb.compile(source, {
+      strict: true,
+      noEscape: !opts.escape,
+      knownHelpers: knownHelpers(Object.keys(helpers)),
+      knownHelpersOnly: true,
+    });
+    // Explicit `false` (rather than the same default) also keeps Handlebars'
+    // logger from printing a warning for each denied prototype access.
+    return template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
     const message = (e as Error).message ?? String(e);
     const missing = /"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
     if (missing) throw new UserError(`${path}:${missing[2]}: the template names "${missing[1]}", which is not a field of its data`);
+    const unknown = /unknown helper (\S+) - (\d+):(\d+)/.exec(message);
+    if (unknown) {
+      const names = [...BUILT_IN_BLOCK_HELPERS, ...Object.keys(helpers)].sort().join(", ");
+      throw new UserError(`${path}:${unknown[2]}: the template uses the helper "${unknown[1]}", which coc does not provide (helpers: ${names})`);
+    }
     throw new UserError(`${path}: ${message.split("\n")[0]}`);
   }
 }

@@ -3,6 +3,7 @@ import { expiredCases, listCases } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { escapeTerminalLine as line } from "../../output/escape.js";
 import { age, localTime, table } from "../../output/format.js";
 import { STATUSES } from "./statuses.js";
 
@@ -16,7 +17,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
   const repo = await openRepo(io);
   const now = io.now();
   const { cases, problems } = await listCases(repo, now);
-  for (const p of problems) io.info(`${io.err.red("error:")} ${p.file}: ${p.message}`);
+  io.problems(problems);
   const rows = cases
     .map((c) => ({
       case: c.case,
@@ -42,13 +43,13 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
       table(
         ["CASE", "STATE", "RECEIVED", "AGE", "OVERDUE", "RISK/IMPACT", "CATEGORY"],
         rows.map((r) => [
-          c.bold(r.case),
+          c.bold(line(r.case)),
           r.restricted ? c.dim("restricted") : r.state === "unreadable" ? c.red("unreadable") : r.state,
           localTime(r.received_at),
           age(r.received_at, now),
           r.overdue ? c.red(`yes: ${r.missed.join(", ")}`) : "-",
           r.risk ? `${r.risk}/${r.impact}` : "-",
-          r.category ?? "-",
+          r.category == null ? "-" : line(r.category),
         ]),
       ),
     );

@@ -38,7 +38,7 @@ export async function run(o: MatrixOptions, io: Io): Promise<number> {
       repo.config,
     );
   }
-  for (const p of problems) io.info(`${io.err.red("error:")} ${p.file}: ${p.message}`);
+  io.problems(problems);
   if (io.json) io.printJson(data);
   else io.print(await renderMatrix(io, repo, data, o.format as Format));
   return problems.length > 0 ? 1 : 0;

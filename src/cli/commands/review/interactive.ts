@@ -29,6 +29,7 @@ import {
 import { confirmWarnings } from "../../confirm.js";
 import { CancelledError } from "../../errors.js";
 import type { Io } from "../../io.js";
+import { escapeTerminalLine as line } from "../../output/escape.js";
 import { localTime } from "../../output/format.js";
 import { renderMatrix } from "../../output/matrix.js";
 import { renderValue } from "../../output/record.js";
@@ -78,7 +79,7 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     const lines: string[] = ["", e.bold(`Case ${code}`)];
     for (const { record } of files.records) {
       if (record.type !== "report" && record.type !== "note") continue;
-      lines.push("", `${e.bold.underline(record.type)}  ${localTime(record.created_at)}  by ${record.author}`, ...renderValue(record.body, e));
+      lines.push("", `${e.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}`, ...renderValue(record.body, e));
     }
     const earlier = files.records.filter((x) => x.record.type === "assessment").length;
     if (earlier > 0) lines.push("", e.dim(`${earlier} earlier assessment${earlier === 1 ? " is" : "s are"} shown with the matrix, after you give your own.`));
@@ -89,7 +90,7 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     if (related.length === 0) io.info("\nNo other case names the same people.");
     else {
       io.info(`\n${e.yellow("Other cases naming the same people:")}`);
-      for (const c of related) io.info(`  ${e.bold(c.case)}  ${c.state}  received ${localTime(c.received_at)}  (${c.names.join(", ")})`);
+      for (const c of related) io.info(`  ${e.bold(line(c.case))}  ${line(c.state)}  received ${localTime(c.received_at)}  (${line(c.names.join(", "))})`);
     }
     io.info("");
 

@@ -2,6 +2,7 @@
 import { showCase } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { escapeTerminalLine as line } from "../../output/escape.js";
 import { localTime } from "../../output/format.js";
 import { renderValue } from "../../output/record.js";
 
@@ -12,7 +13,7 @@ export interface ShowOptions {
 export async function run(o: ShowOptions, io: Io): Promise<number> {
   const repo = await openRepo(io);
   const shown = await showCase(repo, o.code, io.now());
-  for (const p of shown.problems) io.info(`${io.err.red("error:")} ${p.file}: ${p.message}`);
+  io.problems(shown.problems);
   if (shown.notForYou.length > 0) io.warn(`${shown.notForYou.length} record(s) of this case are not encrypted to you and are not shown.`);
   const { summary } = shown;
   if (io.json) {
@@ -35,16 +36,16 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
   lines.push(`${c.bold(`Case ${summary.case}`)}  ${summary.state}${summary.overdue ? c.red("  overdue") : ""}`);
   lines.push(`  received: ${localTime(summary.received_at)}   reports: ${summary.reports}`);
   if (summary.votes.length > 0) lines.push(`  risk/impact: ${summary.risk}/${summary.impact} (${summary.votes.length} vote${summary.votes.length === 1 ? "" : "s"})`);
-  if (summary.category) lines.push(`  category: ${summary.category}`);
-  if (summary.excluded.length > 0) lines.push(`  excluded: ${summary.excluded.join(", ")}`);
-  if (summary.recused.length > 0) lines.push(`  recused: ${summary.recused.join(", ")}`);
+  if (summary.category) lines.push(`  category: ${line(summary.category)}`);
+  if (summary.excluded.length > 0) lines.push(`  excluded: ${line(summary.excluded.join(", "))}`);
+  if (summary.recused.length > 0) lines.push(`  recused: ${line(summary.recused.join(", "))}`);
   for (const d of summary.deadlines) {
     const status = d.met_at ? c.green(`met ${localTime(d.met_at)}`) : d.overdue ? c.red(`OVERDUE since ${localTime(d.due_at)}`) : `due ${localTime(d.due_at)}`;
-    lines.push(`  deadline: ${d.what}: ${status}`);
+    lines.push(`  deadline: ${line(d.what)}: ${status}`);
   }
   for (const { record } of shown.records) {
     lines.push("");
-    lines.push(`${c.bold.underline(record.type)}  ${localTime(record.created_at)}  by ${record.author}  ${c.dim(`(${record.id}; to ${record.recipients.join(", ")})`)}`);
+    lines.push(`${c.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}  ${c.dim(line(`(${record.id}; to ${record.recipients.join(", ")})`))}`);
     lines.push(...renderValue(record.body, c));
   }
   io.print(lines.join("\n"));
