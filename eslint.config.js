@@ -9,11 +9,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: ["./tsconfig.json", "./test/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
       "@typescript-eslint/no-floating-promises": "error",
       "no-control-regex": "off",
+      // An async function without await is a promise-returning function: fine.
+      "@typescript-eslint/require-await": "off",
+      // Misfires on the schema-inferred record types; tsc checks the casts that matter.
+      "@typescript-eslint/no-unnecessary-type-assertion": "off",
     },
   },
   {
@@ -25,6 +29,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
+      // Tests read JSON output as loosely typed data.
+      "@typescript-eslint/no-explicit-any": "off",
     },
   },
 );

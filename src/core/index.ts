@@ -11,7 +11,8 @@ export { CancelledError, quote, UserError, type Hint } from "./errors.js";
 
 // The repository handle and its setup
 export { Repo, type OpenOptions, type TrustHooks } from "./repo/repo.js";
-export { NO_OWNER, type FaultHooks, type ProcessOwner } from "./repo/transaction.js";
+export { NO_OWNER, type ProcessOwner } from "./repo/lock.js";
+export type { FaultHooks } from "./repo/transaction.js";
 export { describeDiff, type TrustDiff, type TrustState } from "./repo/trust.js";
 export { LADDERS, LADDER_NAMES, ROLES, type Config, type LadderName, type Member, type Team } from "./repo/config.js";
 export { isCocRepo } from "./repo/layout.js";

@@ -5,9 +5,9 @@ import { loadIdentity } from "../../src/core/crypto/identity.js";
 import { addRecords, Repo, validateBody } from "../../src/core/index.js";
 import { FIXED_NOW, World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001b\[\d+(;\d+)*m/;
-// eslint-disable-next-line no-control-regex
+ 
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
 
 let world: World;

@@ -105,7 +105,7 @@ describe("team add, then share", () => {
     expect(files).toHaveLength(3);
     for (const f of files) {
       const out = age(f);
-      expect(out.status, `${f}: ${out.stderr}`).toBe(0);
+      expect(out.status, `${f}: ${String(out.stderr)}`).toBe(0);
       expect(out.stdout.toString()).toMatch(new RegExp(`"?case"?: "?${open}"?`));
     }
   });

@@ -138,7 +138,7 @@ describe("verify", () => {
     const code = (await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() })).stdout.trim();
     world.git(repo, ["config", "--unset", "core.hooksPath"]);
     const team = readFileSync(join(repo, ".coc", "team.yaml"), "utf8");
-    writeFileSync(join(repo, ".coc", "team.yaml"), team.replace(/  - name: carol\n[\s\S]*$/, ""));
+    writeFileSync(join(repo, ".coc", "team.yaml"), team.replace(/ {2}- name: carol\n[\s\S]*$/, ""));
     const r = await world.run(["verify"], { as: alice, cwd: repo });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/core\.hooksPath is not set/);

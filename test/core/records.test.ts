@@ -31,7 +31,7 @@ describe("records", () => {
     for (const type of RECORD_TYPES) {
       const id = newRecordId(type, at);
       const body = validate(recordSchema.options.find((o) => o.shape.type.value === type)!.shape.body, sampleBodies()[type], "test");
-      const record = makeRecord({ type, case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice", "bob"], body: body as never }) as CocRecord;
+      const record = makeRecord({ type, case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice", "bob"], body: body }) as CocRecord;
       const text = serializeRecord(record);
       expect(text.startsWith(`{\n  "coc": 1,\n  "type": "${type}",`)).toBe(true);
       expect(parseYaml(text, "yaml")).toEqual(JSON.parse(text)); // the JSON-compatible flow style is YAML 1.2

@@ -9,7 +9,7 @@ import { DEFAULT_DEADLINES } from "../../src/core/repo/config.js";
 let n = 0;
 function rec(type: RecordType, at: string, body: unknown, author = "alice"): CocRecord {
   const created = new Date(at);
-  return makeRecord({ type, case: "quiet-otter-42", id: newRecordId(type, new Date(created.getTime() + n++)), author, created_at: created, recipients: ["alice", "bob", "carol"], body: BODY_SCHEMAS[type].parse(body) as never }) as CocRecord;
+  return makeRecord({ type, case: "quiet-otter-42", id: newRecordId(type, new Date(created.getTime() + n++)), author, created_at: created, recipients: ["alice", "bob", "carol"], body: BODY_SCHEMAS[type].parse(body) });
 }
 
 const report = (received: string, extra: object = {}) => rec("report", received, { received_at: received, reporter: { contact: "r@example.org" }, incident: { summary: "s", description: "d" }, ...extra });

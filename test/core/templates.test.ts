@@ -29,7 +29,7 @@ const NOW = new Date("2026-07-01T00:00:00Z");
 let n = 0;
 function rec(type: RecordType, at: string, body: unknown): CocRecord {
   const created = new Date(at);
-  return makeRecord({ type, case: CODE, id: newRecordId(type, new Date(created.getTime() + n++)), author: "alice", created_at: created, recipients: ["alice"], body: BODY_SCHEMAS[type].parse(body) as never }) as CocRecord;
+  return makeRecord({ type, case: CODE, id: newRecordId(type, new Date(created.getTime() + n++)), author: "alice", created_at: created, recipients: ["alice"], body: BODY_SCHEMAS[type].parse(body) });
 }
 
 const config = configSchema.parse({ coc: 1, event: { name: "Test Conf" }, contact: "care@example.org", policy_url: "https://example.org/coc", ladder: "cc2.1" });

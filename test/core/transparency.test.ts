@@ -14,7 +14,7 @@ import { barChartSvg } from "../../src/core/reports/transparency-render.js";
 let n = 0;
 function rec(code: string, type: RecordType, at: string, body: unknown): CocRecord {
   const created = new Date(at);
-  return makeRecord({ type, case: code, id: newRecordId(type, new Date(created.getTime() + n++)), author: "alice", created_at: created, recipients: ["alice"], body: BODY_SCHEMAS[type].parse(body) as never }) as CocRecord;
+  return makeRecord({ type, case: code, id: newRecordId(type, new Date(created.getTime() + n++)), author: "alice", created_at: created, recipients: ["alice"], body: BODY_SCHEMAS[type].parse(body) });
 }
 
 const config = configSchema.parse({ coc: 1, event: { name: "Conf" }, ladder: "cc2.1" });

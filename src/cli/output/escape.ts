@@ -50,8 +50,8 @@ export function escapeTerminalLine(text: string): string {
 /** A copy of `value` with every string in it passed through escapeTerminal (for data rendered into terminal text). */
 export function escapeTerminalDeep<T>(value: T): T {
   if (typeof value === "string") return escapeTerminal(value) as T;
-  if (Array.isArray(value)) return value.map((v) => escapeTerminalDeep(v)) as T;
-  const proto = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => escapeTerminalDeep(v)) as T;
+  const proto: unknown = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
   if (proto === Object.prototype || proto === null) {
     return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [escapeTerminalLine(k), escapeTerminalDeep(v)])) as T;
   }

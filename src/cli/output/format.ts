@@ -30,7 +30,6 @@ export function age(iso: string | null | undefined, now: Date): string {
 
 /** Visible width of a string, ignoring ANSI colour codes. */
 export function visibleWidth(s: string): number {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;]*m/g, "").length;
 }
 

@@ -61,14 +61,10 @@ export class CorruptFileError extends Error {
 }
 
 /**
- * Counts the recipient stanzas in an age file's header (the `-> ` lines before
- * the `---` MAC line) with no cryptographic work, so a file with an absurd
- * number of stanzas can be refused before decrypting tries each one. Stops
- * reading as soon as the count passes `limit` (and then returns `limit + 1`).
- * Accepts binary and armored files.
- * @throws CorruptFileError when the file is not an age file or its header never ends.
+ * The binary form of an age file: armored files are decoded.
+ * @throws CorruptFileError when it is not an age file or its armor is bad.
  */
-export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
+function binaryAgeFile(file: Uint8Array): Uint8Array {
   let bytes = file;
   if (isArmoredAgeFile(bytes)) {
     try {
@@ -78,6 +74,19 @@ export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY)
     }
   }
   if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
+  return bytes;
+}
+
+/**
+ * Counts the recipient stanzas in an age file's header (the `-> ` lines before
+ * the `---` MAC line) with no cryptographic work, so a file with an absurd
+ * number of stanzas can be refused before decrypting tries each one. Stops
+ * reading as soon as the count passes `limit` (and then returns `limit + 1`).
+ * Accepts binary and armored files.
+ * @throws CorruptFileError when the file is not an age file or its header never ends.
+ */
+export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
+  const bytes = binaryAgeFile(file);
   const DASH = 0x2d;
   const GT = 0x3e;
   const SPACE = 0x20;
@@ -150,15 +159,7 @@ export class RecordDecrypter {
    * @throws CorruptFileError when the file is not an age file or fails authentication.
    */
   async decrypt(file: Uint8Array): Promise<Uint8Array> {
-    let bytes = file;
-    if (isArmoredAgeFile(bytes)) {
-      try {
-        bytes = armor.decode(new TextDecoder().decode(bytes));
-      } catch (e) {
-        throw new CorruptFileError(`bad armor: ${(e as Error).message}`);
-      }
-    }
-    if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
+    const bytes = binaryAgeFile(file);
     try {
       return await this.#decrypter.decrypt(bytes);
     } catch (e) {

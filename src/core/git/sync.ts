@@ -33,7 +33,7 @@ export async function pullAndPush(client: Git, as: CommitAs): Promise<SyncResult
   if (status !== "") throw new UserError(`uncommitted changes in ${client.root}; commit or discard them first (git status shows them)`);
 
   const before = (await git.raw(["rev-parse", "HEAD"])).trim();
-  let remoteHas = true;
+  let remoteHas: boolean;
   try {
     remoteHas = (await git.raw(["ls-remote", "--heads", remote, remoteBranch])).trim() !== "";
   } catch (e) {

@@ -92,10 +92,8 @@ export const configSchema = z.strictObject({
     .default({ delete_after_days: null }),
 });
 export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 
 export const ROLES = ["responder", "lead", "safety-officer"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const memberSchema = z.strictObject({
   name: memberName,

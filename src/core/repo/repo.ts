@@ -4,18 +4,19 @@
  * unlocked) the member's identity. Use cases in ../actions/ take a Repo;
  * it never prompts and never prints.
  */
-import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
 import type { RecordDecrypter } from "../crypto/age.js";
 import { configHome } from "../crypto/identity.js";
 import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
-import { loadConfig, loadTeam, parseConfig, type Config, type Member, type Team } from "./config.js";
+import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
 import { readLimits } from "./read.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
-import { WriteLog, type FaultHooks, type ProcessOwner, type Recovery, type Transaction } from "./transaction.js";
-import { currentPin, describeDiff, pinnedSettings, pinPath, repositoryId, rosterChanged, savePin, trustState, type Pinned, type TrustDiff, type TrustState } from "./trust.js";
+import type { ProcessOwner } from "./lock.js";
+import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
+import { ownEditsOnly } from "./own-edits.js";
+import { currentPin, describeDiff, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
 
 /** How the front end takes part in trust (see ./trust.ts). */
 export interface TrustHooks {
@@ -146,49 +147,6 @@ export class Repo {
     return { cases, problems: listed.problems };
   }
 
-  /**
-   * True when every difference from the pin is the user's own: made in this
-   * work tree and not committed yet, or committed in this clone since the pin
-   * and not on any remote-tracking ref (so it did not arrive in a pull).
-   */
-  async #ownEditsOnly(pinned: Pinned): Promise<boolean> {
-    if (await this.#headMatches(pinned)) return true;
-    const since = pinned.head;
-    if (!since) return false;
-    const paths = ["--", ".coc/config.yaml", "templates"];
-    try {
-      await this.git.raw(["merge-base", "--is-ancestor", since, "HEAD"]);
-      const touching = (await this.git.raw(["rev-list", `${since}..HEAD`, ...paths])).split("\n").filter(Boolean);
-      const local = new Set((await this.git.raw(["rev-list", `${since}..HEAD`, "--not", "--remotes", ...paths])).split("\n").filter(Boolean));
-      return touching.every((c) => local.has(c));
-    } catch {
-      return false;
-    }
-  }
-
-  /** True when what HEAD holds of the pinned settings and templates is what was pinned. */
-  async #headMatches(pinned: Pinned): Promise<boolean> {
-    const show = (rel: string) => this.git.raw(["show", `HEAD:${rel}`]).catch(() => undefined);
-    const configText = await show(".coc/config.yaml");
-    if (configText === undefined) return false;
-    let head: Config;
-    try {
-      head = parseConfig(configText, "HEAD:.coc/config.yaml");
-    } catch {
-      return false;
-    }
-    const settings = pinnedSettings(head);
-    if (Object.keys({ ...settings, ...pinned.settings }).some((k) => (settings[k] ?? null) !== (pinned.settings[k] ?? null))) return false;
-    const current = await currentPin(this.team, this.config, this.paths.templates);
-    for (const name of Object.keys({ ...current.templates, ...pinned.templates })) {
-      if (current.templates[name] === pinned.templates[name]) continue;
-      const text = await show(`templates/${name}`);
-      const hash = text === undefined ? undefined : createHash("sha256").update(text).digest("hex");
-      if (hash !== pinned.templates[name]) return false;
-    }
-    return true;
-  }
-
   async #pin(): Promise<{ path: string; id: string }> {
     const me = await this.me();
     const home = configHome(this.env);
@@ -217,7 +175,7 @@ export class Repo {
    */
   async adoptOwnEdits(): Promise<void> {
     const state = await this.trustState();
-    if (state.kind === "changed" && !rosterChanged(state.diff) && (await this.#ownEditsOnly(state.pinned))) await this.confirmTrust();
+    if (state.kind === "changed" && !rosterChanged(state.diff) && (await ownEditsOnly(this.git, this.team, this.config, this.paths, state.pinned))) await this.confirmTrust();
   }
 
   /**
@@ -229,7 +187,7 @@ export class Repo {
   async ensureTrusted(doing: "encrypted" | "printed or written" = "encrypted"): Promise<void> {
     if (this.#trusted) return;
     const state = await this.trustState();
-    if (state.kind === "changed" && !rosterChanged(state.diff) && (await this.#ownEditsOnly(state.pinned))) {
+    if (state.kind === "changed" && !rosterChanged(state.diff) && (await ownEditsOnly(this.git, this.team, this.config, this.paths, state.pinned))) {
       // Settings or templates the user edited in this clone: their own change, not one that arrived.
       await this.confirmTrust();
       return;

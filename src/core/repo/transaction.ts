@@ -10,9 +10,10 @@
  * job when the commit was made, or puts everything back when it was not.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./lock.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { checkRecordDestination, stageRecords, type PendingWrite } from "./store.js";
@@ -35,22 +36,6 @@ interface Journal {
   /** That process's start token (see {@link ProcessOwner.token}), so a reused pid is not taken for it. */
   token?: string | undefined;
 }
-
-/**
- * Who is changing the repository: this process, and how to tell whether
- * another one still runs (supplied by the front end: the lock lives in this
- * clone's .git, so it is always a process on this machine).
- */
-export interface ProcessOwner {
-  pid: number;
-  /** Something that differs between two processes that had the same pid (e.g. the start time), when known. */
-  token?: string | undefined;
-  /** True when process `pid` runs and, when `token` is given, is the one that had it. */
-  alive(pid: number, token?: string): boolean;
-}
-
-/** Without an owner, no other process is ever considered running. */
-export const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
 
 /** A change to commit. */
 export interface Transaction {
@@ -90,12 +75,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function busy(pid: number, lockFile: string): UserError {
-  return new UserError(`another coc command (process ${pid}) is changing this repository; try again when it has finished`, [
-    `If no coc command is running, the lock is left over: remove ${lockFile}`,
-  ]);
-}
-
 /** The lock and journal of one clone. */
 export class WriteLog {
   readonly #git: Git;
@@ -129,7 +108,7 @@ export class WriteLog {
   async locked<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#held) return fn();
     const lock = join(await this.#dir(), "lock");
-    await this.#acquire(lock);
+    await acquireLock(lock, this.#owner);
     this.#held = true;
     try {
       const recovered = await this.recover();
@@ -143,32 +122,6 @@ export class WriteLog {
       this.#held = false;
       await rm(lock, { force: true });
     }
-  }
-
-  async #acquire(lock: string): Promise<void> {
-    const mine = JSON.stringify({ pid: this.#owner.pid, token: this.#owner.token });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fh = await open(lock, "wx", 0o600);
-        await fh.writeFile(mine);
-        await fh.close();
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      }
-      const other = await readJson<{ pid: number; token?: string }>(lock);
-      if (other && other.pid !== this.#owner.pid && this.#owner.alive(other.pid, other.token)) throw busy(other.pid, lock);
-      // Left over by a process that is gone: take it over. Moving it aside
-      // first means two processes taking over at once cannot both succeed.
-      const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
-      try {
-        await rename(lock, aside);
-        await rm(aside, { force: true });
-      } catch {
-        // someone else took it over first; try again
-      }
-    }
-    throw busy(0, lock);
   }
 
   /**
@@ -212,7 +165,7 @@ export class WriteLog {
   async busy(): Promise<boolean> {
     const dir = await this.#dir();
     const j = await readJson<Journal>(join(dir, "journal.json"));
-    const l = await readJson<{ pid: number; token?: string }>(join(dir, "lock"));
+    const l = await readOwner(join(dir, "lock"));
     return [j, l].some((x) => x !== undefined && x.pid !== this.#owner.pid && this.#owner.alive(x.pid, x.token));
   }
 

@@ -84,7 +84,7 @@ const BUILT_IN_BLOCK_HELPERS = ["if", "unless", "each", "with"] as const;
  * every other built-in is switched off explicitly.
  */
 function knownHelpers(names: readonly string[]): Record<string, boolean> {
-  const known: Record<string, boolean> = Object.create(null);
+  const known = Object.create(null) as Record<string, boolean>;
   for (const builtIn of ["helperMissing", "blockHelperMissing", "each", "if", "unless", "with", "log", "lookup"]) known[builtIn] = false;
   for (const name of [...BUILT_IN_BLOCK_HELPERS, ...names]) known[name] = true;
   return known;

@@ -13,7 +13,7 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   const repo = await openRepo(io);
   const now = io.now();
   let input: unknown;
-  let source = "--from";
+  let source: string;
   if (o.from) {
     ({ value: input, source } = await io.readFrom(o.from));
   } else {
