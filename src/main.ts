@@ -3,7 +3,7 @@
  * it in-process. All errors end here, in one place.
  */
 import { CommanderError } from "commander";
-import type { Context, Input, Output } from "./context.js";
+import type { Context, Input, Output } from "./cli/context.js";
 import { describe, ExitCode } from "./cli/errors.js";
 import { escapeTerminal } from "./cli/output/escape.js";
 import type { Prompter } from "./cli/prompts/prompter.js";

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Context } from "../context.js";
+import type { Context } from "./context.js";
 import { parseYaml } from "../core/index.js";
 import { UsageError, UserError } from "./errors.js";
 import { paintFor, type Paint } from "./output/color.js";

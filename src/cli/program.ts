@@ -26,7 +26,7 @@ import { define as team } from "./commands/team/index.js";
 import { define as transparency } from "./commands/transparency/index.js";
 import { define as trust } from "./commands/trust/index.js";
 import { define as verify } from "./commands/verify/index.js";
-import type { Context } from "../context.js";
+import type { Context } from "./context.js";
 import type { Runner } from "./command.js";
 import type { GlobalOptions } from "./io.js";
 

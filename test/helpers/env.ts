@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Context, Output } from "../../src/context.js";
+import type { Context, Output } from "../../src/cli/context.js";
 import { generateIdentity } from "../../src/core/crypto/age.js";
 import { identityFileText } from "../../src/core/crypto/identity.js";
 import { main } from "../../src/main.js";

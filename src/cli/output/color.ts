@@ -4,7 +4,7 @@
  * is a terminal.
  */
 import { Chalk, type ChalkInstance } from "chalk";
-import type { Output } from "../../context.js";
+import type { Output } from "../context.js";
 
 export type Paint = ChalkInstance;
 

@@ -4,7 +4,7 @@
  * report; and says how to explore it further.
  */
 import { join, resolve } from "node:path";
-import type { Context, Output } from "../../../context.js";
+import type { Context, Output } from "../../context.js";
 import { createDemo, DemoStepError, DemoWorld, type DemoResult } from "../../../demo/demo.js";
 import { describe, UserError } from "../../errors.js";
 import { Io } from "../../io.js";

@@ -1,4 +1,4 @@
-import type { Prompter } from "./cli/prompts/prompter.js";
+import type { Prompter } from "./prompts/prompter.js";
 
 /** A place coc writes to: stdout or stderr, with what we know about its terminal. */
 export interface Output {
