@@ -16,12 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto/age.js";
 import { parseIdentityText } from "../../src/core/crypto/identity.js";
 import { formatMemberKey, parseMemberKey, SIGNING_KEY_INFO, signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
-import { formatSshEd25519, parseSshEd25519, sshsign, sshverify } from "../../src/core/crypto/sshsig.js";
+import { formatSshEd25519, parseSshEd25519, sshsign, sshverify, sshverifyAsync } from "../../src/core/crypto/sshsig.js";
 import { encodeX25519Identity } from "../../src/core/crypto/x25519.js";
 import { UserError } from "../../src/core/errors.js";
 import { canonicalBytes } from "../../src/core/records/canonical.js";
 import { makeRecord, parseRecord, serializeRecord } from "../../src/core/records/record.js";
-import { RECORD_NAMESPACE, signRecord, verifyRecord } from "../../src/core/records/signature.js";
+import { RECORD_NAMESPACE, signRecord, verifyRecord, verifyRecordAsync } from "../../src/core/records/signature.js";
 import { opensshPrivateKey } from "../helpers/openssh-key.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -178,6 +178,26 @@ describe("SSHSIG", () => {
       expect(sshverify(armorOf(changed), KAT_MESSAGE, KAT_SIGNING_KEY, "coc-record"), `byte ${i}`).toBe(false);
       expect(sshverify(armorOf(blob.subarray(0, i)), KAT_MESSAGE, KAT_SIGNING_KEY, "coc-record"), `length ${i}`).toBe(false);
     }
+  });
+
+  it("sshverifyAsync gives the same answers as sshverify, and never rejects", async () => {
+    const blob = blobOf(KAT_SIGNATURE);
+    const inputs: [string, Uint8Array, string, string][] = [
+      [KAT_SIGNATURE, KAT_MESSAGE, KAT_SIGNING_KEY, "coc-record"],
+      [KAT_SIGNATURE, utf8("other"), KAT_SIGNING_KEY, "coc-record"],
+      [KAT_SIGNATURE, KAT_MESSAGE, other.publicKey, "coc-record"],
+      [KAT_SIGNATURE, KAT_MESSAGE, KAT_SIGNING_KEY, "git"],
+      [KAT_SIGNATURE, KAT_MESSAGE, "not a key", "coc-record"],
+      ["garbage", KAT_MESSAGE, KAT_SIGNING_KEY, "coc-record"],
+      ...Array.from({ length: blob.length }, (_, i): [string, Uint8Array, string, string] => {
+        const changed = Buffer.from(blob);
+        changed[i]! ^= 0x80;
+        return [armorOf(changed), KAT_MESSAGE, KAT_SIGNING_KEY, "coc-record"];
+      }),
+    ];
+    const answers = await Promise.all(inputs.map((args) => sshverifyAsync(...args)));
+    expect(answers).toEqual(inputs.map((args) => sshverify(...args)));
+    expect(answers.filter(Boolean)).toHaveLength(1);
   });
 
   it("sshsign refuses an empty namespace and a key that is not Ed25519", () => {
@@ -343,6 +363,22 @@ describe("record signatures", () => {
     expect(verifyRecord({ n: 1n }, signature, KAT_SIGNING_KEY)).toBe(false);
     // The same bytes signed in another namespace are not a record signature.
     expect(verifyRecord(record, sshsign(canonicalBytes(record), key.privateKey, "file"), KAT_SIGNING_KEY)).toBe(false);
+  });
+});
+
+describe("record signatures, many at once", () => {
+  it("200 records by five authors verify concurrently, and a changed one does not", async () => {
+    const record = parseRecord(readFileSync(join(FIXTURES, "kat-record.yaml"), "utf8"), "kat-record.yaml");
+    const random = prng("batch");
+    const authors = Array.from({ length: 5 }, () => signingKeyFromIdentity(encodeX25519Identity(random(32))));
+    const signed = Array.from({ length: 200 }, (_, i) => {
+      const r = { ...record, id: `20260601T140500Z-report-${String(i).padStart(4, "0")}` };
+      const author = authors[i % 5]!;
+      return { r, signature: signRecord(r, author), publicKey: author.publicKey };
+    });
+    const results = await Promise.all(signed.map(({ r, signature, publicKey }, i) => verifyRecordAsync(i === 7 ? { ...r, author: "mallory" } : r, signature, publicKey)));
+    expect(results.map((ok, i) => ok || i)).toEqual(signed.map((_, i) => (i === 7 ? 7 : true)));
+    expect(await verifyRecordAsync({ n: 1n }, signed[0]!.signature, signed[0]!.publicKey)).toBe(false);
   });
 });
 

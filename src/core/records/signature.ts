@@ -4,7 +4,7 @@
  * signature is stored in the record's `signature` field and survives
  * re-encryption, since it covers the plaintext only.
  */
-import { sshsign, sshverify } from "../crypto/sshsig.js";
+import { sshsign, sshverify, sshverifyAsync } from "../crypto/sshsig.js";
 import type { SigningKey } from "../crypto/signing.js";
 import { canonicalBytes } from "./canonical.js";
 
@@ -35,4 +35,18 @@ export function verifyRecord(record: object, signature: string, publicKey: strin
     return false;
   }
   return sshverify(signature, bytes, publicKey, RECORD_NAMESPACE);
+}
+
+/**
+ * {@link verifyRecord} with the Ed25519 step on the thread pool: for checking
+ * many records at once (a listing), where it uses every core. Never rejects.
+ */
+export function verifyRecordAsync(record: object, signature: string, publicKey: string): Promise<boolean> {
+  let bytes: Uint8Array;
+  try {
+    bytes = canonicalBytes(record);
+  } catch {
+    return Promise.resolve(false);
+  }
+  return sshverifyAsync(signature, bytes, publicKey, RECORD_NAMESPACE);
 }
