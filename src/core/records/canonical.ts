@@ -20,39 +20,34 @@
 /** Deeper than any record schema goes; stops a cyclic or hostile value before the stack does. */
 const MAX_DEPTH = 32;
 
-function write(value: unknown, depth: number, out: string[]): void {
+function write(value: unknown, depth: number): string {
   if (depth > MAX_DEPTH) throw new Error("record nested too deeply");
   if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
     value = (value as { toJSON: () => unknown }).toJSON();
   }
-  if (value === null || typeof value === "boolean" || typeof value === "string") {
-    out.push(JSON.stringify(value));
-  } else if (typeof value === "number") {
-    out.push(Number.isFinite(value) ? JSON.stringify(value) : "null");
-  } else if (Array.isArray(value)) {
-    out.push("[");
-    value.forEach((item: unknown, i) => {
-      if (i > 0) out.push(",");
-      if (item === undefined || typeof item === "function" || typeof item === "symbol") out.push("null");
-      else write(item, depth + 1, out);
-    });
-    out.push("]");
-  } else if (typeof value === "object") {
+  if (value === null || typeof value === "boolean" || typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (i > 0) out += ",";
+      out += item === undefined || typeof item === "function" || typeof item === "symbol" ? "null" : write(item, depth + 1);
+    }
+    return `${out}]`;
+  }
+  if (typeof value === "object") {
     const record = value as Record<string, unknown>;
-    out.push("{");
-    let first = true;
+    let out = "{";
     for (const key of Object.keys(record).sort()) {
       const item = record[key];
       if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-      if (!first) out.push(",");
-      first = false;
-      out.push(JSON.stringify(key), ":");
-      write(item, depth + 1, out);
+      if (out.length > 1) out += ",";
+      out += `${JSON.stringify(key)}:${write(item, depth + 1)}`;
     }
-    out.push("}");
-  } else {
-    throw new Error(`cannot sign a ${typeof value} value`);
+    return `${out}}`;
   }
+  throw new Error(`cannot sign a ${typeof value} value`);
 }
 
 /**
@@ -64,7 +59,5 @@ function write(value: unknown, depth: number, out: string[]): void {
 export function canonicalBytes(record: object): Uint8Array {
   if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error("a record must be an object");
   const { signature: _signature, ...rest } = record as Record<string, unknown>;
-  const out: string[] = [];
-  write(rest, 0, out);
-  return new TextEncoder().encode(out.join(""));
+  return Buffer.from(write(rest, 0), "utf8");
 }
