@@ -6,8 +6,9 @@
  * - object keys sorted by their UTF-16 code units, at every level;
  * - no whitespace outside strings;
  * - strings and numbers as ECMAScript's JSON.stringify writes them (strings
- *   escape `"`, `\` and control characters, everything else is literal,
- *   without any Unicode normalisation; numbers in their shortest round-trip form);
+ *   escape `"`, `\` and control characters, and lone surrogates as `\uXXXX`;
+ *   everything else is literal, without any Unicode normalisation; numbers in
+ *   their shortest round-trip form, non-finite numbers as `null`);
  * - fields whose value is undefined are left out, as in JSON, so a record
  *   signed in memory and the same record read back from its file give the
  *   same bytes.
