@@ -33,6 +33,7 @@ const HINTS: Record<Hint, (d: Readonly<Record<string, string>>) => string> = {
   "share-closed": () => "add --closed",
   "not-a-repo": (d) => (d["explicit"] ? "create one with `coc init`" : "use --repo <dir> or create one with `coc init`"),
   "init-from": () => "--from needs last year's repository",
+  "no-signing-key": (d) => `ask a lead to run: coc team add ${d["name"] ?? "<name>"} ${d["key"] ?? "<your member key (coc whoami)>"}`,
 };
 
 /** How a hint joins its message: "(see `coc list`)" after a clause, "; ..." after a sentence. */

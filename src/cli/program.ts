@@ -26,6 +26,7 @@ import { define as team } from "./commands/team/index.js";
 import { define as transparency } from "./commands/transparency/index.js";
 import { define as trust } from "./commands/trust/index.js";
 import { define as verify } from "./commands/verify/index.js";
+import { define as whoami } from "./commands/whoami/index.js";
 import type { Context } from "./context.js";
 import type { Runner } from "./command.js";
 import type { GlobalOptions } from "./io.js";
@@ -77,7 +78,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

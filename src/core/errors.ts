@@ -17,7 +17,8 @@ export type Hint =
   | "roster-changed" // confirm the roster
   | "share-closed" // closed cases are shared only when asked
   | "not-a-repo" // point at a repository, or create one
-  | "init-from"; // --from needs last year's repository
+  | "init-from" // --from needs last year's repository
+  | "no-signing-key"; // the roster has no signing key for a member: a lead adds their member key
 
 /** Something the user can fix: a bad file, a wrong key, an unknown case. */
 export class UserError extends Error {

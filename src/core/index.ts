@@ -22,9 +22,11 @@ export type { GuardInstall } from "./git/guard.js";
 // Identities
 export { identityFileText, loadIdentity, resolveIdentityPath, writeNewIdentity } from "./crypto/identity.js";
 export { generateIdentity, RecordDecrypter } from "./crypto/age.js";
+export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey } from "./crypto/signing.js";
 
 // Records
 export { parseYaml } from "./records/document.js";
+export { compareRecords } from "./records/order.js";
 export { formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
 
 // One case, as data
@@ -46,6 +48,7 @@ export { relatedCases, type RelatedCase } from "./actions/related.js";
 export { assertCasesExist, expiredCases, historyToDrop, purgeCases, rewriteHistory, type ExpiredCase } from "./actions/retention.js";
 export { verifyRepository, type VerifyProblem, type VerifyReport } from "./actions/verify.js";
 export { sync } from "./actions/sync.js";
+export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
 

@@ -124,18 +124,18 @@ export async function createDemo(world: DemoWorld, opts: CreateOptions): Promise
 
   // The team: three throwaway identities, a repository, the roster.
   const setup = world.time(-240);
-  const recipients = {} as Record<DemoMember, string>;
+  const recipients = {} as Record<DemoMember, { recipient: string; signingKey: string }>;
   for (const m of DEMO_MEMBERS) recipients[m] = await step(`coc keygen --out ${world.identity(m)}`, m, () => writeNewIdentity(world.identity(m), setup));
   const { event } = script;
   await step(`coc init . --event ${event.name} --member alex`, "alex", async () => {
-    await initRepo({ dir, env: world.env("alex"), event: event.name, member: "alex", recipient: recipients.alex, contact: event.contact, policyUrl: event.policy_url, templatesDir: opts.templatesDir });
+    await initRepo({ dir, env: world.env("alex"), event: event.name, member: "alex", recipient: recipients.alex.recipient, signingKey: recipients.alex.signingKey, contact: event.contact, policyUrl: event.policy_url, templatesDir: opts.templatesDir });
     // The roster alex just created is the one alex trusts.
     await (await repoOf("alex")).confirmTrust();
   });
   // The keys live next to the repository's files but never in git.
   await appendFile(join(dir, ".git", "info", "exclude"), "\n# coc demo: throwaway identities and settings, never committed\n/keys/\n");
   for (const m of DEMO_MEMBERS.slice(1)) {
-    await step(`coc team add ${m}`, "alex", async () => addMember(await repoOf("alex"), { name: m, recipient: recipients[m], roles: ["responder"] }));
+    await step(`coc team add ${m}`, "alex", async () => addMember(await repoOf("alex"), { name: m, recipient: recipients[m].recipient, signing_key: recipients[m].signingKey, roles: ["responder"] }));
   }
 
   const cases: DemoResult["cases"] = [];

@@ -326,18 +326,18 @@ describe("with a team repository holding two cases", () => {
 
     it("a duplicate name: exit 1, names the member", async () => {
       const newcomer = world.person("bob2");
-      const r = await world.run(["team", "add", "bob", newcomer.recipient], { as: alice, cwd: repo });
+      const r = await world.run(["team", "add", "bob", newcomer.memberKey], { as: alice, cwd: repo });
       expectFailure(r, 1, ['"bob"', "already a team member"]);
     });
 
     it("a recipient already on the roster: exit 1, names its owner", async () => {
-      const r = await world.run(["team", "add", "robert", bob.recipient], { as: alice, cwd: repo });
+      const r = await world.run(["team", "add", "robert", bob.memberKey], { as: alice, cwd: repo });
       expectFailure(r, 1, ['"bob"']);
     });
 
     it("an invalid name: exit 1, names the field", async () => {
       const newcomer = world.person("x");
-      const r = await world.run(["team", "add", "../evil", newcomer.recipient], { as: alice, cwd: repo });
+      const r = await world.run(["team", "add", "../evil", newcomer.memberKey], { as: alice, cwd: repo });
       expectFailure(r, 1, ["name"]);
     });
   });

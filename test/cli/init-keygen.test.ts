@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import { join } from "node:path";
+import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encryptWithPassphrase } from "../../src/core/crypto/age.js";
 import { editInRam } from "../../src/cli/prompts/editor.js";
@@ -15,20 +16,29 @@ beforeEach(() => {
 afterEach(() => world.cleanup());
 
 describe("keygen", () => {
-  it("writes the default identity (0600, age-keygen format), prints the recipient, never overwrites", async () => {
+  it("writes the default identity (0600, age-keygen format), prints the member key, never overwrites", async () => {
     const r = await world.run(["keygen"]);
     expect(r.code).toBe(0);
     const path = join(world.home, ".config", "coc", "identity.txt");
     const text = readFileSync(path, "utf8");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(text).toMatch(/^# created: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\n# public key: age1[a-z0-9]{58}\nAGE-SECRET-KEY-1[A-Z0-9]{58}\n$/);
-    expect(r.stdout.trim()).toBe(text.split("\n")[1]!.replace("# public key: ", ""));
+    // The member key: the recipient, then the signing key derived from the identity.
+    const recipient = text.split("\n")[1]!.replace("# public key: ", "");
+    expect(r.stdout.trim()).toBe(`${recipient} ${signingKeyFromIdentity(text.split("\n")[2]!).publicKey}`);
+    const whoami = await world.run(["whoami"]);
+    expect(whoami.stdout).toBe(r.stdout);
     const again = await world.run(["keygen"]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; coc never overwrites/);
     expect(readFileSync(path, "utf8")).toBe(text);
     const json = await world.run(["keygen", "--out", "other.txt", "--json"]);
-    expect(JSON.parse(json.stdout)).toEqual({ recipient: expect.stringMatching(/^age1/), path: join(world.root, "other.txt") });
+    expect(JSON.parse(json.stdout)).toEqual({
+      member_key: expect.stringMatching(/^age1[a-z0-9]+ ssh-ed25519 AAAA/),
+      recipient: expect.stringMatching(/^age1/),
+      signing_key: expect.stringMatching(/^ssh-ed25519 AAAA/),
+      path: join(world.root, "other.txt"),
+    });
   });
 });
 
@@ -80,11 +90,11 @@ describe("team", () => {
     const bob = world.person("bob");
     const repo = await teamRepo(world, [alice, bob]);
     const t = await world.run(["team", "list"], { cwd: repo });
-    expect(t.stdout).toMatch(/NAME\s+ROLES\s+RECIPIENT\nalice\s+lead, responder\s+age1/);
+    expect(t.stdout).toMatch(/NAME\s+ROLES\s+RECIPIENT\s+SIGNING KEY\nalice\s+lead, responder\s+age1\S+\s+ssh-ed25519 /);
     const j = await world.run(["team", "list", "--json"], { cwd: repo });
     expect(JSON.parse(j.stdout)).toEqual([
-      { name: "alice", recipient: alice.recipient, roles: ["lead", "responder"] },
-      { name: "bob", recipient: bob.recipient, roles: ["responder"] },
+      { name: "alice", recipient: alice.recipient, roles: ["lead", "responder"], signing_key: alice.signingKey },
+      { name: "bob", recipient: bob.recipient, roles: ["responder"], signing_key: bob.signingKey },
     ]);
     expect(world.git(repo, ["log", "-1", "--format=%s"]).trim()).toBe("coc: add team member bob");
   });

@@ -398,7 +398,7 @@ describe("a team on the cc2.1 ladder", () => {
     ccRepo = join(world.root, "cc");
     const init = await world.run(["init", ccRepo, "--event", "Project", "--member", "alice", "--ladder", "cc2.1"], { as: alice });
     expect(init.code, init.stderr).toBe(0);
-    expect((await world.run(["team", "add", "bob", bob.recipient], { as: alice, cwd: ccRepo })).code).toBe(0);
+    expect((await world.run(["team", "add", "bob", bob.memberKey], { as: alice, cwd: ccRepo })).code).toBe(0);
     ccCode = await newCase(alice, ccRepo);
   });
 

@@ -47,7 +47,7 @@ function caseFiles(code: string): string[] {
 
 describe("team add, then share", () => {
   it("team add lists the open cases to share, by code only", async () => {
-    const r = await world.run(["team", "add", "dave", dave.recipient], { as: alice, cwd: repo });
+    const r = await world.run(["team", "add", "dave", dave.memberKey], { as: alice, cwd: repo });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 open case\(s\) are not shared with dave\. Ask them about each by its code only/);
     expect(r.stderr).toContain(`  coc share ${open} dave\n`);
@@ -57,13 +57,13 @@ describe("team add, then share", () => {
     expect(r.stderr).not.toMatch(/Unwanted comments|Pat Example|open case \(|closed case \(/);
     // bob cannot read noBob: he is told someone else must share it.
     const eve = world.person("eve");
-    const asBob = await world.run(["team", "add", "eve", eve.recipient], { as: bob, cwd: repo });
+    const asBob = await world.run(["team", "add", "eve", eve.memberKey], { as: bob, cwd: repo });
     expect(asBob.code, asBob.stderr).toBe(0);
     expect(asBob.stderr).toMatch(/1 case\(s\) are not encrypted to you; a member who can read them must share them/);
   });
 
   it("a member added later reads a case only once it is shared, every record of it", async () => {
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     const before = JSON.parse(await ok(["list", "--json"], dave)) as { case: string; restricted: boolean }[];
     expect(before.every((c) => c.restricted)).toBe(true);
     const refused = await world.run(["show", open], { as: dave, cwd: repo });
@@ -97,7 +97,7 @@ describe("team add, then share", () => {
   });
 
   it.skipIf(!hasAgeCli())("the age CLI decrypts every record of the shared case with dave's identity", async () => {
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     const age = (f: string) => spawnSync("age", ["-d", "-i", dave.identityFile, f], { env: world.env });
     for (const f of caseFiles(open)) expect(age(f).status, f).not.toBe(0);
     await ok(["share", open, "dave", "--no-conflict"], alice);
@@ -111,7 +111,7 @@ describe("team add, then share", () => {
   });
 
   it("asks in a terminal whether the member declared no conflict, and needs --no-conflict without one", async () => {
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     const noTty = await world.run(["share", open, "dave"], { as: alice, cwd: repo });
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toMatch(/share: --no-conflict required when not running interactively/);
@@ -127,7 +127,7 @@ describe("team add, then share", () => {
   });
 
   it("shares a closed case only with --closed", async () => {
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     const r = await world.run(["share", closed, "dave", "--no-conflict"], { as: alice, cwd: repo });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is closed; closed cases are shared only when asked \(add --closed\)/);
@@ -137,7 +137,7 @@ describe("team add, then share", () => {
   });
 
   it("never shares with a recused or excluded member, nor by someone who cannot read the case", async () => {
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     // dave declares a conflict with the open case before it was ever shared with him: recorded all the same.
     const recuse = await world.run(["recuse", open, "dave"], { as: alice, cwd: repo });
     expect(recuse.code, recuse.stderr).toBe(0);
@@ -159,7 +159,7 @@ describe("team add, then share", () => {
 
   it("warns when the case's reports name someone called like the member, and needs --yes then", async () => {
     const pat = world.person("pat");
-    await ok(["team", "add", "pat", pat.recipient], alice);
+    await ok(["team", "add", "pat", pat.memberKey], alice);
     const r = await world.run(["share", open, "pat", "--no-conflict"], { as: alice, cwd: repo });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/warning: the reports of case .* name Pat \(part of a person involved\): make sure that is not pat/);
@@ -169,7 +169,7 @@ describe("team add, then share", () => {
   it("nothing is shared with a member the caller has not confirmed on the roster", async () => {
     // bob confirms the roster first (alice, bob); alice then adds dave behind his back.
     await ok(["team", "trust", "--yes"], bob);
-    await ok(["team", "add", "dave", dave.recipient], alice);
+    await ok(["team", "add", "dave", dave.memberKey], alice);
     const r = await world.run(["share", open, "dave", "--no-conflict"], { as: bob, cwd: repo });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/roster changed since you last confirmed it/);

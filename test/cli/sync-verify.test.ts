@@ -87,9 +87,9 @@ describe("sync", () => {
     const [a, b] = clones as [string, string];
     const dave = world.person("dave");
     const erin = world.person("erin");
-    expect((await world.run(["team", "add", "dave", dave.recipient], { as: alice, cwd: a })).code).toBe(0);
+    expect((await world.run(["team", "add", "dave", dave.memberKey], { as: alice, cwd: a })).code).toBe(0);
     expect((await world.run(["sync"], { as: alice, cwd: a })).code).toBe(0);
-    expect((await world.run(["team", "add", "erin", erin.recipient], { as: bob, cwd: b })).code).toBe(0);
+    expect((await world.run(["team", "add", "erin", erin.memberKey], { as: bob, cwd: b })).code).toBe(0);
     const head = world.git(b, ["rev-parse", "HEAD"]).trim();
     const r = await world.run(["sync"], { as: bob, cwd: b });
     expect(r.code).toBe(1);

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
@@ -50,7 +51,10 @@ describe("team remove", () => {
     expect(r.stderr).toMatch(/What coc cannot undo: bob keeps everything they already received\. Git history and their own clones/);
     expect(world.git(repo, ["rev-list", "--count", `${before}..HEAD`]).trim()).toBe("1");
     expect(world.git(repo, ["log", "-1", "--format=%s"]).trim()).toBe("coc: remove team member bob");
-    expect(readFileSync(join(repo, ".coc", "team.yaml"), "utf8")).not.toContain("name: bob");
+    // bob is off the roster (kept as a former member, so the records he signed before still verify).
+    const team = parse(readFileSync(join(repo, ".coc", "team.yaml"), "utf8")) as { members: { name: string }[]; former: { name: string }[] };
+    expect(team.members.map((m) => m.name)).not.toContain("bob");
+    expect(team.former.map((m) => m.name)).toEqual(["bob"]);
     for (const code of codes) {
       const shown = JSON.parse((await world.run(["show", code, "--json"], { as: alice, cwd: repo })).stdout);
       for (const rec of shown.records) expect(rec.recipients).not.toContain("bob");
@@ -84,7 +88,8 @@ describe("team remove", () => {
     const again = await world.run(["team", "remove", "bob", "--yes"], { as: alice, cwd: repo });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/bob was already off the roster; re-encrypted 1 record\(s\) in 1 case\(s\)/);
-    expect((await world.run(["verify"], { as: alice, cwd: repo })).code).toBe(0);
+    const verify = await world.run(["verify"], { as: alice, cwd: repo });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   it("refuses to remove the last member or someone unknown", async () => {

@@ -114,7 +114,7 @@ describe("roster trust", () => {
 
   it("a member's own `coc team add` updates their pin", async () => {
     const dave = world.person("dave");
-    expect((await world.run(["team", "add", "dave", dave.recipient], { as: alice, cwd: a })).code).toBe(0);
+    expect((await world.run(["team", "add", "dave", dave.memberKey], { as: alice, cwd: a })).code).toBe(0);
     const r = await world.run(["new-report", "--from", "-", "--no-input"], { as: alice, cwd: a, stdin: reportYaml() });
     expect(r.code, r.stderr).toBe(0);
     expect(await filesReadableBy(a, dave)).toBe(1);

@@ -327,7 +327,7 @@ describe("identity files", () => {
   describe("writeNewIdentity", () => {
     it("creates a 0600 file (and 0700 parents) that loads and matches the returned recipient", async () => {
       const path = join(dir, "config", "coc", "identity.txt");
-      const recipient = await writeNewIdentity(path, FIXED_NOW);
+      const { recipient } = await writeNewIdentity(path, FIXED_NOW);
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, "config")).mode & 0o777).toBe(0o700);
       const content = readFileSync(path, "utf8");
@@ -351,7 +351,7 @@ describe("identity files", () => {
 
     it.skipIf(!hasAgeCli())("the file works with the real age CLI (age -d -i, age-keygen -y)", async () => {
       const path = join(dir, "identity.txt");
-      const recipient = await writeNewIdentity(path, FIXED_NOW);
+      const { recipient } = await writeNewIdentity(path, FIXED_NOW);
       const env = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
       expect(execFileSync("age-keygen", ["-y", path], { env, encoding: "utf8" }).trim()).toBe(recipient);
       const record = write("r.age", await encrypt("decrypted by age\n", [generateIdentity().recipient, recipient]));

@@ -23,6 +23,7 @@ function sampleBodies(): Record<(typeof RECORD_TYPES)[number], unknown> {
     decision: { stage: "interim", violation: "yes", actions: [{ level: "warning", owner: "alice", due: "2026-06-02T09:00:00Z" }], decided_by: ["alice", "bob"] },
     followup: { action: 0, done_at: "2026-06-02T10:00:00Z", text: "told them" },
     resolution: { reporter_informed_at: "2026-06-03T10:00:00Z", public: { statement: "none" }, transparency: { include: true, title: "A comment", category: "verbal" } },
+    vouch: { records: [{ id: "20260601T140500Z-report-k3f9", sha256: "0".repeat(64) }], readers: ["alice"] }
   };
 }
 
@@ -45,7 +46,7 @@ describe("records", () => {
     const id = newRecordId("assessment", at);
     const record = makeRecord({ type: "assessment", case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice"], body: { risk: "high", impact: "low" } });
     expect(parseRecord(toYaml(record), "block.age")).toEqual(record);
-    const flow = `{coc: 1, type: assessment, case: quiet-otter-42, id: ${id}, author: alice, created_at: 2026-06-01T14:05:00Z, recipients: [alice], body: {risk: high, impact: low}}`;
+    const flow = `{coc: 1, type: assessment, case: quiet-otter-42, id: ${id}, author: alice, created_at: 2026-06-01T14:05:00Z, recipients: [alice], readers: [alice], body: {risk: high, impact: low}}`;
     expect(parseRecord(flow, "flow.age")).toEqual(record);
     expect(() => parseRecord("{ \"coc\": 1,\n  \"coc\": 1 ", "broken.age")).toThrow(/^broken\.age:\d+: invalid YAML/);
   });

@@ -41,8 +41,10 @@ function setUpTeam(world: World): { repo: string; alice: { identityFile: string;
   const keygen = coc(world, ["keygen"]);
   expect(keygen.stderr).toContain("Wrote your identity");
   expect(keygen.code).toBe(0);
-  const recipient = keygen.stdout.trim();
+  // keygen prints the member key: the recipient and the signing key.
+  const [recipient, ...signing] = keygen.stdout.trim().split(" ");
   expect(recipient).toMatch(/^age1[0-9a-z]{58}$/);
+  expect(signing.join(" ")).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+$/);
   const identityFile = join(world.env["XDG_CONFIG_HOME"]!, "coc", "identity.txt");
   expect(readFileSync(identityFile, "utf8")).toContain(`# public key: ${recipient}`);
 
@@ -52,7 +54,7 @@ function setUpTeam(world: World): { repo: string; alice: { identityFile: string;
   expect(existsSync(join(repo, ".coc", "config.yaml"))).toBe(true);
 
   const bob = world.person("bob");
-  const add = coc(world, ["team", "add", "bob", bob.recipient], { cwd: repo });
+  const add = coc(world, ["team", "add", "bob", bob.memberKey], { cwd: repo });
   expect(add.code, add.stderr).toBe(0);
   return { repo, alice: { identityFile, recipient }, bob };
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Context, Output } from "../../src/cli/context.js";
 import { generateIdentity } from "../../src/core/crypto/age.js";
 import { identityFileText } from "../../src/core/crypto/identity.js";
+import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { main } from "../../src/main.js";
 import type { Prompter } from "../../src/cli/prompts/prompter.js";
 import { ScriptedPrompter } from "./prompter.js";
@@ -35,6 +36,10 @@ export interface Person {
   recipient: string;
   /** The identity file (mode 0600). */
   identityFile: string;
+  /** Their public signing key (`ssh-ed25519 AAAA…`), derived from the identity. */
+  signingKey: string;
+  /** What `coc keygen` / `coc whoami` print: the recipient and the signing key, one line. */
+  memberKey: string;
 }
 
 /** A temporary world: a root dir, a HOME, and helpers to make people and run coc. */
@@ -58,7 +63,8 @@ export class World {
     const identityFile = join(dir, `${name}.txt`);
     writeFileSync(identityFile, identityFileText(identity, recipient, FIXED_NOW), { mode: 0o600 });
     chmodSync(identityFile, 0o600);
-    return { name, identity, recipient, identityFile };
+    const signingKey = signingKeyFromIdentity(identity).publicKey;
+    return { name, identity, recipient, identityFile, signingKey, memberKey: `${recipient} ${signingKey}` };
   }
 
   /** Runs coc in-process as `who` (their identity) in `cwd`. */
@@ -132,7 +138,7 @@ export async function teamRepo(world: World, people: Person[]): Promise<string> 
   const init = await world.run(["init", repo, "--event", "Test Conf 2026", "--member", lead!.name, "--contact", "care@example.org"], { as: lead });
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   for (const p of others) {
-    const r = await world.run(["team", "add", p.name, p.recipient], { as: lead, cwd: repo });
+    const r = await world.run(["team", "add", p.name, p.memberKey], { as: lead, cwd: repo });
     if (r.code !== 0) throw new Error(`team add failed: ${r.stderr}`);
   }
   return repo;

@@ -29,7 +29,11 @@ export async function declareConflicts(repo: Repo, code: string, bodies: readonl
     const normalised = bodies.map(withRecusalDefault);
     const recused = normalised.filter((b) => b.conflict && recusalOf(b)).map((b) => b.member);
     const records = files.records.map((r) => r.record);
-    if (!caseAudience(repo.roster(), records).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const before = caseAudience(repo.roster(), records);
+    if (!before.readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    // A recusal is lifted only by another member (DESIGN.md §7).
+    const own = normalised.findIndex((b) => b.member === me.name && b.recused === false && before.recused.includes(me.name));
+    if (own >= 0) throw new UserError(`${opts.source}: ${opts.prefix ? `${opts.prefix}[${own}].` : ""}recused: you cannot lift your own recusal; another member records it`);
     const { readers } = caseAudience(repo.roster(), records, { recuse: recused });
     if (readers.length === 0) throw new UserError(`nobody would be left to read case ${code}: every recipient is recused`);
     const created = normalised.map((body) =>

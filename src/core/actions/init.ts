@@ -16,6 +16,8 @@ export interface InitOptions {
   event: string;
   member: string;
   recipient: string;
+  /** The caller's public signing key (`ssh-ed25519 AAAA…`). */
+  signingKey: string;
   contact?: string | undefined;
   policyUrl?: string | undefined;
   ladder?: LadderName | undefined;
@@ -94,7 +96,7 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
     },
     "coc init",
   );
-  const member = validate(memberSchema, { name: opts.member, recipient: opts.recipient, roles: ["lead", "responder"] }, "coc init --member");
+  const member = validate(memberSchema, { name: opts.member, recipient: opts.recipient, roles: ["lead", "responder"], signing_key: opts.signingKey }, "coc init --member");
   const team: Team = { coc: 1, members: [member] };
 
   // Remember what we create, so a failure (git missing, a hook refusing) leaves the directory as it was.

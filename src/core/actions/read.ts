@@ -8,7 +8,7 @@ import type { RuleContext } from "../case/rules.js";
 import { LADDERS } from "../repo/config.js";
 import { assertCaseCode, randomCaseCode } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
-import { caseExists, type CaseFiles, type Problem, type StoredRecord } from "../repo/store.js";
+import { caseExists, type CaseFiles, type Problem, type StoredRecord, type UnverifiedRecord } from "../repo/store.js";
 
 /**
  * A case as listed: its summary; or `restricted` when it is not encrypted to
@@ -18,6 +18,9 @@ export interface ListedCase {
   case: string;
   restricted: boolean;
   unreadable: boolean;
+  /** Records that do not count (unsigned, or not signed by their author): the case is flagged. */
+  unverified: number;
+  /** The state from the verified records; null when restricted, unreadable, or none is verified. */
   summary: CaseSummary | null;
 }
 
@@ -25,13 +28,15 @@ export interface ListedCase {
 export async function listCases(repo: Repo, now: Date): Promise<{ cases: ListedCase[]; problems: Problem[] }> {
   const { cases, problems } = await repo.readCases();
   const listed: ListedCase[] = cases.map((c) => {
-    const restricted = c.records.length === 0 && c.notForYou.length > 0;
-    const unreadable = c.records.length === 0 && !restricted;
+    const readable = c.records.length + c.unverified.length;
+    const restricted = readable === 0 && c.notForYou.length > 0;
+    const unreadable = readable === 0 && !restricted;
     return {
       case: c.code,
       restricted,
       unreadable,
-      summary: restricted || unreadable ? null : foldCase(c.code, c.records.map((r) => r.record), repo.config.deadlines, now),
+      unverified: c.unverified.length,
+      summary: c.records.length === 0 ? null : foldCase(c.code, c.records.map((r) => r.record), repo.config.deadlines, now),
     };
   });
   return { cases: listed, problems: [...problems, ...cases.flatMap((c) => c.problems)] };
@@ -40,6 +45,8 @@ export async function listCases(repo: Repo, now: Date): Promise<{ cases: ListedC
 export interface ShownCase {
   summary: CaseSummary;
   records: StoredRecord[];
+  /** Readable records that do not count, with why. */
+  unverified: UnverifiedRecord[];
   notForYou: string[];
   problems: Problem[];
 }
@@ -53,6 +60,7 @@ export async function showCase(repo: Repo, code: string, now: Date): Promise<Sho
   return {
     summary: foldCase(code, files.records.map((r) => r.record), repo.config.deadlines, now),
     records: files.records,
+    unverified: files.unverified,
     notForYou: files.notForYou,
     problems: files.problems,
   };
@@ -66,8 +74,9 @@ export async function readExisting(repo: Repo, code: string): Promise<CaseFiles>
   assertCaseCode(code);
   if (!(await caseExists(repo.paths, code))) throw new UserError(`unknown case code ${code}`, [], "unknown-case");
   const [files] = (await repo.readCases([code])).cases;
-  if (!files || (files.records.length === 0 && files.notForYou.length > 0)) throw new UserError(`you are not a recipient of case ${code}`);
-  if (files.records.length === 0) {
+  const readable = (files?.records.length ?? 0) + (files?.unverified.length ?? 0);
+  if (!files || (readable === 0 && files.notForYou.length > 0)) throw new UserError(`you are not a recipient of case ${code}`);
+  if (readable === 0) {
     const first = files.problems[0];
     throw new UserError(first ? `case ${code} has no readable record: ${first.file}: ${first.message}` : `case ${code} has no records`);
   }
@@ -84,6 +93,9 @@ export async function openCase(repo: Repo, code: string): Promise<CaseFiles> {
   const files = await readExisting(repo, code);
   const p = files.problems[0];
   if (p) throw new UserError(`case ${code} has an unreadable record (${p.file}: ${p.message}); fix it before adding to the case`);
+  if (!files.records.some((r) => r.record.type === "report")) {
+    throw new UserError(`case ${code} has no verified report (its records are unsigned, or not signed by their authors), so who may read it cannot be decided; a lead can vouch for them with: coc verify --vouch`);
+  }
   return files;
 }
 

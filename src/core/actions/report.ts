@@ -8,7 +8,7 @@ import type { ReportBody } from "../records/schema.js";
 import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
 import type { CaseFiles } from "../repo/store.js";
-import { freshCode, readExisting } from "./read.js";
+import { freshCode, openCase } from "./read.js";
 import { writeCase, type WriteResult } from "./write.js";
 
 /**
@@ -29,9 +29,7 @@ export async function addReport(repo: Repo, body: ReportBody, opts: { caseCode?:
     let files: CaseFiles | undefined;
     let code: string;
     if (opts.caseCode) {
-      files = await readExisting(repo, opts.caseCode);
-      const p = files.problems[0];
-      if (p) throw new UserError(`case ${opts.caseCode} has an unreadable record (${p.file}: ${p.message}); fix it before adding to the case`);
+      files = await openCase(repo, opts.caseCode);
       code = opts.caseCode;
     } else {
       code = await freshCode(repo);

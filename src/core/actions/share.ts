@@ -80,7 +80,7 @@ export async function casesToShare(repo: Repo, member: string, now: Date): Promi
   const out = { open: [] as string[], closed: [] as string[], notYours: [] as string[] };
   for (const c of cases) {
     if (c.records.length === 0) {
-      if (c.notForYou.length > 0) out.notYours.push(c.code);
+      if (c.notForYou.length > 0 && c.unverified.length === 0) out.notYours.push(c.code);
       continue;
     }
     const records = c.records.map((r) => r.record);

@@ -27,7 +27,7 @@ export async function collectTransparency(repo: Repo, opts: { since?: string | n
   });
   return {
     ...built,
-    restricted: cases.filter((c) => c.records.length === 0 && c.notForYou.length > 0).map((c) => c.code),
+    restricted: cases.filter((c) => c.records.length + c.unverified.length === 0 && c.notForYou.length > 0).map((c) => c.code),
     problems: [...problems, ...cases.flatMap((c) => c.problems)],
   };
 }

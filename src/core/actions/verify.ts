@@ -11,11 +11,12 @@
  * symlink (or other non-file entry) under cases/ in any commit of history.
  */
 import { join } from "node:path";
-import { caseAudience } from "../case/audience.js";
+import { caseAudience, type Audience } from "../case/audience.js";
 import { checkGuard } from "../git/guard.js";
 import { blobHeads, caseBlobsInHistory, oddCaseEntriesInHistory } from "../git/history.js";
 import { readLimits, readRecordFile } from "../repo/read.js";
 import type { Repo } from "../repo/repo.js";
+import type { StoredRecord } from "../repo/store.js";
 
 export interface VerifyProblem {
   /** Repository-relative file. */
@@ -56,6 +57,37 @@ export function countRecipientStanzas(file: Buffer): number | undefined {
   return text.slice(0, end).split("\n").filter((l) => l.startsWith("-> X25519 ")).length;
 }
 
+/** Problems of one case's files against its audience: who they list, and how many stanzas they hold. */
+function checkCaseRecipients(root: string, code: string, files: readonly StoredRecord[], audience: Audience, roster: readonly string[]): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
+  const readers = [...audience.readers].sort();
+  for (const { file, record } of files) {
+    const listed = [...record.recipients].sort();
+    for (const name of listed) {
+      if (readers.includes(name)) continue;
+      const why = !roster.includes(name)
+        ? `who is not on the roster (re-encrypt with coc team remove ${name})`
+        : audience.recused.includes(name)
+          ? `who is recused from case ${code} (re-encrypt with coc recuse ${code} ${name})`
+          : audience.excluded.includes(name)
+            ? `who is excluded from case ${code}`
+            : `who may not read case ${code} (it was never shared with them by a verified record)`;
+      problems.push({ file, message: `still encrypted to "${name}", ${why}` });
+    }
+    const missing = readers.filter((n) => !listed.includes(n));
+    if (missing.length > 0) problems.push({ file, message: `not encrypted to ${missing.join(", ")}, who may read case ${code}: a re-encryption did not finish` });
+    // Read again the same safe way (no link followed, size capped): the file was read moments ago.
+    const read = readRecordFile(join(root, file), readLimits(roster.length).maxBytes);
+    if ("problem" in read) {
+      problems.push({ file, message: read.problem });
+      continue;
+    }
+    const stanzas = countRecipientStanzas(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
+    if (stanzas !== undefined && stanzas !== listed.length) problems.push({ file, message: `lists ${listed.length} recipient(s) but is encrypted to ${stanzas}` });
+  }
+  return problems;
+}
+
 /** Runs every check. Never throws for a bad file: each is a problem line. */
 export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
@@ -74,42 +106,26 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   let records = 0;
   let checked = 0;
   let notForYou = 0;
+  for (const m of repo.team.members) {
+    if (!m.signing_key) problems.push({ file: ".coc/team.yaml", message: `${m.name} has no signing key: their records cannot be verified (a lead runs coc team add ${m.name} <their member key>)` });
+  }
   for (const c of cases) {
     problems.push(...c.problems.map((p) => ({ file: p.file, message: p.message })));
-    records += c.records.length + c.notForYou.length + c.problems.length;
+    for (const u of c.unverified) problems.push({ file: u.file, message: `unverified record (${u.reason}): it does not count for the case` });
+    const readable = [...c.records, ...c.unverified];
+    records += readable.length + c.notForYou.length + c.problems.length;
     checked += c.records.length;
     notForYou += c.notForYou.length;
-    if (c.records.length === 0) continue;
+    if (readable.length === 0) continue;
     if (c.notForYou.length > 0) {
       // Some files of the case are readable and some are not: an interrupted re-encryption.
-      for (const f of c.notForYou) problems.push({ file: f, message: `not encrypted to you, while ${c.records.length} other record(s) of case ${c.code} are: the case is half re-encrypted (restore it with: git checkout HEAD -- cases/${c.code})` });
+      for (const f of c.notForYou) problems.push({ file: f, message: `not encrypted to you, while ${readable.length} other record(s) of case ${c.code} are: the case is half re-encrypted (restore it with: git checkout HEAD -- cases/${c.code})` });
     }
-    const summary = caseAudience(roster, c.records.map((r) => r.record));
-    const out = new Set([...summary.excluded, ...summary.recused]);
-    const sets = new Map<string, string[]>();
-    for (const { file, record } of c.records) {
-      const listed = [...record.recipients].sort();
-      sets.set(listed.join(","), [...(sets.get(listed.join(",")) ?? []), file]);
-      for (const name of listed) {
-        if (!roster.includes(name)) problems.push({ file, message: `still encrypted to "${name}", who is not on the roster (re-encrypt with coc team remove ${name})` });
-        if (out.has(name)) problems.push({ file, message: `encrypted to "${name}", who is ${summary.recused.includes(name) ? "recused from" : "excluded from"} case ${c.code}` });
-      }
-      // Read again the same safe way (no link followed, size capped): the file was read moments ago.
-      const read = readRecordFile(join(root, file), readLimits(roster.length).maxBytes);
-      if ("problem" in read) {
-        problems.push({ file, message: read.problem });
-        continue;
-      }
-      const stanzas = countRecipientStanzas(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
-      if (stanzas !== undefined && stanzas !== listed.length) {
-        problems.push({ file, message: `lists ${listed.length} recipient(s) but is encrypted to ${stanzas}` });
-      }
-    }
-    if (sets.size > 1) {
-      problems.push({ file: `cases/${c.code}/`, message: `records of case ${c.code} are encrypted to different sets of members (${[...sets.keys()].map((k) => `[${k}]`).join(" vs ")}): a re-encryption did not finish` });
-    }
-    const listed = new Set(c.records.flatMap((r) => r.record.recipients));
-    const unshared = roster.filter((m) => !listed.has(m) && !out.has(m));
+    if (c.records.length === 0) continue;
+    // Every file must be encrypted to exactly the case's readers, as the rules compute them from the verified records.
+    const audience = caseAudience(roster, c.records.map((r) => r.record));
+    problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster));
+    const unshared = roster.filter((m) => ![...audience.readers, ...audience.excluded, ...audience.recused].includes(m));
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }
 

@@ -2,7 +2,11 @@
  * Writing to a case: new records, and the re-encryption of every record of
  * the case when its audience changed, in one transaction and one commit.
  */
+import { UserError } from "../errors.js";
 import { audienceChange } from "../case/audience.js";
+import type { Signer } from "../crypto/age.js";
+import { formatMemberKey } from "../crypto/signing.js";
+import { signRecord } from "../records/signature.js";
 import type { CocRecord } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
 import type { Repo } from "../repo/repo.js";
@@ -26,17 +30,35 @@ export interface WriteResult {
  * Must run inside `repo.write`, after `repo.ensureTrusted()`.
  */
 export async function writeCase(repo: Repo, code: string, files: CaseFiles | undefined, readers: string[], creates: CocRecord[], message: string, author: string): Promise<WriteResult> {
+  const signer = await signerFor(repo, author);
+  const signed = creates.map((record) => ({ ...record, signature: signRecord(record, signer) }) as CocRecord);
   const keys = repo.keysFor(readers);
+  // Every file of the case, verified or not: a record still encrypted to someone who may no longer read the case is re-encrypted too.
+  const existing = [...(files?.records ?? []), ...(files?.unverified ?? [])];
+  const stale = existing.some(({ record }) => audienceChange(record.recipients, readers).changed);
   const previous = files?.records.at(-1)?.record.recipients ?? readers;
-  const { removed, changed } = audienceChange(previous, readers);
-  const rewrites: PendingWrite[] = changed && files ? files.records.map(({ record }) => ({ record: { ...record, recipients: readers } as CocRecord, keys })) : [];
+  const { removed } = audienceChange(previous, readers);
+  const rewrites: PendingWrite[] = stale ? existing.map(({ record }) => ({ record: { ...record, recipients: readers } as CocRecord, keys })) : [];
   const { written, committed } = await repo.commit({
-    writes: [...rewrites, ...creates.map((record) => ({ record, keys }))],
+    writes: [...rewrites, ...signed.map((record) => ({ record, keys }))],
     message,
     as: { member: author },
   });
-  const before = rewrites.length > 0 ? rewrites.map((w) => w.record) : (files?.records.map((r) => r.record) ?? []);
-  return { case: code, files: written, recipients: readers, removedFromCase: removed, committed, records: sortRecords([...before, ...creates]) };
+  const verified = new Set(files?.records.map((r) => r.record.id));
+  const before = (rewrites.length > 0 ? rewrites.map((w) => w.record) : (files?.records.map((r) => r.record) ?? [])).filter((r) => verified.has(r.id));
+  return { case: code, files: written, recipients: readers, removedFromCase: removed, committed, records: sortRecords([...before, ...signed]) };
+}
+
+/**
+ * The caller's signing key, checked against the one the roster holds for them.
+ * @throws UserError when the roster has no signing key for them, or another one.
+ */
+async function signerFor(repo: Repo, author: string): Promise<Signer> {
+  const signer = (await repo.decrypter()).signingKey();
+  const held = repo.member(author)?.signing_key;
+  if (!held) throw new UserError(`${author} has no signing key on the roster, so records written now would not count`, [], "no-signing-key", { name: author, key: formatMemberKey(repo.member(author)!.recipient, signer.publicKey) });
+  if (held !== signer.publicKey) throw new UserError(`your identity's signing key (${signer.publicKey}) is not the one the roster holds for ${author} (${held}); nothing was written`);
+  return signer;
 }
 
 /** The record ids a write created: the last `count` files (earlier ones are re-encryptions). */

@@ -42,39 +42,63 @@ export function withRecusalDefault<T extends Pick<ConflictBody, "conflict" | "re
   return body.recused === undefined && body.conflict ? { ...body, recused: true } : body;
 }
 
-/** Members kept out of a case by its records: exclusions of its reports, recusals of its conflict declarations. */
+/**
+ * Members kept out of a case by its records: exclusions of its reports (they
+ * only grow), recusals of its conflict declarations. A recusal is lifted only
+ * by an explicit `recused: false` from another member: never by the recused
+ * member themselves, never by a bare "no conflict".
+ * @param records the case's verified records only.
+ */
 export function outOfCase(records: readonly CocRecord[]): { excluded: string[]; recused: string[] } {
   const sorted = sortRecords(records);
   const excluded = new Set<string>();
-  const recusal = new Map<string, boolean>();
+  const recused = new Set<string>();
   for (const r of sorted) {
     if (r.type === "report") for (const m of r.body.exclude) excluded.add(m);
     if (r.type === "conflict") {
-      const recused = recusalOf(r.body);
-      if (recused !== undefined) recusal.set(r.body.member, recused);
+      const recusal = recusalOf(r.body);
+      if (recusal === true) recused.add(r.body.member);
+      else if (recusal === false && r.author !== r.body.member) recused.delete(r.body.member);
     }
   }
-  return {
-    excluded: [...excluded].sort(),
-    recused: [...recusal].filter(([, r]) => r).map(([m]) => m).sort(),
-  };
+  return { excluded: [...excluded].sort(), recused: [...recused].sort() };
+}
+
+/**
+ * Who was given a case, before exclusions and recusals: the readers its
+ * first report was written for (signed by its author; for a case that
+ * predates signatures, the readers a lead vouched for), plus everyone a
+ * verified "no conflict" declaration by a reader shared it with.
+ */
+function givenTo(sorted: readonly CocRecord[]): Set<string> {
+  const founding = sorted.find((r) => r.type === "report");
+  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
+  const given = new Set<string>(founding?.readers ?? vouch?.body.readers ?? []);
+  for (const r of sorted) {
+    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) given.add(m);
+    if (r.type === "conflict" && r.body.conflict === false && given.has(r.author)) given.add(r.body.member);
+  }
+  return given;
 }
 
 /**
  * Who may read a case after `change`: for a new case (no records), the
- * roster; for an existing one, the members on the roster it is encrypted to
- * now; plus a member it is being shared with; minus every exclusion and
- * recusal, old and new.
+ * roster; for an existing one, the members on the roster it was given to
+ * (see {@link givenTo}), plus a member it is being shared with; minus every
+ * exclusion and recusal, old and new. Re-encryption only ever removes
+ * readers: the only things that add one are a share and the roster.
  * @param roster names on the confirmed roster, in roster order.
+ * @param records the case's verified records only (a record's own
+ * `recipients` never decides anything).
  */
 export function caseAudience(roster: readonly string[], records: readonly CocRecord[], change: AudienceChange = {}): Audience {
   const out = outOfCase(records);
   const excluded = [...new Set([...out.excluded, ...(change.exclude ?? [])])].sort();
   const recused = [...new Set([...out.recused, ...(change.recuse ?? [])])].sort();
-  const latest = sortRecords(records).at(-1);
-  const current = latest ? new Set(latest.recipients) : new Set(roster);
-  if (change.share) current.add(change.share);
-  const readers = roster.filter((n) => current.has(n) && !excluded.includes(n) && !recused.includes(n));
+  const sorted = sortRecords(records);
+  const given = sorted.length === 0 ? new Set(roster) : givenTo(sorted);
+  if (change.share) given.add(change.share);
+  const readers = roster.filter((n) => given.has(n) && !excluded.includes(n) && !recused.includes(n));
   return { readers, excluded, recused };
 }
 

@@ -5,6 +5,7 @@
  */
 import { Decrypter, Encrypter, armor, identityToRecipient, type Identity } from "age-encryption";
 import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
+import type { KeyObject } from "node:crypto";
 
 const MAGIC = new TextEncoder().encode("age-encryption.org/v1\n");
 const ARMOR_MAGIC = new TextEncoder().encode("-----BEGIN AGE ENCRYPTED FILE-----");
@@ -122,20 +123,39 @@ export async function encrypt(plaintext: Uint8Array | string, recipients: readon
  * The caller's unlocked identities, ready to decrypt many files. Build it once
  * per process (see ./identity.ts) and share it.
  */
+/** A signing key as ./signing.ts makes it (structural, so this module needs no import of it). */
+export interface Signer {
+  readonly privateKey: KeyObject;
+  readonly publicKey: string;
+}
+
 export class RecordDecrypter {
   readonly #decrypter = new Decrypter();
   /** The recipients (public keys) matching the identities, in file order. */
   readonly recipients: readonly string[];
+  readonly #signer: (() => Signer) | undefined;
+  #signing: Signer | undefined;
 
-  private constructor(recipients: string[]) {
+  private constructor(recipients: string[], signer: (() => Signer) | undefined) {
     this.recipients = recipients;
+    this.#signer = signer;
+  }
+
+  /**
+   * The caller's signing key (see ./signing.ts), derived once.
+   * @throws Error when the decrypter was made without one.
+   */
+  signingKey(): Signer {
+    if (!this.#signer) throw new Error("no signing key for these identities");
+    this.#signing ??= this.#signer();
+    return this.#signing;
   }
 
   /**
    * Imports identity strings (`AGE-SECRET-KEY-…`, `AGE-SECRET-KEY-PQ-1...`).
    * @throws Error("invalid identity") for anything else.
    */
-  static async fromIdentities(identities: readonly string[]): Promise<RecordDecrypter> {
+  static async fromIdentities(identities: readonly string[], signer?: () => Signer): Promise<RecordDecrypter> {
     const recipients: string[] = [];
     const parsed: (Identity | string)[] = [];
     for (const s of identities) {
@@ -148,7 +168,7 @@ export class RecordDecrypter {
         parsed.push(id);
       }
     }
-    const d = new RecordDecrypter(recipients);
+    const d = new RecordDecrypter(recipients, signer);
     for (const p of parsed) d.#decrypter.addIdentity(p);
     return d;
   }

@@ -8,6 +8,7 @@ import { mkdir, open, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
+import { signingKeyFromIdentity } from "./signing.js";
 
 /** Where the identity is read from, in order: flag, COC_IDENTITY, the default path. */
 export function resolveIdentityPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
@@ -86,7 +87,8 @@ export async function loadIdentity(opts: LoadIdentityOptions): Promise<RecordDec
   }
   const keys = parseIdentityText(new TextDecoder().decode(bytes), path);
   try {
-    return await RecordDecrypter.fromIdentities(keys);
+    // The member's signing key is derived from their first identity (./signing.ts).
+    return await RecordDecrypter.fromIdentities(keys, () => signingKeyFromIdentity(keys[0]!));
   } catch {
     throw new UserError(`${path}: not a valid age identity`);
   }
@@ -100,10 +102,10 @@ export function identityFileText(identity: string, recipient: string, createdAt:
 
 /**
  * Creates a new identity file (mode 0600, parent directories 0700).
- * @returns the public recipient.
+ * @returns the public recipient and the public signing key derived from it.
  * @throws UserError when the file already exists.
  */
-export async function writeNewIdentity(path: string, now: Date): Promise<string> {
+export async function writeNewIdentity(path: string, now: Date): Promise<{ recipient: string; signingKey: string }> {
   const { identity, recipient } = generateIdentity();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   let handle;
@@ -120,5 +122,5 @@ export async function writeNewIdentity(path: string, now: Date): Promise<string>
   } finally {
     await handle.close();
   }
-  return recipient;
+  return { recipient, signingKey: signingKeyFromIdentity(identity).publicKey };
 }

@@ -1,7 +1,9 @@
 /**
  * The canonical bytes of a record: what its author signs (DESIGN.md §7).
  *
- * The record without its top-level `signature` field, written as JSON in the
+ * The record without its top-level `signature` and `recipients` fields
+ * (`recipients` says who the file is encrypted to now, and a re-encryption
+ * changes it; `readers`, who the author encrypted it to, is signed), written as JSON in the
  * JSON Canonicalization Scheme (RFC 8785), then encoded as UTF-8:
  * - object keys sorted by their UTF-16 code units, at every level;
  * - no whitespace outside strings;
@@ -59,6 +61,6 @@ function write(value: unknown, depth: number): string {
  */
 export function canonicalBytes(record: object): Uint8Array {
   if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error("a record must be an object");
-  const { signature: _signature, ...rest } = record as Record<string, unknown>;
+  const { signature: _signature, recipients: _recipients, ...rest } = record as Record<string, unknown>;
   return Buffer.from(write(rest, 0), "utf8");
 }

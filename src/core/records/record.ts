@@ -16,6 +16,7 @@ export function makeRecord<T extends RecordType>(fields: {
   recipients: readonly string[];
   body: BodyOf<T>;
 }): RecordOf<T> {
+  // `readers` is what the author encrypts it to: signed, it founds a case's audience (../case/audience.ts).
   return {
     coc: FORMAT_VERSION,
     type: fields.type,
@@ -24,6 +25,7 @@ export function makeRecord<T extends RecordType>(fields: {
     author: fields.author,
     created_at: formatUtc(fields.created_at),
     recipients: [...fields.recipients],
+    readers: [...fields.recipients],
     body: fields.body,
   } as unknown as RecordOf<T>;
 }
@@ -36,8 +38,8 @@ export function makeRecord<T extends RecordType>(fields: {
  * two seconds. Key order is fixed; the output ends with a newline.
  */
 export function serializeRecord(record: CocRecord): string {
-  const { coc, type, case: code, id, author, created_at, recipients, body } = record;
-  return `${JSON.stringify({ coc, type, case: code, id, author, created_at, recipients, body }, null, 2)}\n`;
+  const { coc, type, case: code, id, author, created_at, recipients, readers, body, signature } = record;
+  return `${JSON.stringify({ coc, type, case: code, id, author, created_at, recipients, readers, body, signature }, null, 2)}\n`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { z } from "zod";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
@@ -171,6 +171,18 @@ export const resolutionBody = z.strictObject({
   ),
 });
 
+/**
+ * A lead's word for records that carry no valid signature (written before
+ * coc signed records, or by a member since removed): each named with the
+ * SHA-256 of its canonical bytes, so a changed record is not covered; and
+ * who read the case when it was vouched for (the founding readers of a case
+ * whose first report predates signatures).
+ */
+export const vouchBody = z.strictObject({
+  records: z.array(z.strictObject({ id: z.string().regex(RECORD_ID, { error: "expected a record id" }), sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 in hex" }) })).min(1),
+  readers: z.array(memberName),
+});
+
 /** The body schema for each record type. */
 export const BODY_SCHEMAS = {
   report: reportBody,
@@ -180,6 +192,7 @@ export const BODY_SCHEMAS = {
   decision: decisionBody,
   followup: followupBody,
   resolution: resolutionBody,
+  vouch: vouchBody,
 } as const;
 
 export type ReportBody = z.output<typeof reportBody>;
@@ -188,6 +201,7 @@ export type AssessmentBody = z.output<typeof assessmentBody>;
 export type NoteBody = z.output<typeof noteBody>;
 export type DecisionBody = z.output<typeof decisionBody>;
 export type FollowupBody = z.output<typeof followupBody>;
+export type VouchBody = z.output<typeof vouchBody>;
 
 export type BodyOf<T extends RecordType> = z.output<(typeof BODY_SCHEMAS)[T]>;
 
@@ -198,6 +212,10 @@ const envelopeFields = {
   author: memberName,
   created_at: timestamp,
   recipients: z.array(memberName).min(1, { error: "recipients must list at least one member" }),
+  /** Who the author encrypted it to when writing it (signed; `recipients` changes on re-encryption, this does not). */
+  readers: z.array(memberName).optional(),
+  /** The author's SSH signature over the record's canonical bytes (see ./canonical.ts). */
+  signature: z.string().max(4096, { error: "signature is too long" }).optional(),
 };
 
 function envelope<T extends RecordType>(type: T) {
@@ -215,6 +233,7 @@ export const recordSchema = z.discriminatedUnion(
     envelope("decision"),
     envelope("followup"),
     envelope("resolution"),
+    envelope("vouch"),
   ],
   { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
 );

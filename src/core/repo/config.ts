@@ -4,7 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { quote, UserError } from "../errors.js";
+import { formatSshEd25519, parseSshEd25519 } from "../crypto/sshsig.js";
 import { parseRecipient } from "../crypto/age.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
 import { memberName } from "../records/schema.js";
@@ -106,13 +107,37 @@ export const memberSchema = z.strictObject({
     }
   }),
   roles: z.array(z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` })).default(["responder"]),
+  /** The member's public signing key (`ssh-ed25519 AAAA…`), with which their records are checked. */
+  signing_key: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return formatSshEd25519(parseSshEd25519(s));
+      } catch {
+        ctx.issues.push({ code: "custom", message: `not an ssh-ed25519 public key: "${quote(s)}"`, input: s });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 export type Member = z.output<typeof memberSchema>;
+
+/**
+ * A member who was removed: kept so that the records they signed while on
+ * the team still verify (those dated before `removed_at`), and nothing after.
+ */
+export const formerSchema = z.strictObject({
+  name: memberName,
+  signing_key: memberSchema.shape.signing_key,
+  removed_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: "expected a UTC time such as 2026-06-01T14:05:00Z" }),
+});
+export type FormerMember = z.output<typeof formerSchema>;
 
 export const teamSchema = z
   .strictObject({
     coc: z.literal(1, { error: "coc must be 1 (the team format version)" }),
     members: z.array(memberSchema).min(1, { error: "members must list at least one member" }),
+    former: z.array(formerSchema).optional(),
   })
   .superRefine((team, ctx) => {
     const names = new Set<string>();

@@ -11,12 +11,13 @@ import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
 import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
+import { verifyRecords, type TrustedMember } from "../records/verification.js";
 import { readLimits } from "./read.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
-import { currentPin, describeDiff, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
+import { currentPin, describeDiff, loadPin, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
 
 /** How the front end takes part in trust (see ./trust.ts). */
 export interface TrustHooks {
@@ -139,12 +140,38 @@ export class Repo {
     });
   }
 
-  /** Reads every case (or the given ones) in one batch; bad files are problems, never thrown. */
+  /**
+   * Reads every case (or the given ones) in one batch; bad files are
+   * problems, never thrown. Each case's records are sorted into verified
+   * (they count) and unverified (shown, never counted): see ../records/verification.ts.
+   */
   async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
     // The stanza cap follows the team's size (a record lists at most the roster).
     const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length));
+    const members = await this.trustedMembers();
+    await Promise.all(
+      cases.map(async (c) => {
+        const { verified, unverified } = await verifyRecords(c.records, members);
+        c.records = verified;
+        c.unverified = unverified;
+      }),
+    );
     return { cases, problems: listed.problems };
+  }
+
+  /**
+   * The members whose keys check records: the roster this user confirmed
+   * (their pin), or the current one before their first pin.
+   */
+  async trustedMembers(): Promise<TrustedMember[]> {
+    // Someone not on the roster (a removed member) has no pin here: the current roster checks, as for anyone before their first pin.
+    const pin = await this.#pin().catch(() => undefined);
+    const pinned = pin ? await loadPin(pin.path) : undefined;
+    const source = pinned ?? { members: this.team.members, former: this.team.former };
+    const current = new Set(source.members.map((m) => m.name));
+    const former = (source.former ?? []).filter((f) => !current.has(f.name)).map((f) => ({ ...f, roles: [] }));
+    return [...source.members, ...former];
   }
 
   async #pin(): Promise<{ path: string; id: string }> {

@@ -29,6 +29,12 @@ export interface StoredRecord {
   record: CocRecord;
 }
 
+/** A record that does not count (DESIGN.md §7): shown with a warning, never used for state, readers or decisions. */
+export interface UnverifiedRecord extends StoredRecord {
+  /** Why, in a few words: "unsigned", "not signed by alice's key"… */
+  reason: string;
+}
+
 /** A file that could not be read, with a one-line reason. */
 export interface Problem {
   file: string;
@@ -38,7 +44,10 @@ export interface Problem {
 /** What was read of one case. */
 export interface CaseFiles {
   code: string;
+  /** The verified records (signed by their author's key on the confirmed roster, or vouched for), in time order. */
   records: StoredRecord[];
+  /** Readable records that are not verified: they never count. */
+  unverified: UnverifiedRecord[];
   /** Files encrypted to others but not to the caller. */
   notForYou: string[];
   problems: Problem[];
@@ -128,7 +137,7 @@ export async function readCases(paths: RepoPaths, codes: readonly string[], decr
   const cases = await Promise.all(
     codes.map(async (code) => {
       const { ids, problems } = await caseFileNames(paths, code);
-      return { code, ids, files: { code, records: [], notForYou: [], problems } as CaseFiles };
+      return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems } as CaseFiles };
     }),
   );
   const byCode = new Map(cases.map((c) => [c.code, c.files]));

@@ -20,7 +20,9 @@ import type { Config, Team } from "./config.js";
 
 /** What a pin holds: everything a user confirms. */
 export interface Pinned {
-  members: { name: string; recipient: string; roles: string[] }[];
+  members: { name: string; recipient: string; roles: string[]; signing_key?: string | undefined }[];
+  /** Removed members whose earlier records still verify. */
+  former?: { name: string; signing_key?: string | undefined; removed_at: string }[] | undefined;
   settings: Record<string, string | number | null>;
   /** Template file name → SHA-256 of its content. */
   templates: Record<string, string>;
@@ -34,6 +36,10 @@ export interface TrustDiff {
   /** Same name, another key: the most suspicious change of all. */
   rekeyed: { name: string; from: string; to: string }[];
   roles: { name: string; from: string[]; to: string[] }[];
+  /** A signing key added, changed or dropped for a name: who signs as them. */
+  signing: { name: string; from: string | null; to: string | null }[];
+  /** Former members added or changed (whose key verifies records up to when). */
+  former: { name: string; signing_key: string | null; removed_at: string }[];
   settings: { key: string; from: string | number | null; to: string | number | null }[];
   templates: { name: string; change: "added" | "removed" | "changed" }[];
 }
@@ -44,10 +50,11 @@ export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolea
 const pinSchema = z.object({
   coc: z.literal(1),
   repository: z.string(),
-  members: z.array(z.object({ name: z.string(), recipient: z.string(), roles: z.array(z.string()).optional() })),
+  members: z.array(z.object({ name: z.string(), recipient: z.string(), roles: z.array(z.string()).optional(), signing_key: z.string().optional() })),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
   templates: z.record(z.string(), z.string()).optional(),
   head: z.string().nullable().optional(),
+  former: z.array(z.object({ name: z.string(), signing_key: z.string().optional(), removed_at: z.string() })).optional(),
 });
 
 /** The settings of config.yaml that reach readers or delete data: pinned and confirmed. */
@@ -76,7 +83,8 @@ export async function templateHashes(dir: string): Promise<Pinned["templates"]> 
 /** The current state, as it would be pinned. */
 export async function currentPin(team: Team, config: Config, templatesDir: string): Promise<Pinned> {
   return {
-    members: team.members.map((m) => ({ name: m.name, recipient: m.recipient, roles: [...m.roles] })),
+    members: team.members.map((m) => ({ name: m.name, recipient: m.recipient, roles: [...m.roles], ...(m.signing_key ? { signing_key: m.signing_key } : {}) })),
+    former: (team.former ?? []).map((f) => ({ name: f.name, removed_at: f.removed_at, ...(f.signing_key ? { signing_key: f.signing_key } : {}) })),
     settings: pinnedSettings(config),
     templates: await templateHashes(templatesDir),
   };
@@ -113,26 +121,29 @@ export function pinPath(configDir: string, repositoryId: string, userRecipient: 
   return join(configDir, "coc", "rosters", `${repositoryId.slice(0, 40)}-${user}.yaml`);
 }
 
-async function loadPin(path: string): Promise<Pinned | undefined> {
+/** The pin at `path`, or undefined when there is none (or it is unreadable). */
+export async function loadPin(path: string): Promise<Pinned | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
   const parsed = pinSchema.safeParse(parseYaml(text, path));
   if (!parsed.success) return undefined;
   const p = parsed.data;
-  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null };
+  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), former: p.former ?? [], settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null };
 }
 
 /** Compares what was pinned with what is there now. Parts a pin made before they were pinned (settings, templates, roles) count as confirmed. */
-export function diffPin(pinned: Pinned, current: Pinned, legacy: { settings: boolean; templates: boolean; roles: boolean }): TrustDiff {
+export function diffPin(pinned: Pinned, current: Pinned, legacy: { settings: boolean; templates: boolean; roles: boolean; signing: boolean }): TrustDiff {
   const added = current.members.filter((m) => !pinned.members.some((p) => p.name === m.name));
   const removed = pinned.members.filter((p) => !current.members.some((m) => m.name === p.name));
   const rekeyed: TrustDiff["rekeyed"] = [];
   const roles: TrustDiff["roles"] = [];
+  const signing: TrustDiff["signing"] = [];
   for (const m of current.members) {
     const p = pinned.members.find((x) => x.name === m.name);
     if (!p) continue;
     if (p.recipient !== m.recipient) rekeyed.push({ name: m.name, from: p.recipient, to: m.recipient });
     if (!legacy.roles && [...p.roles].sort().join(",") !== [...m.roles].sort().join(",")) roles.push({ name: m.name, from: p.roles, to: m.roles });
+    if (!legacy.signing && (p.signing_key ?? null) !== (m.signing_key ?? null)) signing.push({ name: m.name, from: p.signing_key ?? null, to: m.signing_key ?? null });
   }
   const settings = legacy.settings
     ? []
@@ -146,12 +157,18 @@ export function diffPin(pinned: Pinned, current: Pinned, legacy: { settings: boo
       if (a !== b) templates.push({ name, change: a === undefined ? "added" : b === undefined ? "removed" : "changed" });
     }
   }
-  return { added, removed, rekeyed, roles, settings, templates };
+  const former = (current.former ?? [])
+    .filter((f) => {
+      const p = (pinned.former ?? []).find((x) => x.name === f.name);
+      return !p || p.signing_key !== f.signing_key || p.removed_at !== f.removed_at;
+    })
+    .map((f) => ({ name: f.name, signing_key: f.signing_key ?? null, removed_at: f.removed_at }));
+  return { added, removed, rekeyed, roles, signing, former, settings, templates };
 }
 
 /** True when the diff holds no change. */
 export function isEmptyDiff(d: TrustDiff): boolean {
-  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.settings.length + d.templates.length === 0;
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length + d.settings.length + d.templates.length === 0;
 }
 
 /** The current state against the user's pin. */
@@ -159,9 +176,9 @@ export async function trustState(path: string, current: Pinned): Promise<TrustSt
   const text = await readFile(path, "utf8").catch(() => undefined);
   const pinned = await loadPin(path);
   if (!pinned || text === undefined) return { kind: "first-use" };
-  const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text) };
+  const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text), signing: !/signing_key:|^head:/m.test(text) };
   const diff = diffPin(pinned, current, legacy);
-  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles } : { kind: "changed", diff, pinned };
+  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles || legacy.signing } : { kind: "changed", diff, pinned };
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -185,6 +202,8 @@ export function describeDiff(diff: TrustDiff): string[] {
     ...diff.removed.map((m) => `removed: ${m.name} (${m.recipient})`),
     ...diff.rekeyed.map((m) => `new key for ${m.name}: ${m.to} (was ${m.from})`),
     ...diff.roles.map((m) => `roles of ${m.name}: ${m.to.join(", ") || "none"} (was ${m.from.join(", ") || "none"})`),
+    ...diff.signing.map((m) => `signing key of ${m.name}: ${m.to ?? "none"} (was ${m.from ?? "none"})`),
+    ...diff.former.map((f) => `former member ${f.name}: records signed by ${f.signing_key ?? "no key"} before ${f.removed_at} count`),
     ...diff.settings.map((s) => `config.yaml ${s.key}: ${show(s.to)} (was ${show(s.from)})`),
     ...diff.templates.map((t) => `templates/${t.name}: ${t.change}`),
   ];
@@ -192,5 +211,5 @@ export function describeDiff(diff: TrustDiff): string[] {
 
 /** True when the roster itself (not only settings or templates) changed. */
 export function rosterChanged(d: TrustDiff): boolean {
-  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length > 0;
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length > 0;
 }

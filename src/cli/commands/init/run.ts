@@ -49,7 +49,7 @@ export async function run(o: InitOptions, io: Io): Promise<void> {
     });
   }
   await mkdir(dir, { recursive: true });
-  const { config } = await initRepo({ dir, env: io.ctx.env, event, member, recipient: decrypter.recipients[0]!, contact, policyUrl, ladder, templatesDir: templatesDir(), previous });
+  const { config } = await initRepo({ dir, env: io.ctx.env, event, member, recipient: decrypter.recipients[0]!, signingKey: decrypter.signingKey().publicKey, contact, policyUrl, ladder, templatesDir: templatesDir(), previous });
   // The roster, settings and templates you just created are the ones you trust.
   await (await openRepo(io, { root: dir })).confirmTrust();
   if (io.json) io.printJson({ repo: dir, event: config.event.name, member });

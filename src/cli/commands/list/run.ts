@@ -21,20 +21,21 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
   const rows = cases
     .map((c) => ({
       case: c.case,
-      state: c.restricted ? "restricted" : c.unreadable ? "unreadable" : c.summary!.state,
+      state: c.restricted ? "restricted" : c.unreadable ? "unreadable" : (c.summary?.state ?? "unverified"),
       received_at: c.summary?.received_at ?? null,
       overdue: c.summary?.overdue ?? false,
       restricted: c.restricted,
       category: c.summary?.category ?? null,
       risk: c.summary?.risk ?? null,
       impact: c.summary?.impact ?? null,
+      unverified: c.unverified,
       missed: (c.summary?.deadlines ?? []).filter((d) => d.overdue).map((d) => d.name),
     }))
-    .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable"].includes(c.state) : c.state === o.status))
+    .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable", "unverified"].includes(c.state) : c.state === o.status))
     .filter((c) => !o.overdue || c.overdue)
     .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
   if (io.json) {
-    io.printJson(rows.map(({ missed: _m, ...row }) => row));
+    io.printJson(rows.map(({ missed: _m, unverified: _u, ...row }) => row));
   } else if (rows.length === 0) {
     io.info(cases.length === 0 ? "No cases yet. Take a report with: coc new-report" : "No case matches.");
   } else {
@@ -53,6 +54,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
         ]),
       ),
     );
+    for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} unverified record(s) (unsigned, or not signed by their authors): they do not count; see coc show ${r.case}`);
     const restricted = rows.filter((r) => r.restricted).length;
     if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
   }

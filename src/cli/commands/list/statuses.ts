@@ -1,2 +1,2 @@
 /** The states `coc list --status` takes. */
-export const STATUSES = ["new", "in-review", "decided", "resolved", "closed", "restricted", "unreadable", "open"];
+export const STATUSES = ["new", "in-review", "decided", "resolved", "closed", "restricted", "unreadable", "unverified", "open"];

@@ -1,5 +1,5 @@
 /** `coc show <case>`: the whole case, record by record in time order. */
-import { showCase } from "../../../core/index.js";
+import { compareRecords, showCase } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { escapeTerminalLine as line } from "../../output/escape.js";
@@ -15,6 +15,7 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
   const shown = await showCase(repo, o.code, io.now());
   io.problems(shown.problems);
   if (shown.notForYou.length > 0) io.warn(`${shown.notForYou.length} record(s) of this case are not encrypted to you and are not shown.`);
+  for (const u of shown.unverified) io.warn(`${u.file} is UNVERIFIED (${u.reason}): shown below, marked, and it does not count for the case`);
   const { summary } = shown;
   if (io.json) {
     io.printJson({
@@ -28,6 +29,7 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
         recipients: record.recipients,
         body: record.body,
       })),
+      unverified: shown.unverified.map(({ record, reason, file }) => ({ file, reason, type: record.type, id: record.id, author: record.author, created_at: record.created_at, body: record.body })),
     });
     return shown.problems.length > 0 ? 1 : 0;
   }
@@ -43,9 +45,11 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
     const status = d.met_at ? c.green(`met ${localTime(d.met_at)}`) : d.overdue ? c.red(`OVERDUE since ${localTime(d.due_at)}`) : `due ${localTime(d.due_at)}`;
     lines.push(`  deadline: ${line(d.what)}: ${status}`);
   }
-  for (const { record } of shown.records) {
+  const all = [...shown.records.map((r) => ({ ...r, reason: undefined as string | undefined })), ...shown.unverified].sort((a, b) => compareRecords(a.record, b.record));
+  for (const { record, reason } of all) {
     lines.push("");
-    lines.push(`${c.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}  ${c.dim(line(`(${record.id}; to ${record.recipients.join(", ")})`))}`);
+    const mark = reason === undefined ? "" : `${c.red.bold(`UNVERIFIED (${line(reason)}), does not count`)}  `;
+    lines.push(`${mark}${c.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}  ${c.dim(line(`(${record.id}; to ${record.recipients.join(", ")})`))}`);
     lines.push(...renderValue(record.body, c));
   }
   io.print(lines.join("\n"));

@@ -1,19 +1,25 @@
-/** `coc team add <name> <recipient>`: a new member; existing cases are shared one by one. */
-import { addMember, casesToShare } from "../../../core/index.js";
+/** `coc team add <name> <member key>`: a new member; existing cases are shared one by one. */
+import { addMember, casesToShare, parseMemberKey } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 
 export interface TeamAddOptions {
   name: string;
-  recipient: string;
+  /** The member key as given: one quoted argument, or its words. */
+  memberKey: string[];
   roles: string[];
 }
 
 export async function run(o: TeamAddOptions, io: Io): Promise<void> {
   const repo = await openRepo(io);
   const roles = o.roles.flatMap((x) => x.split(",")).map((x) => x.trim()).filter(Boolean);
-  const member = await addMember(repo, { name: o.name, recipient: o.recipient, roles });
+  const key = parseMemberKey(o.memberKey);
+  const { member, keyOnly } = await addMember(repo, { name: o.name, recipient: key.recipient, signing_key: key.signingKey, roles });
   if (io.json) io.printJson(member);
+  if (keyOnly) {
+    io.info(`Set the signing key of ${member.name}: their records are verified from now on.`);
+    return;
+  }
   io.info(`Added ${member.name} (${member.roles.join(", ")}). New records are encrypted to them; existing cases are not shared with them.`);
   const pending = await casesToShare(repo, member.name, io.now());
   if (pending.open.length > 0) {

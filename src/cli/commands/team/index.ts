@@ -29,10 +29,13 @@ export function define(program: Command, r: Runner): void {
     .command("add")
     .description("add a member; new records are encrypted to them (existing cases are not re-shared)")
     .argument("<name>", "their name on the team")
-    .argument("<recipient>", "their age public key (age1..., printed by coc keygen or age-keygen)")
+    .argument("<member-key...>", "their member key: the line coc keygen or coc whoami printed (age1... ssh-ed25519 AAAA...), quoted or not")
     .option("--role <role...>", "responder, lead or safety-officer (repeatable)", ["responder"])
-    .addHelpText("after", "\nExample:\n  coc team add bob age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p --role responder");
+    .addHelpText(
+      "after",
+      "\nExample:\n  coc team add bob \"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIANNVu2NtHBYSxkFQ/6VJdHloZ41+ZKfb84K1+yPEA2P\" --role responder\n\nFor a member already on the roster without a signing key (a roster from before\nsigned records), the same command sets their signing key.",
+    );
   add.action(
-    r.action(add, ([name, recipient]): TeamAddOptions => ({ name: name as string, recipient: recipient as string, roles: add.opts<{ role: string[] }>().role }), () => import("./add.js")),
+    r.action(add, ([name, key]): TeamAddOptions => ({ name: name as string, memberKey: key as string[], roles: add.opts<{ role: string[] }>().role }), () => import("./add.js")),
   );
 }

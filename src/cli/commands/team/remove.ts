@@ -9,7 +9,7 @@ export async function run(o: { name: string }, io: Io): Promise<void> {
   const repo = await openRepo(io);
   // Someone already off the roster only needs their leftover records re-encrypted: nothing to confirm.
   if (repo.member(name)) await confirmWarnings(io, [`removing ${name} re-encrypts every record they could read; what they already pulled stays readable to them`], `Remove ${name}?`);
-  const result = await removeMember(repo, name);
+  const result = await removeMember(repo, name, io.now());
   if (io.json) io.printJson(result);
   const what = `re-encrypted ${result.files} record(s) in ${result.reencrypted.length} case(s) without them`;
   io.info(result.onRoster ? `Removed ${name} from the roster and ${what}, in one commit.` : `${name} was already off the roster; ${what}.`);

@@ -1,10 +1,15 @@
 /** `coc verify`: every record readable and well-formed, recipients right, the guard installed, no plaintext or symlink in history. */
-import { verifyRepository } from "../../../core/index.js";
+import { verifyRepository, vouch } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 
-export async function run(_o: object, io: Io): Promise<number> {
+export async function run(o: { vouch: boolean }, io: Io): Promise<number> {
   const repo = await openRepo(io);
+  if (o.vouch) {
+    const done = await vouch(repo, io.now());
+    for (const c of done.cases) io.info(`Vouched for ${c.records.length} record(s) of case ${io.err.bold(c.case)} (one signed record, one commit).`);
+    if (done.cases.length === 0) io.info("No unverified record to vouch for.");
+  }
   const report = await verifyRepository(repo);
   if (io.json) {
     io.printJson({ ok: report.problems.length === 0, ...report });
