@@ -223,7 +223,7 @@ function pooledIdentity(name: string): { identity: string; recipient: string; te
 }
 
 interface TemplateMeta {
-  key: string;
+  label: string;
   /** The root the template world was built in: copies replace it with their own. */
   builtIn: string;
   /** Files (relative to the world) that hold `builtIn` and are rewritten in each copy. */
@@ -235,7 +235,8 @@ const templates = new Map<string, Promise<string>>();
 
 /**
  * Gives `world` its own copy of a world that `build` set up once per test run
- * (per `key`, which must name everything the setup depends on). `build` gets
+ * (per `label` and source of `build`: the label must name whatever else the
+ * setup depends on, such as the team's identities). `build` gets
  * an empty template world and returns the state the tests need (JSON; any
  * path inside the template world in it becomes the same path in `world`).
  *
@@ -245,10 +246,12 @@ const templates = new Map<string, Promise<string>>();
  * reflog), which are rewritten in the copy; anywhere else building fails.
  * Top-level entries other than `home` and `keys` must not exist in `world` yet.
  */
-export async function fromTemplate<T>(world: World, key: string, build: (template: World) => Promise<T>): Promise<T> {
+export async function fromTemplate<T>(world: World, label: string, build: (template: World) => Promise<T>): Promise<T> {
+  // The build's own source is part of the key, so two setups given the same label never share a template.
+  const key = `${label}\n${build.toString()}`;
   let dir = templates.get(key);
   if (!dir) {
-    dir = buildTemplate(key, build);
+    dir = buildTemplate(key, label, build);
     templates.set(key, dir);
     dir.catch(() => templates.delete(key));
   }
@@ -256,7 +259,7 @@ export async function fromTemplate<T>(world: World, key: string, build: (templat
   const meta = JSON.parse(readFileSync(join(root, "meta.json"), "utf8")) as TemplateMeta;
   const source = join(root, "world");
   for (const entry of readdirSync(source)) {
-    if (entry !== "home" && entry !== "keys" && existsSync(join(world.root, entry))) throw new Error(`fromTemplate(${key}): ${entry} already exists in the world`);
+    if (entry !== "home" && entry !== "keys" && existsSync(join(world.root, entry))) throw new Error(`fromTemplate(${label}): ${entry} already exists in the world`);
   }
   // force: false keeps what the world already has (its own keys, anything in its HOME).
   cpSync(source, world.root, { recursive: true, force: false });
@@ -267,19 +270,20 @@ export async function fromTemplate<T>(world: World, key: string, build: (templat
   return JSON.parse(JSON.stringify(meta.state).replaceAll(meta.builtIn, world.root)) as T;
 }
 
-async function buildTemplate<T>(key: string, build: (template: World) => Promise<T>): Promise<string> {
+async function buildTemplate<T>(key: string, label: string, build: (template: World) => Promise<T>): Promise<string> {
   const dir = join(cacheRoot(), "templates");
   mkdirSync(dir, { recursive: true });
   const final = join(dir, createHash("sha256").update(key).digest("hex").slice(0, 20));
   if (existsSync(join(final, "meta.json"))) return final;
+  // Built once per run and worker at most (workers racing on a key each build; the first rename wins).
   const building = `${final}.${process.pid}-${randomBytes(4).toString("hex")}`;
   mkdirSync(building);
   const template = new World(join(building, "world"));
   const state = await build(template);
   const rewrite = filesHolding(template.root, template.root).map((path) => relative(template.root, path));
   const stray = rewrite.filter((rel) => !/(^|\/)\.git\/(?!index$|objects\/)/.test(rel));
-  if (stray.length > 0) throw new Error(`fromTemplate(${key}): ${stray.join(", ")} hold the template's absolute path; a copy would refer back to it`);
-  const meta: TemplateMeta = { key, builtIn: template.root, rewrite, state };
+  if (stray.length > 0) throw new Error(`fromTemplate(${label}): ${stray.join(", ")} hold the template's absolute path; a copy would refer back to it`);
+  const meta: TemplateMeta = { label, builtIn: template.root, rewrite, state };
   writeFileSync(join(building, "meta.json"), JSON.stringify(meta, null, 2));
   try {
     renameSync(building, final);
