@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encryptWithPassphrase } from "../../src/core/crypto/age.js";
 import { editInRam } from "../../src/cli/prompts/editor.js";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, reportYaml, teamRepo, teamRepoThroughCli, type Person } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
@@ -76,7 +76,8 @@ describe("init", () => {
 describe("team", () => {
   it("lists the roster as a table and as JSON", async () => {
     const bob = world.person("bob");
-    const repo = await teamRepo(world, [alice, bob]);
+    // Through the CLI in this test (not a template's copy): the last commit checked below is this test's own team add.
+    const repo = await teamRepoThroughCli(world, [alice, bob]);
     const t = await world.run(["team", "list"], { cwd: repo });
     expect(t.stdout).toMatch(/NAME\s+ROLES\s+RECIPIENT\nalice\s+lead, responder\s+age1/);
     const j = await world.run(["team", "list", "--json"], { cwd: repo });
