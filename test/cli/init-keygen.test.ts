@@ -4,7 +4,7 @@ import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encryptWithPassphrase } from "../../src/core/crypto/age.js";
 import { editInRam } from "../../src/cli/prompts/editor.js";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, reportYaml, teamRepo, teamRepoThroughCli, type Person } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
@@ -52,7 +52,7 @@ describe("init", () => {
     expect(readFileSync(join(repo, ".coc", "config.yaml"), "utf8")).toMatch(/name: Prompted Conf[\s\S]*contact: care@example.org[\s\S]*ladder: cc3/);
     expect(readFileSync(join(repo, ".coc", "team.yaml"), "utf8")).toContain(alice.recipient);
     // coc's own guard, in .git/coc/hooks (never a tracked hook).
-    expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(join(repo, ".git", "coc", "hooks"));
+    expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(".git/coc/hooks");
     expect(statSync(join(repo, ".git", "coc", "hooks", "pre-commit")).mode & 0o111).not.toBe(0);
     expect(existsSync(join(repo, ".coc", "hooks"))).toBe(false);
     expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toContain("*.age binary");
@@ -88,7 +88,8 @@ describe("init", () => {
 describe("team", () => {
   it("lists the roster as a table and as JSON", async () => {
     const bob = world.person("bob");
-    const repo = await teamRepo(world, [alice, bob]);
+    // Through the CLI in this test (not a template's copy): the last commit checked below is this test's own team add.
+    const repo = await teamRepoThroughCli(world, [alice, bob]);
     const t = await world.run(["team", "list"], { cwd: repo });
     expect(t.stdout).toMatch(/NAME\s+ROLES\s+RECIPIENT\s+SIGNING KEY\nalice\s+lead, responder\s+age1\S+\s+ssh-ed25519 /);
     const j = await world.run(["team", "list", "--json"], { cwd: repo });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadIdentity } from "../../src/core/crypto/identity.js";
 import { addRecords, Repo, validateBody } from "../../src/core/index.js";
-import { FIXED_NOW, World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { FIXED_NOW, World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
  
 const ANSI = /\u001b\[\d+(;\d+)*m/;
@@ -17,21 +17,21 @@ let carol: Person;
 let repo: string;
 
 /** Opens the repository as `who`, with the same environment as World.run. */
-function open(who: Person): Promise<Repo> {
-  return Repo.open({ cwd: repo, env: world.env, unlock: () => loadIdentity({ path: who.identityFile, checkPermissions: true }) });
+function open(who: Person, w = world, dir = repo): Promise<Repo> {
+  return Repo.open({ cwd: dir, env: w.env, unlock: () => loadIdentity({ path: who.identityFile, checkPermissions: true }) });
 }
 
 /** Records `who`'s own assessment of case `code` through the core (one commit). */
-async function assess(who: Person, code: string, risk: "low" | "high", impact: "low" | "high", minutes: number): Promise<void> {
-  const handle = await open(who);
+async function assess(who: Person, code: string, risk: "low" | "high", impact: "low" | "high", minutes: number, w = world, dir = repo): Promise<void> {
+  const handle = await open(who, w, dir);
   const at = new Date(FIXED_NOW.getTime() + minutes * 60_000);
   const body = validateBody("assessment", { risk, impact }, "test");
   const r = await addRecords(handle, code, [{ type: "assessment", body, source: "test" }], { now: at, message: `coc: assessment in ${code}` });
   expect(r.committed).toBe(true);
 }
 
-async function newReport(who: Person, extra = ""): Promise<string> {
-  const r = await world.run(["new-report", "--from", "-"], { as: who, cwd: repo, stdin: reportYaml("matrix", extra) });
+async function newReport(who: Person, extra = "", w = world, dir = repo): Promise<string> {
+  const r = await w.run(["new-report", "--from", "-"], { as: who, cwd: dir, stdin: reportYaml("matrix", extra) });
   expect(r.code, r.stderr).toBe(0);
   return r.stdout.trim();
 }
@@ -57,18 +57,24 @@ beforeEach(async () => {
   alice = world.person("alice");
   bob = world.person("bob");
   carol = world.person("carol");
-  repo = await teamRepo(world, [alice, bob, carol]);
 });
 afterEach(() => world.cleanup());
 
 describe("coc matrix <case>", () => {
   let code: string;
-  beforeEach(async () => {
-    code = await newReport(alice);
+  /** The three-member repository with one assessed case, built once and copied for each test. */
+  async function withAssessedCase(t: World): Promise<{ repo: string; code: string }> {
+    const [alice, bob, carol] = [t.person("alice"), t.person("bob"), t.person("carol")];
+    const repo = await teamRepo(t, [alice, bob, carol]);
+    const code = await newReport(alice, "", t, repo);
     // Two reviewers say low risk / high impact, one says high risk / low impact.
-    await assess(alice, code, "low", "high", 10);
-    await assess(bob, code, "low", "high", 11);
-    await assess(carol, code, "high", "low", 12);
+    await assess(alice, code, "low", "high", 10, t, repo);
+    await assess(bob, code, "low", "high", 11, t, repo);
+    await assess(carol, code, "high", "low", 12, t, repo);
+    return { repo, code };
+  }
+  beforeEach(async () => {
+    ({ repo, code } = await fromTemplate(world, "matrix.test: a case assessed by three members", withAssessedCase));
   });
 
   it("--json has each vote in its cell, the majority cell marked, and the suggested response", async () => {
@@ -176,6 +182,10 @@ describe("coc matrix <case>", () => {
 });
 
 describe("coc matrix (all cases)", () => {
+  beforeEach(async () => {
+    repo = await teamRepo(world, [alice, bob, carol]);
+  });
+
   it("counts cases per cell, reports the unassessed, and leaves out restricted cases", async () => {
     const assessed = await newReport(alice);
     await assess(alice, assessed, "low", "high", 10);

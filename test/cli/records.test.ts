@@ -10,7 +10,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PUBLIC_TEXT_REMINDER } from "../../src/cli/prompts/records.js";
-import { FIXED_NOW, World, reportYaml, teamRepo, type Person, type RunOptions, type RunResult } from "../helpers/env.js";
+import { FIXED_NOW, World, fromTemplate, reportYaml, teamRepo, type Person, type RunOptions, type RunResult } from "../helpers/env.js";
 import type { Choice } from "../../src/cli/prompts/prompter.js";
 import { ScriptedPrompter, seq } from "../helpers/prompter.js";
 
@@ -27,10 +27,17 @@ let repo: string;
 let code: string;
 
 /** A case whose report came in an hour before FIXED_NOW (so later records sort after it). */
-async function newCase(as: Person, dir: string, extra = ""): Promise<string> {
-  const r = await world.run(["new-report", "--from", "-"], { as, cwd: dir, stdin: reportYaml("records", extra), now: at(-1) });
+async function newCase(as: Person, dir: string, extra = "", w = world): Promise<string> {
+  const r = await w.run(["new-report", "--from", "-"], { as, cwd: dir, stdin: reportYaml("records", extra), now: at(-1) });
   expect(r.code, r.stderr).toBe(0);
   return r.stdout.trim();
+}
+
+/** The three-member repository with one case, built once and copied for each test. */
+async function withCase(t: World): Promise<{ repo: string; code: string }> {
+  const alice = t.person("alice");
+  const repo = await teamRepo(t, [alice, t.person("bob"), t.person("carol")]);
+  return { repo, code: await newCase(alice, repo, "", t) };
 }
 
 async function setUp(): Promise<void> {
@@ -38,8 +45,7 @@ async function setUp(): Promise<void> {
   alice = world.person("alice");
   bob = world.person("bob");
   carol = world.person("carol");
-  repo = await teamRepo(world, [alice, bob, carol]);
-  code = await newCase(alice, repo);
+  ({ repo, code } = await fromTemplate(world, "records.test: a three-member team with one case", withCase));
 }
 
 /** A fresh three-member repository with one case for each test of the calling describe. */
@@ -394,12 +400,17 @@ describe("a team on the cc2.1 ladder", () => {
   freshRepoEachTest();
   let ccRepo: string;
   let ccCode: string;
-  beforeEach(async () => {
-    ccRepo = join(world.root, "cc");
-    const init = await world.run(["init", ccRepo, "--event", "Project", "--member", "alice", "--ladder", "cc2.1"], { as: alice });
+  /** alice and bob's repository on the cc2.1 ladder, with one case, built once and copied for each test. */
+  async function withCcCase(t: World): Promise<{ ccRepo: string; ccCode: string }> {
+    const [alice, bob] = [t.person("alice"), t.person("bob")];
+    const ccRepo = join(t.root, "cc");
+    const init = await t.run(["init", ccRepo, "--event", "Project", "--member", "alice", "--ladder", "cc2.1"], { as: alice });
     expect(init.code, init.stderr).toBe(0);
-    expect((await world.run(["team", "add", "bob", bob.memberKey], { as: alice, cwd: ccRepo })).code).toBe(0);
-    ccCode = await newCase(alice, ccRepo);
+    expect((await t.run(["team", "add", "bob", bob.memberKey], { as: alice, cwd: ccRepo })).code).toBe(0);
+    return { ccRepo, ccCode: await newCase(alice, ccRepo, "", t) };
+  }
+  beforeEach(async () => {
+    ({ ccRepo, ccCode } = await fromTemplate(world, "records.test: a cc2.1 team with one case", withCcCase));
   });
 
   it("a temporary level without a duration is refused; with one it is recorded", async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
@@ -16,8 +16,8 @@ let hidden: string;
 const JUNE_1 = new Date("2026-06-01T10:00:00Z");
 const JUNE_20 = new Date("2026-06-20T10:00:00Z");
 
-async function report(who: Person, now: Date, extra = ""): Promise<string> {
-  const r = await world.run(["new-report", "--from", "-"], { as: who, cwd: repo, stdin: reportYaml("retention", extra), now });
+async function report(w: World, dir: string, who: Person, now: Date, extra = ""): Promise<string> {
+  const r = await w.run(["new-report", "--from", "-"], { as: who, cwd: dir, stdin: reportYaml("retention", extra), now });
   expect(r.code, r.stderr).toBe(0);
   return r.stdout.trim();
 }
@@ -53,14 +53,21 @@ function unusedCode(): string {
   for (let i = 10; ; i++) if (!used.has(`zesty-yak-${i}`)) return `zesty-yak-${i}`;
 }
 
+/** alice and bob's repository with the three cases, built once and copied for each test. */
+async function withCases(t: World): Promise<{ repo: string; early: string; late: string; hidden: string }> {
+  const [alice, bob] = [t.person("alice"), t.person("bob")];
+  const repo = await teamRepo(t, [alice, bob]);
+  const early = await report(t, repo, alice, JUNE_1);
+  const late = await report(t, repo, alice, JUNE_20);
+  const hidden = await report(t, repo, bob, JUNE_1, "exclude: [alice]\n");
+  return { repo, early, late, hidden };
+}
+
 beforeEach(async () => {
   world = new World();
   alice = world.person("alice");
   bob = world.person("bob");
-  repo = await teamRepo(world, [alice, bob]);
-  early = await report(alice, JUNE_1);
-  late = await report(alice, JUNE_20);
-  hidden = await report(bob, JUNE_1, "exclude: [alice]\n");
+  ({ repo, early, late, hidden } = await fromTemplate(world, "retention.test: early, late and hidden cases", withCases));
 });
 afterEach(() => world.cleanup());
 

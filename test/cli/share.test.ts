@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
@@ -19,10 +19,27 @@ interface Shown {
   records: { type: string; author: string; recipients: string[]; body: Record<string, unknown> }[];
 }
 
-async function ok(argv: string[], who: Person, stdin?: string, now?: Date): Promise<string> {
-  const r = await world.run(argv, { as: who, cwd: repo, ...(stdin !== undefined ? { stdin } : {}), ...(now ? { now } : {}) });
+async function okIn(w: World, dir: string, argv: string[], who: Person, stdin?: string, now?: Date): Promise<string> {
+  const r = await w.run(argv, { as: who, cwd: dir, ...(stdin !== undefined ? { stdin } : {}), ...(now ? { now } : {}) });
   expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
   return r.stdout;
+}
+
+const ok = (argv: string[], who: Person, stdin?: string, now?: Date) => okIn(world, repo, argv, who, stdin, now);
+
+/** alice and bob's repository with the three cases, built once and copied for each test. */
+async function withCases(t: World): Promise<{ repo: string; open: string; closed: string; noBob: string }> {
+  const [alice, bob] = [t.person("alice"), t.person("bob")];
+  const repo = await teamRepo(t, [alice, bob]);
+  const ok = (argv: string[], stdin: string, now: Date) => okIn(t, repo, argv, alice, stdin, now);
+  // The cases are written the day before; everything in the tests happens at FIXED_NOW, later.
+  const at = (h: number) => new Date(Date.UTC(2026, 4, 31, h));
+  const open = (await ok(["new-report", "--from", "-"], reportYaml("open case"), at(9))).trim();
+  await ok(["note", open, "--from", "-"], "kind: other\ntext: talked to the venue\n", at(10));
+  const closed = (await ok(["new-report", "--from", "-"], reportYaml("closed case"), at(9))).trim();
+  await ok(["resolve", closed, "--from", "-", "--yes"], "reporter_informed_at: 2026-05-31T12:00:00Z\ntransparency:\n  include: false\n", at(12));
+  const noBob = (await ok(["new-report", "--from", "-"], reportYaml("not for bob", "exclude: [bob]\n"), at(9))).trim();
+  return { repo, open, closed, noBob };
 }
 
 beforeEach(async () => {
@@ -30,14 +47,7 @@ beforeEach(async () => {
   alice = world.person("alice");
   bob = world.person("bob");
   dave = world.person("dave");
-  repo = await teamRepo(world, [alice, bob]);
-  // The cases are written the day before; everything in the tests happens at FIXED_NOW, later.
-  const at = (h: number) => new Date(Date.UTC(2026, 4, 31, h));
-  open = (await ok(["new-report", "--from", "-"], alice, reportYaml("open case"), at(9))).trim();
-  await ok(["note", open, "--from", "-"], alice, "kind: other\ntext: talked to the venue\n", at(10));
-  closed = (await ok(["new-report", "--from", "-"], alice, reportYaml("closed case"), at(9))).trim();
-  await ok(["resolve", closed, "--from", "-", "--yes"], alice, "reporter_informed_at: 2026-05-31T12:00:00Z\ntransparency:\n  include: false\n", at(12));
-  noBob = (await ok(["new-report", "--from", "-"], alice, reportYaml("not for bob", "exclude: [bob]\n"), at(9))).trim();
+  ({ repo, open, closed, noBob } = await fromTemplate(world, "share.test: open, closed and no-bob cases", withCases));
 });
 afterEach(() => world.cleanup());
 

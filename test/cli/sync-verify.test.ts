@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -25,19 +25,21 @@ function caseFiles(repo: string): string[] {
   }
 }
 
-/** A bare remote with the team repository pushed to it, and `n` fresh clones. */
+/** A bare remote with the team repository pushed to it, and `n` fresh clones (built once per `n` and copied). */
 async function shared(n: number): Promise<{ origin: string; clones: string[] }> {
-  const repo = await teamRepo(world, [alice, bob, carol]);
-  const origin = join(world.root, "origin.git");
-  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
-  world.git(repo, ["remote", "add", "origin", origin]);
-  world.git(repo, ["push", "--quiet", "-u", "origin", "main"]);
-  const clones = Array.from({ length: n }, (_, i) => {
-    const dir = join(world.root, `clone-${i}`);
-    world.git(world.root, ["clone", "--quiet", origin, dir]);
-    return dir;
+  return fromTemplate(world, `sync-verify.test: a remote and ${n} clones`, async (t) => {
+    const repo = await teamRepo(t, [t.person("alice"), t.person("bob"), t.person("carol")]);
+    const origin = join(t.root, "origin.git");
+    t.git(t.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+    t.git(repo, ["remote", "add", "origin", origin]);
+    t.git(repo, ["push", "--quiet", "-u", "origin", "main"]);
+    const clones = Array.from({ length: n }, (_, i) => {
+      const dir = join(t.root, `clone-${i}`);
+      t.git(t.root, ["clone", "--quiet", origin, dir]);
+      return dir;
+    });
+    return { origin, clones };
   });
-  return { origin, clones };
 }
 
 describe("sync", () => {
@@ -76,7 +78,7 @@ describe("sync", () => {
     for (const [i, dir] of clones.entries()) {
       expect(caseFiles(dir)).toEqual(expected);
       expect(world.git(dir, ["status", "--porcelain"]).trim()).toBe("");
-      expect(world.git(dir, ["config", "core.hooksPath"]).trim()).toBe(join(dir, ".git", "coc", "hooks"));
+      expect(world.git(dir, ["config", "core.hooksPath"]).trim()).toBe(".git/coc/hooks");
       const list = JSON.parse((await world.run(["list", "--json"], { as: people[i], cwd: dir })).stdout) as { case: string }[];
       expect(list.map((c) => c.case).sort()).toEqual([...codes].sort());
     }

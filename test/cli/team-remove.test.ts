@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -12,18 +12,25 @@ let carol: Person;
 let repo: string;
 let codes: string[];
 
+/** The three-member repository with its cases, built once and copied for each test. */
+async function withCases(t: World): Promise<{ repo: string; codes: string[] }> {
+  const [alice, bob, carol] = [t.person("alice"), t.person("bob"), t.person("carol")];
+  const repo = await teamRepo(t, [alice, bob, carol]);
+  const codes: string[] = [];
+  for (const extra of ["", "", "exclude: [carol]\n"]) {
+    const r = await t.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("x", extra) });
+    codes.push(r.stdout.trim());
+  }
+  await t.run(["new-report", "--case", codes[0]!, "--from", "-"], { as: bob, cwd: repo, stdin: reportYaml("second") });
+  return { repo, codes };
+}
+
 beforeEach(async () => {
   world = new World();
   alice = world.person("alice");
   bob = world.person("bob");
   carol = world.person("carol");
-  repo = await teamRepo(world, [alice, bob, carol]);
-  codes = [];
-  for (const extra of ["", "", "exclude: [carol]\n"]) {
-    const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("x", extra) });
-    codes.push(r.stdout.trim());
-  }
-  await world.run(["new-report", "--case", codes[0]!, "--from", "-"], { as: bob, cwd: repo, stdin: reportYaml("second") });
+  ({ repo, codes } = await fromTemplate(world, "team-remove.test: three cases, one with two reports", withCases));
 });
 afterEach(() => world.cleanup());
 

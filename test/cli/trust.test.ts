@@ -2,29 +2,34 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordDecrypter } from "../../src/core/crypto/age.js";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
 let alice: Person;
 let bob: Person;
 let mallory: Person;
-let origin: string;
 let a: string;
 let b: string;
+
+/** alice's repository pushed to a bare remote and bob's fresh clone of it, built once and copied for each test. */
+async function withClone(t: World): Promise<{ a: string; b: string }> {
+  const a = await teamRepo(t, [t.person("alice"), t.person("bob")]);
+  const origin = join(t.root, "origin.git");
+  t.git(t.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+  t.git(a, ["remote", "add", "origin", origin]);
+  t.git(a, ["push", "--quiet", "-u", "origin", "main"]);
+  const b = join(t.root, "bob-clone");
+  t.git(t.root, ["clone", "--quiet", origin, b]);
+  return { a, b };
+}
 
 beforeEach(async () => {
   world = new World();
   alice = world.person("alice");
   bob = world.person("bob");
   mallory = world.person("mallory");
-  a = await teamRepo(world, [alice, bob]);
-  origin = join(world.root, "origin.git");
-  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
-  world.git(a, ["remote", "add", "origin", origin]);
-  world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
-  b = join(world.root, "bob-clone");
-  world.git(world.root, ["clone", "--quiet", origin, b]);
+  ({ a, b } = await fromTemplate(world, "trust.test: a remote and bob's clone", withClone));
 });
 afterEach(() => world.cleanup());
 

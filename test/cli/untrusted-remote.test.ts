@@ -87,7 +87,7 @@ describe("a pushed git hook", () => {
       await ok(["sync"], bob, b);
       expect(readdirSync(marks)).toEqual([]);
       // The clone now runs coc's own guard, which still refuses plaintext in a plain `git commit`.
-      expect(world.git(b, ["config", "core.hooksPath"]).trim()).toBe(join(b, ".git", "coc", "hooks"));
+      expect(world.git(b, ["config", "core.hooksPath"]).trim()).toBe(".git/coc/hooks");
       mkdirSync(join(b, "cases", code), { recursive: true });
       writeFileSync(join(b, "cases", code, "20260601T140500Z-note-zzzz.age"), "plaintext secret\n");
       world.git(b, ["add", "cases"]);

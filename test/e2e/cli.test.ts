@@ -42,7 +42,8 @@ function setUpTeam(world: World): { repo: string; alice: { identityFile: string;
   expect(keygen.stderr).toContain("Wrote your identity");
   expect(keygen.code).toBe(0);
   // keygen prints the member key: the recipient and the signing key.
-  const [recipient, ...signing] = keygen.stdout.trim().split(" ");
+  const [first, ...signing] = keygen.stdout.trim().split(" ");
+  const recipient = first!;
   expect(recipient).toMatch(/^age1[0-9a-z]{58}$/);
   expect(signing.join(" ")).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+$/);
   const identityFile = join(world.env["XDG_CONFIG_HOME"]!, "coc", "identity.txt");

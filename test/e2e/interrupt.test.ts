@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -24,15 +24,22 @@ let carol: Person;
 let repo: string;
 let code: string;
 
+/** The three-member repository with a case of five reports and another case, built once and copied for each test. */
+async function withCases(t: World): Promise<{ repo: string; code: string }> {
+  const alice = t.person("alice");
+  const repo = await teamRepo(t, [alice, t.person("bob"), t.person("carol")]);
+  const code = (await t.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() })).stdout.trim();
+  for (let i = 0; i < 4; i++) await t.run(["new-report", "--case", code, "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml(`more ${i}`) });
+  await t.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("other") });
+  return { repo, code };
+}
+
 beforeEach(async () => {
   world = new World();
   alice = world.person("alice");
   bob = world.person("bob");
   carol = world.person("carol");
-  repo = await teamRepo(world, [alice, bob, carol]);
-  code = (await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() })).stdout.trim();
-  for (let i = 0; i < 4; i++) await world.run(["new-report", "--case", code, "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml(`more ${i}`) });
-  await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("other") });
+  ({ repo, code } = await fromTemplate(world, "interrupt.test: a case of five reports and another case", withCases));
 });
 afterEach(() => world.cleanup());
 

@@ -29,6 +29,16 @@ fi
 exit 0
 `;
 
+/**
+ * The value of `core.hooksPath` in the clone's config: `.git/coc/hooks`
+ * (relative to the work tree, so a clone that is moved or copied keeps it)
+ * when the git directory is `.git` at the root, else the absolute path.
+ */
+async function hooksSetting(git: Git): Promise<string> {
+  const dir = await git.hooksDir();
+  return dir === join(git.root, ".git", "coc", "hooks") ? ".git/coc/hooks" : dir;
+}
+
 /** What {@link installGuard} found and did: "switched" when hooks pointed elsewhere, "installed" when the guard file was missing or changed. */
 export interface GuardInstall {
   result: "ok" | "installed" | "switched";
@@ -45,6 +55,7 @@ export interface GuardInstall {
  */
 export async function installGuard(git: Git): Promise<GuardInstall> {
   const dir = await git.hooksDir();
+  const setting = await hooksSetting(git);
   const file = join(dir, "pre-commit");
   let result: GuardInstall["result"] = "ok";
   const current = await readFile(file, "utf8").catch(() => undefined);
@@ -57,8 +68,8 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
     result = "installed";
   }
   const hooksPathWas = await git.config("core.hooksPath", "local");
-  if (hooksPathWas !== dir) {
-    await git.setConfig("core.hooksPath", dir);
+  if (hooksPathWas !== setting) {
+    await git.setConfig("core.hooksPath", setting);
     result = "switched";
   }
   return { result, hooksPathWas };
@@ -71,11 +82,12 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
  */
 export async function checkGuard(git: Git, found: GuardInstall): Promise<{ problems: string[]; ignored: string[] }> {
   const dir = await git.hooksDir();
+  const setting = await hooksSetting(git);
   const problems: string[] = [];
   const was = found.hooksPathWas;
   if (found.result === "switched") problems.push(`core.hooksPath ${was ? `was "${was}"` : "is not set"} in this clone's config, not coc's own ${dir}: a plain git commit did not run the guard (coc has pointed it back now)`);
   const hooksPath = await git.config("core.hooksPath", "local");
-  if (hooksPath !== dir) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${dir}`);
+  if (hooksPath !== setting) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${setting}`);
   const hook = await readFile(join(dir, "pre-commit"), "utf8").catch(() => undefined);
   if (hook === undefined) problems.push("the pre-commit guard is missing from .git/coc/hooks; any coc command installs it");
   else if (hook !== PRE_COMMIT_HOOK) problems.push("the pre-commit guard in .git/coc/hooks differs from coc's own; any coc command rewrites it");

@@ -131,7 +131,7 @@ export const formerSchema = z.strictObject({
   signing_key: memberSchema.shape.signing_key,
   removed_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: "expected a UTC time such as 2026-06-01T14:05:00Z" }),
 });
-export type FormerMember = z.output<typeof formerSchema>;
+
 
 export const teamSchema = z
   .strictObject({
