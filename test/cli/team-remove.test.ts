@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person, ageDecrypts as ageCan } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -38,9 +37,7 @@ function files(): string[] {
   return codes.flatMap((c) => readdirSync(join(repo, "cases", c)).map((f) => join(repo, "cases", c, f)));
 }
 
-function ageDecrypts(file: string, who: Person): boolean {
-  return spawnSync("age", ["-d", "-i", who.identityFile, file], { env: world.env }).status === 0;
-}
+const ageDecrypts = (file: string, who: Person) => ageCan(file, who, world.env);
 
 describe("team remove", () => {
   it("needs --yes without a terminal", async () => {

@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RecordDecrypter } from "../../src/core/crypto/age.js";
-import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person, filesReadableBy } from "../helpers/env.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
@@ -41,22 +40,6 @@ function sneakIn(person: Person): void {
   world.git(a, ["push", "--quiet"]);
 }
 
-async function filesReadableBy(repo: string, who: Person): Promise<number> {
-  const d = await RecordDecrypter.fromIdentities([who.identity]);
-  let n = 0;
-  const root = join(repo, "cases");
-  for (const c of readdirSync(root)) {
-    for (const f of readdirSync(join(root, c))) {
-      try {
-        await d.decrypt(readFileSync(join(root, c, f)));
-        n++;
-      } catch {
-        // not for them
-      }
-    }
-  }
-  return n;
-}
 
 describe("roster trust", () => {
   it("pins the roster on first use in a fresh clone and says so once", async () => {

@@ -7,8 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RecordDecrypter } from "../../src/core/crypto/age.js";
-import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { World, reportYaml, teamRepo, type Person, filesReadableBy } from "../helpers/env.js";
 
 const HOOKS = ["pre-commit", "post-checkout", "post-merge", "post-rewrite", "reference-transaction", "pre-push", "post-commit"];
 
@@ -106,23 +105,6 @@ describe("a pushed git hook", () => {
   });
 });
 
-async function readableBy(repo: string, who: Person): Promise<number> {
-  const d = await RecordDecrypter.fromIdentities([who.identity]);
-  let n = 0;
-  const root = join(repo, "cases");
-  if (!existsSync(root)) return 0;
-  for (const c of readdirSync(root)) {
-    for (const f of readdirSync(join(root, c))) {
-      try {
-        await d.decrypt(readFileSync(join(root, c, f)));
-        n++;
-      } catch {
-        // not for them
-      }
-    }
-  }
-  return n;
-}
 
 /** bob's clone, with his pin made by a first write. */
 async function bobClone(): Promise<string> {
@@ -163,7 +145,7 @@ describe("a change that arrived through a pull", () => {
     expect(r.stderr).toContain(`new key for alice: ${mallory.recipient}`);
     expect(r.stderr).not.toMatch(/Pinned the roster/);
     expect(world.git(b, ["rev-parse", "HEAD"]).trim()).toBe(head);
-    expect(await readableBy(b, mallory)).toBe(0);
+    expect(await filesReadableBy(b, mallory)).toBe(0);
   });
 
   it("a role change is flagged before anything is written", async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { inject } from "vitest";
 import type { Context, Output } from "../../src/cli/context.js";
-import { generateIdentity } from "../../src/core/crypto/age.js";
+import { generateIdentity, RecordDecrypter } from "../../src/core/crypto/age.js";
 import { identityFileText } from "../../src/core/crypto/identity.js";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { main } from "../../src/main.js";
@@ -133,6 +133,30 @@ export interface RunResult {
 function capture(isTTY: boolean): { stream: Output; text: () => string } {
   const chunks: string[] = [];
   return { stream: { write: (c) => void chunks.push(c), isTTY, columns: 80 }, text: () => chunks.join("") };
+}
+
+/** How many files under `<repo>/cases` `who` can decrypt (with coc's own reader). */
+export async function filesReadableBy(repo: string, who: Person): Promise<number> {
+  const d = await RecordDecrypter.fromIdentities([who.identity]);
+  let n = 0;
+  const root = join(repo, "cases");
+  if (!existsSync(root)) return 0;
+  for (const c of readdirSync(root)) {
+    for (const f of readdirSync(join(root, c))) {
+      try {
+        await d.decrypt(readFileSync(join(root, c, f)));
+        n++;
+      } catch {
+        // not for them
+      }
+    }
+  }
+  return n;
+}
+
+/** True when the real `age` CLI, with `who`'s identity, decrypts `file`. */
+export function ageDecrypts(file: string, who: Person, env: Record<string, string>): boolean {
+  return spawnSync("age", ["-d", "-i", who.identityFile, file], { env }).status === 0;
 }
 
 /** True when the real `age` CLI is installed. */
