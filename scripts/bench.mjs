@@ -14,7 +14,7 @@
  * Exits 1 when a check fails or when `coc list --json` misses the target.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -46,6 +46,8 @@ try {
     record: await imp("core/records/record.js"),
     schema: await imp("core/records/schema.js"),
     codes: await imp("core/repo/codes.js"),
+    signing: await imp("core/crypto/signing.js"),
+    signature: await imp("core/records/signature.js"),
     store: await imp("core/repo/store.js"),
     layout: await imp("core/repo/layout.js"),
   };
@@ -262,18 +264,21 @@ async function run() {
   const people = [];
   const kg = coc(["keygen"]);
   const aliceFile = join(env.XDG_CONFIG_HOME, "coc", "identity.txt");
-  people.push({ name: MEMBERS[0], recipient: kg.stdout.trim(), identityFile: aliceFile });
+  const aliceIdentity = readFileSync(aliceFile, "utf8").split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"));
+  people.push({ name: MEMBERS[0], recipient: kg.stdout.trim().split(" ")[0], memberKey: kg.stdout.trim(), identityFile: aliceFile, signer: core.signing.signingKeyFromIdentity(aliceIdentity) });
   for (const name of MEMBERS.slice(1)) {
     const { identity, recipient } = core.age.generateIdentity();
     const identityFile = join(keysDir, `${name}.txt`);
     writeFileSync(identityFile, core.identity.identityFileText(identity, recipient, new Date()), { mode: 0o600 });
     chmodSync(identityFile, 0o600);
-    people.push({ name, recipient, identityFile });
+    const signer = core.signing.signingKeyFromIdentity(identity);
+    people.push({ name, recipient, memberKey: core.signing.formatMemberKey(recipient, signer.publicKey), identityFile, signer });
   }
   const reader = people[2]; // member 3 reads in the timings below
 
   coc(["init", repo, "--event", "Bench Conf 2026", "--member", people[0].name, "--contact", "care@example.org"]);
-  for (const p of people.slice(1)) coc(["team", "add", p.name, p.recipient, "--repo", repo]);
+  for (const p of people.slice(1)) coc(["team", "add", p.name, p.memberKey, "--repo", repo]);
+  const signerOf = (name) => people.find((p) => p.name === name).signer;
 
   // Generation, straight through the core.
   const paths = core.layout.repoPaths(repo);
@@ -301,9 +306,10 @@ async function run() {
       // The same validation the CLI applies to a body, so the files are what coc itself would write.
       const parsed = core.schema.BODY_SCHEMAS[type].parse(body);
       const record = core.record.makeRecord({ type, case: code, id: core.codes.newRecordId(type, createdAt), author, created_at: createdAt, recipients: names, body: parsed });
-      return { record, keys };
+      // Signed by its author, as coc writes every record.
+      return { record: { ...record, signature: core.signature.signRecord(record, signerOf(author)) }, keys };
     });
-    await core.store.writeRecords(paths, writes);
+    for (const s of await core.store.stageRecords(paths, writes)) renameSync(s.temp, s.final);
   });
   const genSeconds = (performance.now() - t0) / 1000;
   const files = [...codes].flatMap((code) => {
