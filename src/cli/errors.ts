@@ -61,8 +61,16 @@ function isExitPrompt(e: unknown): boolean {
 export function describe(e: unknown, debug: boolean): { lines: string[]; code: number } {
   const { lines, code } = describeRaw(e, debug);
   const stack = debug ? (e as Error | undefined)?.stack : undefined;
-  // A stack trace (COC_DEBUG=1) keeps its line breaks; every other line is one line.
-  return { lines: lines.map((l) => (l === stack ? escapeTerminal(l) : line(l))), code };
+  // A stack trace (COC_DEBUG=1) keeps its line breaks; every other line is one line, of a readable length
+  // (a 10 MB value quoted in a message must not become a 10 MB line).
+  return { lines: lines.map((l) => (l === stack ? escapeTerminal(l) : cut(line(l)))), code };
+}
+
+/** Longest error line shown. */
+const LINE_MAX = 1000;
+
+function cut(text: string): string {
+  return text.length <= LINE_MAX ? text : `${text.slice(0, LINE_MAX)}… (${text.length - LINE_MAX} more characters cut)`;
 }
 
 function describeRaw(e: unknown, debug: boolean): { lines: string[]; code: number } {

@@ -20,7 +20,13 @@ export function parseYaml(text: string, source: string): unknown {
     const message = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new UserError(`${source}${where}: invalid YAML: ${message}`);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias bomb ("billion laughs") or an alias to nothing: refused, one line.
+    const message = (e as Error).message.split("\n")[0] ?? "invalid YAML";
+    throw new UserError(`${source}: invalid YAML: ${/alias/i.test(message) ? "too many or unresolved aliases (*name); write the values out instead" : message}`);
+  }
 }
 
 /** Serializes a value as YAML 1.2 (block style, stable key order as given). */

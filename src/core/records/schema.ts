@@ -2,6 +2,7 @@
  * One schema per record type: the single source of the TypeScript types, of
  * validation and of the field-level error messages (DESIGN.md §3).
  */
+import { quote } from "../errors.js";
 import { z } from "zod";
 
 /** Record format version written in every file. */
@@ -42,7 +43,7 @@ export const timestamp = z.string({ error: "expected a date and time such as 202
   const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text);
   const ms = ok ? Date.parse(text.replace(" ", "T")) : Number.NaN;
   if (Number.isNaN(ms)) {
-    ctx.issues.push({ code: "custom", message: `expected a date and time such as 2026-06-01T14:05:00Z, got "${s}"`, input: s });
+    ctx.issues.push({ code: "custom", message: `expected a date and time such as 2026-06-01T14:05:00Z, got "${quote(s)}"`, input: s });
     return z.NEVER;
   }
   return formatUtc(new Date(ms));

@@ -12,6 +12,8 @@ import { installGuard, type GuardInstall } from "../git/guard.js";
 import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
 import { verifyRecords, type TrustedMember } from "../records/verification.js";
+import { sweepDebris } from "./debris.js";
+import { refuseMidOperation } from "./git-state.js";
 import { readLimits } from "./read.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
 import type { ProcessOwner } from "./lock.js";
@@ -98,6 +100,8 @@ export class Repo {
    */
   write<T>(fn: () => Promise<T>): Promise<T> {
     return this.log.locked(async () => {
+      await refuseMidOperation(this.git);
+      await sweepDebris(this.paths);
       await this.reload();
       return fn();
     });

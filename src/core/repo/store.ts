@@ -20,6 +20,7 @@ import { UserError } from "../errors.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
+import { removeEmptyCaseDirs } from "./debris.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 
 /** A record read from disk, with where it came from. */
@@ -202,6 +203,7 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
     }
   } catch (e) {
     await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
+    await removeEmptyCaseDirs(paths, writes.map((w) => recordPath(w.record)));
     throw e;
   }
   return staged;

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { removeEmptyCaseDirs } from "./debris.js";
 import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./lock.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
@@ -236,6 +237,7 @@ export class WriteLog {
     await this.#git.unstage(j.paths);
     const created = j.paths.filter((p) => !j.existing.includes(p));
     await Promise.all(created.map((rel) => rm(join(root, rel), { force: true })));
+    await removeEmptyCaseDirs(this.#paths, created);
     for (const [from, aside] of j.removals ?? []) {
       if (await exists(aside)) {
         await rm(from, { recursive: true, force: true });
