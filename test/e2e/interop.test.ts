@@ -8,6 +8,9 @@ import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
+import { parseRecord } from "../../src/core/records/record.js";
+import { signRecord } from "../../src/core/records/signature.js";
 import { World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 const AGE = hasAgeCli();
@@ -27,14 +30,23 @@ describe.skipIf(!AGE)(`interop with the age CLI${AGE ? "" : " (SKIPPED: the age 
   /** Runs an age tool with the world's environment (never the developer's). */
   const age = (args: string[], input?: string): Buffer => execFileSync("age", args, { env: world.env, input, maxBuffer: 1 << 24 });
 
-  /** A record envelope (DESIGN.md §3) written by hand, as another implementation would. */
-  const envelope = (code: string, id: string, summary: string): string => `coc: 1
+  /**
+   * A record envelope (DESIGN.md §3) written by hand, as another implementation would, and signed
+   * by alice over its canonical bytes (an unsigned one is read too, but does not count).
+   */
+  const envelope = (code: string, id: string, summary: string): string => {
+    const text = unsigned(code, id, summary);
+    const signature = signRecord(parseRecord(text, "hand-made"), signingKeyFromIdentity(alice.identity));
+    return `${text}signature: |\n${signature.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}\n`;
+  };
+  const unsigned = (code: string, id: string, summary: string): string => `coc: 1
 type: report
 case: ${code}
 id: ${id}
 author: alice
 created_at: 2026-06-01T14:05:00Z
 recipients: [alice, bob]
+readers: [alice, bob]
 body:
   channel: email
   reporter:

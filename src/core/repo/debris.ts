@@ -4,7 +4,7 @@
  * directories (made for a record that was never committed). Git tracks
  * neither, so they are always local debris, never anyone's record.
  */
-import { readdir, rm, rmdir } from "node:fs/promises";
+import { lstat, readdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { RepoPaths } from "./layout.js";
 
@@ -17,6 +17,7 @@ const TEMP = /^\.?[^/]+\.[0-9a-f]{8}\.tmp$/;
  * journal names its own temp files).
  */
 export async function sweepDebris(paths: RepoPaths): Promise<void> {
+  if (!(await lstat(paths.cases).then((s) => s.isDirectory(), () => false))) return;
   const entries = await readdir(paths.cases, { withFileTypes: true }).catch(() => []);
   await Promise.all(
     entries
@@ -36,6 +37,8 @@ export async function sweepDebris(paths: RepoPaths): Promise<void> {
 
 /** Removes the case directories of `rels` (`cases/<code>/<file>`) that are empty now (a write that was undone). */
 export async function removeEmptyCaseDirs(paths: RepoPaths, rels: readonly string[]): Promise<void> {
+  // Never through a link: only inside a real cases/ directory, only real case directories.
+  if (!(await lstat(paths.cases).then((s) => s.isDirectory(), () => false))) return;
   const dirs = new Set(rels.filter((r) => r.startsWith("cases/") && r.split("/").length === 3).map((r) => join(paths.root, r.split("/").slice(0, 2).join("/"))));
-  await Promise.all([...dirs].map((d) => rmdir(d).catch(() => undefined)));
+  await Promise.all([...dirs].map(async (d) => ((await lstat(d).then((s) => s.isDirectory(), () => false)) ? rmdir(d).catch(() => undefined) : undefined)));
 }
