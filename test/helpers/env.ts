@@ -293,11 +293,24 @@ export async function fromTemplate<T>(world: World, label: string, build: (templ
   }
   // force: false keeps what the world already has (its own keys, anything in its HOME).
   cpSync(source, world.root, { recursive: true, force: false });
+  // Node 24's cpSync creates directories with the default mode: give each the template's.
+  copyDirModes(source, world.root);
   for (const rel of meta.rewrite) {
     const path = join(world.root, rel);
     writeFileSync(path, readFileSync(path, "utf8").replaceAll(meta.builtIn, world.root));
   }
   return JSON.parse(JSON.stringify(meta.state).replaceAll(meta.builtIn, world.root)) as T;
+}
+
+/** Sets the mode of every directory under `to` to that of the same directory under `from`. */
+function copyDirModes(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const [src, dst] = [join(from, entry.name), join(to, entry.name)];
+    if (!existsSync(dst)) continue;
+    chmodSync(dst, lstatSync(src).mode & 0o7777);
+    copyDirModes(src, dst);
+  }
 }
 
 async function buildTemplate<T>(key: string, label: string, build: (template: World) => Promise<T>): Promise<string> {
