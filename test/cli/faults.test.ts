@@ -8,16 +8,16 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+import { reportYaml, teamWorld, type Person, type World } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
 let repo: string;
 
 beforeEach(async () => {
-  world = new World();
-  alice = world.person("alice");
-  repo = await teamRepo(world, [alice]);
+  const team = await teamWorld("alice");
+  ({ world, repo } = team);
+  alice = team.people[0]!;
 });
 afterEach(() => world.cleanup());
 

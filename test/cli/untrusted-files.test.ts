@@ -13,7 +13,7 @@ import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkS
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, reportYaml, teamRepo, type Person, type RunResult } from "../helpers/env.js";
+import { World, reportYaml, teamRepo, type Person, type RunResult, teamWorld } from "../helpers/env.js";
 
 const SECRET = "OTHER-REPOSITORY-SECRET";
 const ATTACKER = ["-c", "user.name=Mallory", "-c", "user.email=mallory@example.invalid"];
@@ -46,8 +46,6 @@ const sha = (file: string) => createHash("sha256").update(readFileSync(file)).di
 let world: World;
 let otherWorld: World;
 let alice: Person;
-let bob: Person;
-let carol: Person;
 let repo: string;
 let otherRepo: string;
 let good: string;
@@ -60,11 +58,9 @@ let linkedDirCase: string;
 let linkedDirTarget: string;
 
 beforeEach(async () => {
-  world = new World();
-  alice = world.person("alice");
-  bob = world.person("bob");
-  carol = world.person("carol");
-  repo = await teamRepo(world, [alice, bob, carol]);
+  const team = await teamWorld("alice", "bob", "carol");
+  ({ world, repo } = team);
+  alice = team.people[0]!;
   const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("our own case") });
   expect(r.code, r.stderr).toBe(0);
   good = r.stdout.trim();

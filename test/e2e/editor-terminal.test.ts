@@ -54,6 +54,17 @@ async function waitForScreen(t: Terminal, pattern: RegExp, timeoutMs = 15_000): 
   }
 }
 
+/** In the vim that coc opened: insert `text`, then write the file (and wait until vim says so). */
+async function typeAndSave(t: Terminal, text: string): Promise<void> {
+  await waitForScreen(t, /text\.md/);
+  t.key("i");
+  t.type(text);
+  t.key("Escape");
+  t.type(":w");
+  t.key("Enter");
+  await waitForScreen(t, /written/);
+}
+
 /** Every file under `dirs` that holds `marker` (devices, FIFOs and sockets skipped; vanishing files ignored). */
 function filesHolding(marker: string, dirs: readonly string[]): string[] {
   const r = spawnSync("grep", ["-rlF", "-D", "skip", "-s", "--", marker, ...dirs.filter((d) => existsSync(d))], { env: { PATH }, encoding: "utf8", timeout: 120_000 });
@@ -84,13 +95,7 @@ describe.skipIf(Boolean(missing))(`$EDITOR=vim leaves no residue${missing ? `: S
       await t.answer("Do they want to hear about the outcome?");
       await t.answer("In one line, what happened?", "editor residue test");
       await t.answer("What happened, in their words"); // empty: opens $EDITOR
-      await waitForScreen(t, /text\.md/);
-      t.key("i");
-      t.type(marker);
-      t.key("Escape");
-      t.type(":w");
-      t.key("Enter");
-      await waitForScreen(t, /written/);
+      await typeAndSave(t, marker);
       whileOpen();
       t.type("dd");
       t.key("i");
@@ -151,13 +156,7 @@ describe.skipIf(Boolean(missing))(`$EDITOR=vim leaves no residue${missing ? `: S
       await t.answer("Do they want to hear about the outcome?");
       await t.answer("In one line, what happened?", "hangup test");
       await t.answer("What happened, in their words");
-      await waitForScreen(t, /text\.md/);
-      t.key("i");
-      t.type(marker);
-      t.key("Escape");
-      t.type(":w");
-      t.key("Enter");
-      await waitForScreen(t, /written/);
+      await typeAndSave(t, marker);
       expect(readdirSync(ram)).toHaveLength(1);
     } finally {
       t.kill(); // the terminal goes away: SIGHUP to coc and the editor

@@ -189,6 +189,13 @@ export async function teamRepoThroughCli(world: World, people: Person[]): Promis
   return repo;
 }
 
+/** A fresh world with these people and their team repository (the first is the lead). */
+export async function teamWorld(...names: string[]): Promise<{ world: World; people: Person[]; repo: string }> {
+  const world = new World();
+  const people = names.map((n) => world.person(n));
+  return { world, people, repo: await teamRepo(world, people) };
+}
+
 /** A minimal valid report body as YAML, with `marker` in the text. */
 export function reportYaml(marker = "nothing special", extra = ""): string {
   return `channel: in-person
