@@ -108,6 +108,17 @@ describe.runIf(hasAgeCli())("coc sync converges", () => {
     await ok(["recuse", code, "carol", "--yes"], bob, b);
     expect(caseFiles(b).filter((f) => ageDecrypts(f, carol, world.env))).toEqual([]);
   });
+
+  it("team remove re-encrypts records still encrypted to a member already removed", async () => {
+    await ok(["team", "remove", "carol", "--yes"], alice, a);
+    await ok(["sync"], alice, a);
+    await ok(["note", code, "--from", "-"], bob, b, note("pushed by hand"));
+    world.git(b, ["-c", "user.name=b", "-c", "user.email=b@x", "pull", "--quiet", "--no-rebase", "--no-edit", "origin", "main"]);
+    expect(caseFiles(b).some((f) => ageDecrypts(f, carol, world.env))).toBe(true);
+    await ok(["team", "trust", "--yes"], bob, b);
+    await ok(["team", "remove", "carol", "--yes"], bob, b);
+    expect(caseFiles(b).filter((f) => ageDecrypts(f, carol, world.env))).toEqual([]);
+  });
 });
 
 describe("coc sync refuses what would lose records", () => {
