@@ -121,6 +121,20 @@ describe.runIf(hasAgeCli())("coc sync converges", () => {
   });
 });
 
+describe("sync state", () => {
+  it("coc list says what is not pushed yet and when the last sync was; coc sync --json says when", async () => {
+    await ok(["note", code, "--from", "-"], bob, b, note("not pushed"));
+    const before = await world.run(["list"], { as: bob, cwd: b });
+    expect(before.stderr).toMatch(/Not shared yet: 1 commit\(s\) to push \(run coc sync\); not synced with coc sync yet/);
+    const synced = JSON.parse(await ok(["sync", "--json"], bob, b)) as { pushed: number; syncedAt: string };
+    expect(synced.pushed).toBe(1);
+    expect(synced.syncedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const after = await world.run(["list"], { as: bob, cwd: b });
+    expect(after.stderr).toMatch(/Everything here is pushed; last synced \d+m ago/);
+    expect(Array.isArray(JSON.parse(await ok(["list", "--json"], bob, b)))).toBe(true);
+  });
+});
+
 describe("coc sync refuses what would lose records", () => {
   it("refuses a remote whose history was rewritten (force-push), keeping everything local", async () => {
     await ok(["note", code, "--from", "-"], alice, a, note("second"));

@@ -94,3 +94,22 @@ async function refuseRewrite(t: SyncTarget, state: SyncState, key: string, known
     `Otherwise, after checking with the team, put this clone's history back: git push --force-with-lease=${t.branch}:${fetched ?? ""} ${t.remote} HEAD:${t.branch}, then coc sync.`,
   ]);
 }
+
+/** How far this clone is from its remote, as far as it knows without asking it. */
+export interface SyncStatus {
+  /** Whether a git remote is configured. */
+  remote: boolean;
+  /** Commits on HEAD that no remote-tracking branch holds (not pushed yet). */
+  unpushed: number;
+  /** When `coc sync` last succeeded here, or null. */
+  syncedAt: string | null;
+}
+
+/** This clone's sync status, from git and `.git/coc/sync.json` only (no network). */
+export async function syncStatus(repo: Repo): Promise<SyncStatus> {
+  const remote = (await repo.git.remotes().catch(() => [])).length > 0;
+  const head = await repo.git.head();
+  const unpushed = head ? Number((await repo.git.raw(["rev-list", "--count", "HEAD", "--not", "--remotes"]).catch(() => "0")).trim()) || 0 : 0;
+  const { syncedAt } = await loadSyncState(repo.git);
+  return { remote, unpushed, syncedAt: syncedAt ?? null };
+}
