@@ -45,7 +45,7 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
     const before = await resolve(t, "HEAD");
     const reencrypted = new Set<string>();
     let unreadable: string[] = [];
-    let fetched: string | null = null;
+    let fetched: string | null;
     let pushed = 0;
     for (let attempt = 1; ; attempt++) {
       fetched = await fetchRemote(t);

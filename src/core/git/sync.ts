@@ -3,7 +3,6 @@
  * and push, through the branch's upstream. The checks between the steps are
  * the caller's (../actions/sync.ts); nothing here leaves a merge in progress.
  */
-import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import { gitError, type CommitAs, type Git } from "./client.js";
 
@@ -19,7 +18,7 @@ export interface SyncResult {
 /** Where a sync goes: the remote, its branch, and a git whose commits are the member's when the user has no identity. */
 export interface SyncTarget {
   client: Git;
-  git: SimpleGit;
+  git: Awaited<ReturnType<Git["open"]>>;
   remote: string;
   /** The remote's branch. */
   branch: string;
