@@ -47,7 +47,7 @@ export { casesToShare, planShare, share, type SharePlan } from "./actions/share.
 export { relatedCases, type RelatedCase } from "./actions/related.js";
 export { assertCasesExist, expiredCases, historyToDrop, purgeCases, rewriteHistory, type ExpiredCase } from "./actions/retention.js";
 export { verifyRepository, type VerifyProblem, type VerifyReport } from "./actions/verify.js";
-export { sync } from "./actions/sync.js";
+export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/sync.js";
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";

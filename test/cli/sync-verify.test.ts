@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -96,7 +96,8 @@ describe("sync", () => {
     const r = await world.run(["sync"], { as: bob, cwd: b });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/conflict with origin\/main in \.coc\/team\.yaml; nothing was lost/);
-    expect(r.stderr).toContain("git rebase --continue");
+    expect(r.stderr).toContain("git add <file>; git commit --no-edit");
+    expect(existsSync(join(b, ".git", "MERGE_HEAD"))).toBe(false);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(world.git(b, ["rev-parse", "HEAD"]).trim()).toBe(head);
     expect(world.git(b, ["status", "--porcelain"]).trim()).toBe("");

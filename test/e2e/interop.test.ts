@@ -56,6 +56,11 @@ body:
     summary: ${summary}
     description: Written by hand and encrypted with the age CLI.
 `;
+  /** The envelope signed with alice's key, as coc signs (a record without a signature does not count). */
+  const signedEnvelope = (code: string, id: string, summary: string): string => {
+    const record = parseRecord(envelope(code, id, summary), "envelope");
+    return JSON.stringify({ ...record, signature: signRecord(record, signingKeyFromIdentity(alice.identity)) });
+  };
 
   /** Places `bytes` at cases/<code>/<id>.age and commits it (the pre-commit guard runs). */
   const commitRecord = (repo: string, code: string, id: string, bytes: Buffer): void => {
@@ -115,7 +120,7 @@ body:
     const repo = await teamRepo(world, [alice, bob]);
     const code = "brave-heron-17";
     const id = "20260601T140500Z-report-abcd12";
-    const ciphertext = age(["-r", alice.recipient, "-r", bob.recipient], envelope(code, id, "Made with the age CLI"));
+    const ciphertext = age(["-r", alice.recipient, "-r", bob.recipient], signedEnvelope(code, id, "Made with the age CLI"));
     expect(ciphertext.subarray(0, 22).toString()).toBe("age-encryption.org/v1\n");
     commitRecord(repo, code, id, ciphertext);
 
@@ -140,7 +145,7 @@ body:
     const repo = await teamRepo(world, [alice, bob]);
     const code = "calm-otter-8";
     const id = "20260601T140500Z-report-arm0r1";
-    const ciphertext = age(["-a", "-r", alice.recipient, "-r", bob.recipient], envelope(code, id, "Armored by the age CLI"));
+    const ciphertext = age(["-a", "-r", alice.recipient, "-r", bob.recipient], signedEnvelope(code, id, "Armored by the age CLI"));
     expect(ciphertext.toString("utf8")).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----\n/);
     commitRecord(repo, code, id, ciphertext);
 

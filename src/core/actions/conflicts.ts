@@ -12,6 +12,7 @@ import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
 import { openCase, ruleContext } from "./read.js";
 import { validateBody } from "./records.js";
+import { reencryptStale } from "./heal.js";
 import { writeCase, type WriteResult } from "./write.js";
 
 /**
@@ -48,6 +49,8 @@ export async function declareConflicts(repo: Repo, code: string, bodies: readonl
 export interface RecuseResult extends WriteResult {
   /** False when the case was never shared with the member (joined later): the recusal only keeps it from them. */
   wasReader: boolean;
+  /** True when the member was already recused or excluded: only the records still encrypted to them were re-encrypted. */
+  alreadyOut?: boolean;
 }
 
 /**
@@ -55,12 +58,17 @@ export interface RecuseResult extends WriteResult {
  * @returns whether they can read the case now (false: it was never shared with them).
  * @throws UserError for an unknown member, one already recused or excluded, or a case the caller cannot write to.
  */
-export async function checkRecusal(repo: Repo, code: string, member: string): Promise<{ wasReader: boolean }> {
+export async function checkRecusal(repo: Repo, code: string, member: string): Promise<{ wasReader: boolean; alreadyOut: boolean }> {
   const files = await openCase(repo, code);
   if (!repo.member(member)) throw new UserError(`"${member}" is not a team member`, [], "unknown-member");
   const audience = caseAudience(repo.roster(), files.records.map((r) => r.record));
-  if ([...audience.excluded, ...audience.recused].includes(member)) throw new UserError(`${member} already cannot read case ${code} (recused or excluded); nothing to do`);
-  return { wasReader: audience.readers.includes(member) };
+  if ([...audience.excluded, ...audience.recused].includes(member)) {
+    // Already out, but a record written on a clone that had not seen it yet may still be encrypted to them.
+    const stale = [...files.records, ...files.unverified].some(({ record }) => record.recipients.includes(member));
+    if (!stale) throw new UserError(`${member} already cannot read case ${code} (recused or excluded); nothing to do`);
+    return { wasReader: false, alreadyOut: true };
+  }
+  return { wasReader: audience.readers.includes(member), alreadyOut: false };
 }
 
 /**
@@ -68,7 +76,14 @@ export async function checkRecusal(repo: Repo, code: string, member: string): Pr
  * @throws as {@link checkRecusal} and {@link declareConflicts}.
  */
 export async function recuse(repo: Repo, code: string, member: string, opts: { now: Date; reason?: string | undefined }): Promise<RecuseResult> {
-  const { wasReader } = await checkRecusal(repo, code, member);
+  const { wasReader, alreadyOut } = await checkRecusal(repo, code, member);
+  if (alreadyOut) {
+    const healed = await repo.write(async () => reencryptStale(repo, (await repo.me()).name, [code]));
+    const files = await openCase(repo, code);
+    const records = files.records.map((r) => r.record);
+    const { readers } = caseAudience(repo.roster(), records);
+    return { case: code, files: healed.files, recipients: readers, removedFromCase: healed.removed[code] ?? [], committed: healed.committed, records, wasReader, alreadyOut };
+  }
   const reason = opts.reason?.trim();
   const body = validateBody("conflict", { member, conflict: true, ...(reason ? { reason } : {}), recused: true }, "--reason");
   const result = await declareConflicts(repo, code, [body], { now: opts.now, source: "recuse" });

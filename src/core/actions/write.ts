@@ -34,11 +34,9 @@ export async function writeCase(repo: Repo, code: string, files: CaseFiles | und
   const signed = creates.map((record) => ({ ...record, signature: signRecord(record, signer) }) as CocRecord);
   const keys = repo.keysFor(readers);
   // Every file of the case, verified or not: a record still encrypted to someone who may no longer read the case is re-encrypted too.
-  const existing = [...(files?.records ?? []), ...(files?.unverified ?? [])];
-  const stale = existing.some(({ record }) => audienceChange(record.recipients, readers).changed);
+  const rewrites = files ? reencryptions(files, readers, keys, "changed") : [];
   const previous = files?.records.at(-1)?.record.recipients ?? readers;
   const { removed } = audienceChange(previous, readers);
-  const rewrites: PendingWrite[] = stale ? existing.map(({ record }) => ({ record: { ...record, recipients: readers } as CocRecord, keys })) : [];
   const { written, committed } = await repo.commit({
     writes: [...rewrites, ...signed.map((record) => ({ record, keys }))],
     message,
@@ -47,6 +45,18 @@ export async function writeCase(repo: Repo, code: string, files: CaseFiles | und
   const verified = new Set(files?.records.map((r) => r.record.id));
   const before = (rewrites.length > 0 ? rewrites.map((w) => w.record) : (files?.records.map((r) => r.record) ?? [])).filter((r) => verified.has(r.id));
   return { case: code, files: written, recipients: readers, removedFromCase: removed, committed, records: sortRecords([...before, ...signed]) };
+}
+
+/**
+ * Every file of a case (verified or not) re-encrypted to `readers`, when one
+ * of them is encrypted to someone else: on "changed", any difference; on
+ * "removed", only someone who may no longer read it (a recusal, exclusion or
+ * removal the file's writer had not seen). Empty when nothing is stale.
+ */
+export function reencryptions(files: Pick<CaseFiles, "records" | "unverified">, readers: readonly string[], keys: readonly string[], when: "changed" | "removed"): PendingWrite[] {
+  const existing = [...files.records, ...files.unverified];
+  const stale = existing.some(({ record }) => (when === "changed" ? audienceChange(record.recipients, readers).changed : audienceChange(record.recipients, readers).removed.length > 0));
+  return stale ? existing.map(({ record }) => ({ record: { ...record, recipients: [...readers] } as CocRecord, keys })) : [];
 }
 
 /**

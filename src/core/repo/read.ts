@@ -157,10 +157,18 @@ function tooLarge(size: number, maxBytes: number): string {
  * its header has no more recipient stanzas than `limits` allow.
  */
 export async function readOne(job: ReadJob, decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<ReadOutcome> {
-  const { file, code } = job;
   const read = readRecordFile(job.abs, limits.maxBytes);
-  if ("problem" in read) return { file, code, kind: "problem", message: read.problem };
-  const bytes = read.bytes;
+  if ("problem" in read) return { file: job.file, code: job.code, kind: "problem", message: read.problem };
+  return decodeRecord(read.bytes, job, decrypter, limits);
+}
+
+/**
+ * Decrypts and parses one record file's bytes (read from disk or from git),
+ * within the caps of `limits`. Never throws: every failure becomes an outcome.
+ */
+export async function decodeRecord(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">, decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<ReadOutcome> {
+  const { file, code } = job;
+  if (bytes.length > limits.maxBytes) return { file, code, kind: "problem", message: tooLarge(bytes.length, limits.maxBytes) };
   try {
     const stanzas = countStanzas(bytes, limits.maxStanzas);
     if (stanzas > limits.maxStanzas) {

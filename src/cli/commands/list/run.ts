@@ -1,5 +1,5 @@
 /** `coc list`: every case with its state, age, deadlines, category and risk/impact. */
-import { expiredCases, listCases } from "../../../core/index.js";
+import { expiredCases, listCases, syncStatus } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -57,6 +57,11 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
     for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} unverified record(s) (unsigned, or not signed by their authors): they do not count; see coc show ${r.case}`);
     const restricted = rows.filter((r) => r.restricted).length;
     if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
+  }
+  const sync = await syncStatus(repo);
+  if (sync.remote) {
+    const last = sync.syncedAt ? `last synced ${age(sync.syncedAt, now)} ago` : "not synced with coc sync yet";
+    io.info(io.err.dim(sync.unpushed > 0 ? `Not shared yet: ${sync.unpushed} commit(s) to push (run coc sync); ${last}.` : `Everything here is pushed; ${last}.`));
   }
   const expired = await expiredCases(repo.paths, repo.config, now);
   if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${repo.config.retention.delete_after_days} days); delete them with coc purge --expired`);

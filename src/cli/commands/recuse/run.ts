@@ -28,6 +28,12 @@ export async function run(o: RecuseOptions, io: Io): Promise<void> {
     );
   }
   const result = await recuse(repo, code, member, { now, reason: o.reason });
+  if (result.alreadyOut) {
+    if (io.json) io.printJson({ case: code, recused: member, recipients: result.recipients, records: [], reencrypted: result.files.length });
+    io.info(`${member} was already recused or excluded from case ${io.err.bold(code)}; re-encrypted ${result.files.length} record${result.files.length === 1 ? "" : "s"} still encrypted to them (one commit).`);
+    io.info(`Who can read the case now: ${result.recipients.join(", ")}.`);
+    return;
+  }
   // A member the case was never shared with (joined later) who declares a conflict: the
   // recusal is still recorded, so the case can never be shared with them (coc share refuses).
   const notShared = !result.wasReader;

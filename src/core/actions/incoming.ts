@@ -1,0 +1,94 @@
+/**
+ * What `coc sync` checks before taking the remote's commits (DESIGN.md §7
+ * "Sync"): no record file may be deleted, and one may be changed only as a
+ * re-encryption of the same signed content; and how it settles two
+ * re-encryptions of the same record.
+ */
+import { UserError } from "../errors.js";
+import { blobHeads } from "../git/history.js";
+import { incomingChanges, mergeBase, type Side, type SyncTarget } from "../git/sync.js";
+import type { CocRecord } from "../records/schema.js";
+import { verifyRecords, vouchHash } from "../records/verification.js";
+import { decodeRecord, readLimits, MAX_RECORD_BYTES, type ReadOutcome } from "../repo/read.js";
+import type { Repo } from "../repo/repo.js";
+
+const RECORD_PATH = /^cases\/([^/]+)\/([^/]+)\.age$/;
+
+/** The record files at `revs` (`<rev>:<path>`), decrypted where the caller can. */
+async function decodeAt(repo: Repo, t: SyncTarget, revs: readonly string[], path: string): Promise<Map<string, ReadOutcome>> {
+  const m = RECORD_PATH.exec(path);
+  const out = new Map<string, ReadOutcome>();
+  const blobs = await blobHeads(t.client, revs.map((r) => `${r}:${path}`), MAX_RECORD_BYTES + 1);
+  const decrypter = await repo.decrypter();
+  for (const rev of revs) {
+    const bytes = blobs.get(`${rev}:${path}`);
+    if (!m) out.set(rev, { file: path, code: "", kind: "problem", message: "not a record file" });
+    else if (bytes) out.set(rev, await decodeRecord(bytes, { file: path, code: m[1]!, id: m[2]! }, decrypter, readLimits(repo.team.members.length)));
+  }
+  return out;
+}
+
+const codeOf = (path: string) => path.split("/")[1] ?? path;
+const list = (paths: readonly string[]) => [...new Set(paths.map(codeOf))].sort().join(", ");
+
+/**
+ * Refuses the remote's commits (nothing is taken in) when they delete a
+ * record file, or change one into anything but the same record encrypted
+ * again (as far as the caller can decrypt it).
+ * @throws UserError naming the cases.
+ */
+export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Promise<void> {
+  const changes = await incomingChanges(t, ref);
+  const deleted = changes.filter((c) => c.status === "D").map((c) => c.path);
+  if (deleted.length > 0) {
+    throw new UserError(`the remote's commits delete ${deleted.length} record file(s) of case(s) ${list(deleted)}; nothing was taken in, every record here is kept`, [
+      "A case is removed only by a lead with coc purge; a deletion pushed with plain git is refused.",
+      `Ask the team who pushed it (git log ${t.remote}/${t.branch} -- cases shows it); to restore the files on the remote, revert that commit (git revert <commit>) and run coc sync again.`,
+    ]);
+  }
+  const altered: string[] = [];
+  const base = await mergeBase(t, ref);
+  for (const c of changes) {
+    if (c.status === "A") continue;
+    if (c.status !== "M" || !base) {
+      altered.push(c.path);
+      continue;
+    }
+    const seen = await decodeAt(repo, t, [base, ref], c.path);
+    const [before, after] = [seen.get(base), seen.get(ref)];
+    if (after?.kind === "not-for-you") continue; // re-encrypted away from the caller: nothing to compare
+    if (after?.kind !== "record") {
+      altered.push(c.path);
+      continue;
+    }
+    if (before?.kind === "record" && vouchHash(before.record) !== vouchHash(after.record)) altered.push(c.path);
+  }
+  if (altered.length > 0) {
+    throw new UserError(`the remote's commits alter record file(s) of case(s) ${list(altered)} (${altered.join(", ")}), not only re-encrypt them; nothing was taken in, every record here is kept`, [
+      "Records are never edited: a change is a new record. Ask the team who pushed it (git log -p " + `${t.remote}/${t.branch}` + " -- cases).",
+    ]);
+  }
+}
+
+/**
+ * For each record file both sides re-encrypted: the side the caller can
+ * decrypt whose record verifies, the one encrypted to fewer readers first
+ * (the heal that follows re-encrypts it to the merged audience); theirs when
+ * the caller can read neither.
+ */
+export async function settleConflicts(repo: Repo, t: SyncTarget, paths: readonly string[]): Promise<Map<string, Side>> {
+  const members = await repo.trustedMembers();
+  const sides = new Map<string, Side>();
+  for (const path of paths) {
+    const seen = await decodeAt(repo, t, [":2", ":3"], path);
+    const candidates: { side: Side; record: CocRecord }[] = [];
+    for (const [rev, side] of [[":2", "ours"], [":3", "theirs"]] as const) {
+      const o = seen.get(rev);
+      if (o?.kind === "record") candidates.push({ side, record: o.record });
+    }
+    const { verified } = await verifyRecords(candidates, members);
+    verified.sort((a, b) => a.record.recipients.length - b.record.recipients.length);
+    sides.set(path, verified[0]?.side ?? candidates[0]?.side ?? "theirs");
+  }
+  return sides;
+}
