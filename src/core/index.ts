@@ -54,10 +54,11 @@ export { createdIds, type WriteResult } from "./actions/write.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";
-export { announcementData, publicSettingValues } from "./reports/announcement.js";
-export { buildLetter, LETTER_RECIPIENTS, type LetterRecipient } from "./reports/letters.js";
+export { announcementData, announcementValues, publicSettingValues } from "./reports/announcement.js";
+export { buildLetter, LETTER_RECIPIENTS, letterValues, type LetterRecipient } from "./reports/letters.js";
+export { transparencyValues } from "./reports/transparency-values.js";
+export { readableTerms } from "./actions/public-text.js";
 export { isDay, TRANSPARENCY_FORMATS, type TransparencyFormat } from "./reports/transparency.js";
 export { renderTransparency } from "./reports/transparency-render.js";
-export { sensitiveTerms } from "./reports/safety.js";
-export { checkPublicText, type GateInput } from "./reports/gate.js";
+export { checkPublicText, type GateInput, type GateResult, type PublicValue } from "./reports/gate.js";
 export { render, type Helper } from "./templates/render.js";

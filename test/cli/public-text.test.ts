@@ -26,9 +26,11 @@ const POLICY_URL = "https://conf.example.org/code-of-conduct";
 
 const FINDING = "Unwanted comments about another attendee's appearance were made at the social, after a request to stop.";
 const REASONING = "Repeated after a clear request to stop.";
-const decision = (finding = FINDING) => `stage: final
+const OUTCOME = "The team spoke with the person concerned and took the measures below.";
+const decision = (finding = FINDING, outcome = OUTCOME) => `stage: final
 violation: "yes"
 finding: ${JSON.stringify(finding)}
+outcome_for_reporter: ${JSON.stringify(outcome)}
 actions:
   - level: demand the behaviour stops
     owner: bob
@@ -86,9 +88,12 @@ function expectRefused(r: RunResult, needles: readonly string[]): void {
   for (const n of needles) expect(r.stderr).toContain(n);
 }
 
-/** The lines of stderr that list a term found: `<case>: "<term>" (<what>)`. */
+/**
+ * The distinct terms stderr lists as found: `<case>: "<term>" (<what>) in <field>`. Distinct since
+ * the check takes the terms of every readable case (and every case here names the same people).
+ */
 function listedTerms(stderr: string): string[] {
-  return [...stderr.matchAll(/^ {2}[a-z]+-[a-z]+-\d+: "([^"]+)" \(([^)]+)\)/gm)].map((m) => `${m[1]} (${m[2]})`);
+  return [...new Set([...stderr.matchAll(/^ {2}[a-z]+-[a-z]+-\d+: "([^"]+)" \((.+?)\) in /gm)].map((m) => `${m[1]} (${m[2]})`))];
 }
 
 describe("coc announce", () => {
@@ -248,13 +253,15 @@ describe("coc letter", () => {
     const r = await ok(["letter", code, "--to", "reporter"]);
     expect(r.stdout).toMatch(/^Dear Sam Reporter,\n/);
     expect(r.stdout).toContain("We found that what happened violated our Code of Conduct.");
-    expect(r.stdout).toContain(`What we found: ${FINDING}`);
+    // Never the finding (written for the reported person): what the decision says for the reporter.
+    expect(r.stdout).not.toContain(FINDING);
+    expect(r.stdout).toContain(`What we can tell you about the outcome: ${OUTCOME}`);
     expect(r.stdout).toContain(`Why: ${REASONING}`);
     expect(r.stdout).toContain("  - demand the behaviour stops\n");
     expect(r.stdout).toContain(`reference ${code}`);
     expect(r.stdout).not.toContain("Pat");
 
-    const named = await newCase({ decide: decision("Pat Example made unwanted comments at the social.") });
+    const named = await newCase({ decide: decision(FINDING, "Pat Example was told to stop.") });
     const refused = await run(["letter", named, "--to", "reporter"]);
     expectRefused(refused, [`letter to the reporter of case ${named}`]);
     expect(listedTerms(refused.stderr)).toEqual(expect.arrayContaining(["Pat Example (person involved)", "Pat (part of a person involved)"]));
@@ -275,7 +282,7 @@ describe("coc letter", () => {
     const bare = await newCase({ decide: decision().replace(/^finding: .*\n/m, "") });
     expectRefused(await run(["letter", bare, "--to", "reported"]), [`the decision of case ${bare} has no finding`]);
     // The reporter's letter does without it.
-    expect((await ok(["letter", bare, "--to", "reporter"])).stdout).not.toContain("What we found");
+    expect((await ok(["letter", bare, "--to", "reporter"])).stdout).not.toContain(FINDING);
   });
 
   it("--to is required and must be reporter or reported (usage errors)", async () => {

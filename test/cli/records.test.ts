@@ -204,6 +204,7 @@ describe("interactive", () => {
       stage: "final",
       violation: "yes",
       finding: "The comments were made.",
+      outcome_for_reporter: "The team asked the person to stop.",
       "actions.add": seq(true, true, false),
       "actions.level": seq("demand no further contact with certain people", "other"),
       "actions.detail": seq("", "Ask them to skip the evening social"),
@@ -222,6 +223,7 @@ describe("interactive", () => {
       stage: "final",
       violation: "yes",
       finding: "The comments were made.",
+      outcome_for_reporter: "The team asked the person to stop.",
       actions: [
         { level: "demand no further contact with certain people", owner: "bob", due: "2026-06-02T09:00:00Z" },
         { level: "other", detail: "Ask them to skip the evening social" },
@@ -237,6 +239,7 @@ describe("interactive", () => {
       stage: "interim",
       violation: "unclear",
       finding: "",
+      outcome_for_reporter: "",
       "actions.add": false,
       reasoning: "",
       decided_by: ["alice"],
@@ -435,6 +438,7 @@ describe("a team on the cc2.1 ladder", () => {
       stage: "final",
       violation: "yes",
       finding: "",
+      outcome_for_reporter: "",
       "actions.add": seq(true, false),
       "actions.level": "temporary ban",
       "actions.detail": "from the chat and the forum",
@@ -490,7 +494,7 @@ describe("warnings that need --yes", () => {
         return super.select(q);
       }
     }
-    const prompter = new Recording({ stage: "interim", violation: "unclear", finding: "", "actions.add": false, reasoning: "", decided_by: ["alice", "bob"], lead_agreement: "alice" });
+    const prompter = new Recording({ stage: "interim", violation: "unclear", finding: "", outcome_for_reporter: "", "actions.add": false, reasoning: "", decided_by: ["alice", "bob"], lead_agreement: "alice" });
     const ok = await world.run(["decide", secret], { as: alice, cwd: repo, tty: true, prompter });
     expect(ok.code, ok.stderr).toBe(0);
     expect(offered["decided_by"]).toEqual(["alice", "bob"]);
@@ -558,6 +562,7 @@ describe("urgent decisions", () => {
       stage: "interim",
       violation: "unclear",
       finding: "",
+      outcome_for_reporter: "",
       "actions.add": false,
       reasoning: "",
       decided_by: ["alice", "carol"],

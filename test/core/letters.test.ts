@@ -119,7 +119,9 @@ describe("buildLetter", () => {
     expect(() => buildLetter(CODE, [report({ name: "Sam Reporter" })], config, "reporter")).toThrow(/no decision yet/);
     const bare = [report({ name: "Sam Reporter" }), decision("2026-06-02T10:00:00Z", { stage: "final" })];
     expect(() => buildLetter(CODE, bare, config, "reported")).toThrow(/no finding/);
-    expect(buildLetter(CODE, bare, config, "reporter").data.decision.finding).toBeNull();
+    // The reporter's letter has no finding at all (deliberate change: it shows outcome_for_reporter instead).
+    expect(buildLetter(CODE, bare, config, "reporter").data.decision).not.toHaveProperty("finding");
+    expect(buildLetter(CODE, bare, config, "reporter").data.decision.outcome).toBeNull();
   });
 });
 

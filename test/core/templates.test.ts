@@ -36,7 +36,7 @@ const config = configSchema.parse({ coc: 1, event: { name: "Test Conf" }, contac
 const records = [
   rec("report", "2026-06-01T10:00:00Z", { received_at: "2026-06-01T10:00:00Z", reporter: { name: "Sam Reporter" }, incident: { summary: "s", description: "d", people: [{ name: "Pat Example", role: "reported" }] } }),
   rec("assessment", "2026-06-01T11:00:00Z", { risk: "high", impact: "low", in_scope: true, violation: "yes" }),
-  rec("decision", "2026-06-02T10:00:00Z", { stage: "final", violation: "yes", finding: "Comments were made.", reasoning: "Because.", actions: [{ level: "warning" }], decided_by: ["alice", "bob"] }),
+  rec("decision", "2026-06-02T10:00:00Z", { stage: "final", violation: "yes", finding: "Comments were made.", outcome_for_reporter: "The team acted on the report.", reasoning: "Because.", actions: [{ level: "warning" }], decided_by: ["alice", "bob"] }),
   rec("resolution", "2026-06-03T10:00:00Z", {
     public: { statement: "announcement", thing: "an attendee made unwanted comments", action: "a warning" },
     transparency: { include: true, title: "Unwanted comments", category: "harassment" },
@@ -98,7 +98,11 @@ describe("the shipped templates", () => {
     expect(await text("announcement.hbs", announcementData(CODE, records, config))).toContain("an attendee made unwanted comments");
     for (const to of ["reporter", "reported"] as const) {
       const letter = buildLetter(CODE, records, config, to);
-      expect(await text(letter.template, letter.data)).toContain("Comments were made.");
+      // The reporter's letter tells what was written for them, never the finding (deliberate change).
+      const out = await text(letter.template, letter.data);
+      if (to === "reported") expect(out).toContain("Comments were made.");
+      else expect(out).toContain("The team acted on the report.");
+      if (to === "reporter") expect(out).not.toContain("Comments were made.");
     }
     const summary = foldCase(CODE, records, config.deadlines, NOW);
     expect(await text("matrix.hbs", caseMatrix(summary, config), { helpers: matrixHelpers })).toContain("alice: high risk, low impact");

@@ -101,7 +101,7 @@ async function actionQuestions(p: Prompter, o: DecisionOptions): Promise<Record<
   return action;
 }
 
-/** The `coc decide` questions: stage, finding, actions from the team's ladder, reasoning, who decided, the lead's agreement. */
+/** The `coc decide` questions: stage, finding, what the reporter may be told, actions from the team's ladder, reasoning, who decided, the lead's agreement. */
 export async function decisionQuestions(p: Prompter, o: DecisionOptions): Promise<Record<string, unknown>> {
   if (o.suggested) p.say(`The team's risk/impact votes suggest: ${o.suggested}.`);
   if (o.urgent) {
@@ -124,6 +124,9 @@ export async function decisionQuestions(p: Prompter, o: DecisionOptions): Promis
   const body: Record<string, unknown> = { stage, violation };
   const finding = await p.input({ id: "finding", message: "What did the team establish happened, and who was responsible? (optional)" });
   if (finding) body["finding"] = finding;
+  // The reporter's letter never shows the finding: what may be said to them is written separately.
+  const outcome = await p.input({ id: "outcome_for_reporter", message: "What may the reporter be told about the outcome? (for their letter, which never shows the finding; optional)" });
+  if (outcome) body["outcome_for_reporter"] = outcome;
 
   const actions: Record<string, unknown>[] = [];
   while (await p.confirm({ id: "actions.add", message: actions.length === 0 ? "Add an action?" : "Add another action?", default: actions.length === 0 })) {

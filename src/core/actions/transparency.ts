@@ -2,6 +2,7 @@
 import { buildTransparency, type BuiltTransparency } from "../reports/transparency.js";
 import type { Repo } from "../repo/repo.js";
 import type { Problem } from "../repo/store.js";
+import { sensitiveTerms } from "../reports/safety.js";
 
 export interface CollectedTransparency extends BuiltTransparency {
   /** Cases not encrypted to the caller: not counted (local use only). */
@@ -25,6 +26,8 @@ export async function collectTransparency(repo: Repo, opts: { since?: string | n
     until: opts.until,
     now: opts.now,
   });
+  // Names in readable but unverified records are checked too (they only make the check stricter).
+  for (const c of cases) built.terms.push(...sensitiveTerms(c.code, c.unverified.map((r) => r.record)));
   return {
     ...built,
     restricted: cases.filter((c) => c.records.length + c.unverified.length === 0 && c.notForYou.length > 0).map((c) => c.code),

@@ -132,7 +132,10 @@ export const action = z.strictObject({
 export const decisionBody = z.strictObject({
   stage: z.enum(["interim", "final"]).default("interim"),
   violation: z.enum(VIOLATION).optional(),
+  /** The behaviour, for the letter to the reported person (neutral language). */
   finding: text.optional(),
+  /** What may be told to the reporter about the outcome (their letter never shows the finding). */
+  outcome_for_reporter: text.optional(),
   actions: z.array(action).default([]),
   reasoning: text.optional(),
   decided_by: z.array(memberName).default([]),

@@ -4,12 +4,13 @@
  * policy is and how to reach the team. Only the resolution's `public` fields
  * (written by the team for this purpose) and the public settings of
  * config.yaml reach it; the caller runs the public-text safety check
- * (./safety.ts) on the rendered text before printing it.
+ * (./gate.ts) on `announcementValues` before rendering it.
  */
 import { UserError } from "../errors.js";
 import type { CocRecord, RecordOf } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
 import type { Config } from "../repo/config.js";
+import { publicValues, type PublicValue } from "./gate.js";
 
 /** The public settings every public text may show (config.yaml). Absent values are null, so strict templates can test them. */
 export interface PublicSettings {
@@ -76,4 +77,17 @@ export function announcementData(code: string, records: readonly CocRecord[], co
     throw new UserError(`the resolution of case ${code} has public.statement: announcement but no ${missing.join(" or ")}; record a new resolution with both (coc resolve ${code})`);
   }
   return { ...publicSettings(config), public: { thing, action } };
+}
+
+/** Paths of every public template's data that hold the team's public settings: exempt from the check (public by definition). */
+export function isSettingPath(path: string): boolean {
+  return /^(event(\.|$)|policy_url$|policy_href$|contact$)/.test(path);
+}
+
+/**
+ * The values of the announcement's data the public-text check runs on, each
+ * with the record field it comes from.
+ */
+export function announcementValues(code: string, data: AnnouncementData): PublicValue[] {
+  return publicValues(data, (path) => `resolution.${path} of case ${code}`, isSettingPath);
 }

@@ -23,7 +23,9 @@ import { foldCase } from "../case/fold.js";
 import { sortRecords } from "../records/order.js";
 import type { Config } from "../repo/config.js";
 import { publicSettings, type PublicSettings } from "./announcement.js";
-import { sensitiveTerms, type SensitiveTerm } from "./safety.js";
+import { isSettingPath } from "./announcement.js";
+import { publicValues, type PublicValue } from "./gate.js";
+import { sensitiveTerms, type SensitiveTerm, type TermExceptions } from "./safety.js";
 
 export const LETTER_RECIPIENTS = ["reporter", "reported"] as const;
 export type LetterRecipient = (typeof LETTER_RECIPIENTS)[number];
@@ -46,8 +48,10 @@ export interface LetterAction {
 export interface LetterDecision {
   stage: "interim" | "final";
   violation: "yes" | "no" | "unclear" | null;
-  /** The behaviour, as the team wrote it down in the decision. */
-  finding: string | null;
+  /** The behaviour, as the team wrote it down for the reported person (`finding`): only in the letter to the reported person. */
+  finding?: string | null;
+  /** What the team may tell the reporter (`outcome_for_reporter`): only in the letter to the reporter, which never shows the finding. */
+  outcome?: string | null;
   reasoning: string | null;
   actions: LetterAction[];
 }
@@ -73,6 +77,8 @@ export interface Letter {
   data: LetterData;
   /** Every name, contact and handle of the case's reports but the addressee's own: none may appear in the text. */
   terms: SensitiveTerm[];
+  /** Who the letter may name: left out of the terms of every other readable case too. */
+  except: TermExceptions;
 }
 
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
@@ -127,23 +133,25 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
   }
   const reports = ofType(records, "report");
   let name: string | null;
-  let terms: SensitiveTerm[];
+  let except: TermExceptions;
   if (to === "reporter") {
     // Only when every report comes from the same named person is the letter theirs to be named in;
     // several reporters get the same letter, which names none of them.
     name = onlyName(reports.map((r) => (r.body.reporter.anonymous ? undefined : r.body.reporter.name)));
-    terms = sensitiveTerms(code, records, name ? { reporters: [name] } : {});
+    except = name ? { reporters: [name] } : {};
   } else {
     // The reported person's own name may appear; reporters (every report, whatever keep_private
     // says), witnesses and anyone else involved are always checked.
     const reported = reports.flatMap((r) => r.body.incident.people.filter((p) => p.role?.trim().toLowerCase() === "reported").map((p) => p.name));
     name = onlyName(reported);
-    terms = sensitiveTerms(code, records, name ? { people: [name] } : {});
+    except = name ? { people: [name] } : {};
   }
+  const terms = sensitiveTerms(code, records, except);
   const { impact } = foldCase(code, records, config.deadlines, new Date(0));
   return {
     template: LETTER_TEMPLATES[to],
     terms,
+    except,
     data: {
       ...publicSettings(config),
       case: code,
@@ -153,10 +161,33 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
       decision: {
         stage: b.stage,
         violation: b.violation ?? null,
-        finding,
+        // The reporter is never told the finding (written for the reported person, it may address them as the one who did it).
+        ...(to === "reported" ? { finding } : { outcome: text(b.outcome_for_reporter) }),
         reasoning: text(b.reasoning),
         actions: b.actions.map(letterAction),
       },
     },
   };
+}
+
+/** Paths of a letter's data that are coc's own wording, or the addressee: not checked. */
+const LETTER_FIXED = /^(case|to|name|impact|decision\.(stage|violation)|decision\.actions\.\d+\.text)$/;
+
+const LETTER_FIELDS: Record<string, string> = { finding: "finding", outcome: "outcome_for_reporter", reasoning: "reasoning" };
+
+/**
+ * The values of a letter's data the public-text check runs on, each with the
+ * record field it comes from ("decision.finding of case quiet-otter-42").
+ */
+export function letterValues(code: string, data: LetterData): PublicValue[] {
+  return publicValues(
+    data,
+    (path) => {
+      const action = /^decision\.actions\.(\d+)\.(level|duration)$/.exec(path);
+      if (action) return `decision.actions[${action[1]}].${action[2] === "level" ? "level (or detail)" : "duration"} of case ${code}`;
+      const field = /^decision\.(\w+)$/.exec(path)?.[1];
+      return `decision.${(field && LETTER_FIELDS[field]) ?? path} of case ${code}`;
+    },
+    (path) => isSettingPath(path) || LETTER_FIXED.test(path),
+  );
 }

@@ -37,6 +37,10 @@ export interface BuiltTransparency {
   terms: SensitiveTerm[];
   /** The case codes counted (local use only; never in the report). */
   included: string[];
+  /** The case of each entry, in order (local use only: the check's messages). */
+  entryCases: string[];
+  /** The cases of each category, outcome level and title (local use only: the check's messages). */
+  casesOf: Map<string, string[]>;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -119,6 +123,9 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
   counted.sort((a, b) => (a.received_at ?? "").localeCompare(b.received_at ?? "") || a.code.localeCompare(b.code));
 
   const entries: TransparencyEntry[] = [];
+  const entryCases: string[] = [];
+  const casesOf = new Map<string, string[]>();
+  const from = (value: string, code: string) => casesOf.set(value, [...new Set([...(casesOf.get(value) ?? []), code])]);
   const categories: string[] = [];
   const violations: string[] = [];
   const outcomes: string[] = [];
@@ -142,6 +149,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     if (!resolution) unresolved++;
     const category = clean(resolution?.body.transparency.category) ?? UNCATEGORISED;
     categories.push(category);
+    from(category, c.code);
 
     const finalDecision = ofType(c.records, "decision").filter((d) => d.body.stage === "final").at(-1);
     const violation = finalDecision?.body.violation ?? null;
@@ -152,6 +160,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     const levels = [...new Set(actionsInForce(c.records).map((a) => generalLevel(a.level, config)))];
     const outcome = levels.length > 0 ? levels : [hasDecision ? "no action" : "no decision yet"];
     outcomes.push(...outcome);
+    for (const o of outcome) from(o, c.code);
 
     if (summary.risk && summary.impact) {
       const key = cellKey(summary.impact, summary.risk);
@@ -176,6 +185,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
 
     if (resolution?.body.transparency.include) {
       const t = resolution.body.transparency;
+      entryCases.push(c.code);
       entries.push({
         title: clean(t.title) ?? (clean(t.category) ? `An incident: ${clean(t.category)}` : "An incident"),
         summary: clean(t.summary),
@@ -221,5 +231,5 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     response_times: [...times.values()],
     date_basis: DATE_BASIS,
   };
-  return { report, terms, included: counted.map((c) => c.code) };
+  return { report, terms, included: counted.map((c) => c.code), entryCases, casesOf };
 }

@@ -1,8 +1,9 @@
 /**
- * `coc announce <case>`: the public announcement of a case, checked for the
- * names, contacts and handles of its reports before it is printed.
+ * `coc announce <case>`: the public announcement of a case; what goes into it
+ * is checked for the names, contacts and handles of every readable case's
+ * reports before it is rendered.
  */
-import { announcementData, openCase, publicSettingValues, render, sensitiveTerms } from "../../../core/index.js";
+import { announcementData, announcementValues, openCase, publicSettingValues, readableTerms, render } from "../../../core/index.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -26,14 +27,15 @@ export async function run(o: AnnounceOptions, io: Io): Promise<void> {
   }
   const records = files.records.map((x) => x.record);
   const data = announcementData(o.code, records, repo.config);
-  const text = await render("announcement.hbs", data, { dirs: [repo.paths.templates, templatesDir()], escape: false });
   await publish(io, {
-    text: text.endsWith("\n") ? text : `${text}\n`,
+    render: () => render("announcement.hbs", data, { dirs: [repo.paths.templates, templatesDir()], escape: false }),
+    values: announcementValues(o.code, data),
     what: `announcement of case ${o.code}`,
-    terms: sensitiveTerms(o.code, records),
+    terms: await readableTerms(repo),
     allow: o.allow,
     out: o.out,
+    repoRoot: repo.paths.root,
     publicSettings: publicSettingValues(data),
-    fix: `reword the resolution's public fields (a new \`coc resolve ${o.code}\` replaces them) or the team's templates/announcement.hbs`,
+    fix: `(a new \`coc resolve ${o.code}\` replaces it)`,
   });
 }

@@ -3,7 +3,7 @@
  * force, checked for everyone from the reports it must not name before it is
  * printed.
  */
-import { buildLetter, openCase, publicSettingValues, render, type LetterRecipient } from "../../../core/index.js";
+import { buildLetter, letterValues, openCase, publicSettingValues, readableTerms, render, type LetterRecipient } from "../../../core/index.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -27,16 +27,17 @@ export async function run(o: LetterOptions, io: Io): Promise<void> {
     throw new UserError(`some records of case ${o.code} are not encrypted to you, so the names in them cannot be checked; ask a member who can read the whole case`);
   }
   const letter = buildLetter(o.code, files.records.map((x) => x.record), repo.config, o.to);
-  const text = await render(letter.template, letter.data, { dirs: [repo.paths.templates, templatesDir()], escape: false });
   const whom = o.to === "reporter" ? "the reporter" : "the reported person";
   await publish(io, {
-    text: text.endsWith("\n") ? text : `${text}\n`,
+    render: () => render(letter.template, letter.data, { dirs: [repo.paths.templates, templatesDir()], escape: false }),
+    values: letterValues(o.code, letter.data),
     what: `letter to ${whom} of case ${o.code}`,
-    terms: letter.terms,
+    // The letter's own case, then every other readable case: its addressee may be named, nobody else.
+    terms: [...letter.terms, ...(await readableTerms(repo, letter.except))],
     allow: o.allow,
     out: o.out,
-    private: true,
+    repoRoot: repo.paths.root,
     publicSettings: publicSettingValues(letter.data),
-    fix: `reword the decision's finding or reasoning (a new \`coc decide ${o.code}\` replaces them) or the team's templates/${letter.template}`,
+    fix: `(a new \`coc decide ${o.code}\` replaces it)`,
   });
 }

@@ -9,6 +9,7 @@ export function define(program: Command, r: Runner): void {
     .description("take a report (the care checklist, then the questions); prints the case code")
     .option("--from <file|->", "read the report body as YAML from a file or stdin instead of asking")
     .option("--case <code>", "add a further report to an existing case")
+    .option("--include-member <name>", "a team member the report names who may still read the case (repeatable; otherwise excluded)", (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       "after",
       `

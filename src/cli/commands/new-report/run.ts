@@ -7,6 +7,8 @@ import { intake } from "../../prompts/intake.js";
 export interface NewReportOptions {
   from?: string | undefined;
   case?: string | undefined;
+  /** Members the report names who may still read the case (otherwise excluded). */
+  includeMember?: string[] | undefined;
 }
 
 export async function run(o: NewReportOptions, io: Io): Promise<void> {
@@ -32,7 +34,10 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
     source = "the intake";
   }
   const body = validateBody("report", input, source);
-  const result = await addReport(repo, body, { caseCode: o.case, now });
+  const result = await addReport(repo, body, { caseCode: o.case, now, includeMembers: o.includeMember });
+  for (const m of result.excludedNamed) {
+    io.warn(`the report names team member ${m.member} (${m.as}: "${m.name}"), so the case is not encrypted to them; if that is wrong, record it again with --include-member ${m.member}`);
+  }
   if (io.json) io.printJson({ case: result.case });
   else io.print(result.case);
   io.info(`${o.case ? "Added a report to" : "Recorded a new report as"} case ${io.err.bold(result.case)}, encrypted to ${result.recipients.join(", ")}.`);

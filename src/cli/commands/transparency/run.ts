@@ -3,7 +3,7 @@
  * caller can read, checked for every name, contact and handle in the reports
  * before it is printed.
  */
-import { collectTransparency, isDay, renderTransparency, TRANSPARENCY_FORMATS, type TransparencyFormat } from "../../../core/index.js";
+import { collectTransparency, isDay, renderTransparency, TRANSPARENCY_FORMATS, transparencyValues, type TransparencyFormat } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -32,15 +32,16 @@ export async function run(o: TransparencyOptions, io: Io): Promise<void> {
   if (!built.report.policy_url && built.report.visibility.length === 0) {
     io.warn("the report cannot say where the code of conduct was published or how it was made visible: set policy_url and visibility in .coc/config.yaml");
   }
-  const text = await renderTransparency(built.report, format, { dirs: [repo.paths.templates, templatesDir()] });
   await publish(io, {
-    text,
+    render: () => renderTransparency(built.report, format, { dirs: [repo.paths.templates, templatesDir()] }),
+    values: transparencyValues(built),
     what: "transparency report",
     terms: built.terms,
     allow: o.allow,
     out: o.out,
+    repoRoot: repo.paths.root,
     publicSettings: [built.report.event.name, built.report.policy_url, built.report.contact],
-    fix: "reword the resolution's transparency fields (a new `coc resolve <case>` replaces them) or the team's settings",
+    fix: "(a new `coc resolve <case>` or `coc decide <case>` replaces it)",
   });
 }
 
