@@ -169,4 +169,21 @@ describe("coc sync refuses what would lose records", () => {
     expect(await filesReadableBy(b, bob)).toBe(before);
     noMergeInProgress(b);
   });
+
+  it("takes in a purge by a lead (a verified purge record), but not one by a member who is not a lead", async () => {
+    await ok(["sync"], bob, b);
+    const other = (await ok(["new-report", "--from", "-"], alice, a, reportYaml("another case"))).trim();
+    await ok(["purge", code, "--yes"], alice, a);
+    await ok(["sync"], alice, a);
+    await ok(["sync"], bob, b);
+    expect(existsSync(join(b, "cases", code))).toBe(false);
+    expect(existsSync(join(b, "cases", other))).toBe(true);
+    expect(readdirSync(join(b, ".coc", "purged", code))).toHaveLength(1);
+    expect((await world.run(["verify"], { as: bob, cwd: b })).code).toBe(0);
+    // bob is not a lead: his purge is refused before anything changes.
+    const refused = await world.run(["purge", other, "--yes"], { as: bob, cwd: b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/only a lead can purge/);
+    expect(existsSync(join(b, "cases", other))).toBe(true);
+  });
 });

@@ -39,7 +39,9 @@ const list = (paths: readonly string[]) => [...new Set(paths.map(codeOf))].sort(
  */
 export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Promise<void> {
   const changes = await incomingChanges(t, ref);
-  const deleted = changes.filter((c) => c.status === "D").map((c) => c.path);
+  const purged = await purgedIn(repo, t, ref);
+  // A deletion is taken in only when a verified purge record of a lead names the file.
+  const deleted = changes.filter((c) => c.status === "D" && !purged.has(c.path)).map((c) => c.path);
   if (deleted.length > 0) {
     throw new UserError(`the remote's commits delete ${deleted.length} record file(s) of case(s) ${list(deleted)}; nothing was taken in, every record here is kept`, [
       "A case is removed only by a lead with coc purge; a deletion pushed with plain git is refused.",
@@ -49,7 +51,7 @@ export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Pro
   const altered: string[] = [];
   const base = await mergeBase(t, ref);
   for (const c of changes) {
-    if (c.status === "A") continue;
+    if (c.status === "A" || (c.status === "D" && purged.has(c.path))) continue;
     if (c.status !== "M" || !base) {
       altered.push(c.path);
       continue;
@@ -68,6 +70,34 @@ export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Pro
       "Records are never edited: a change is a new record. Ask the team who pushed it (git log -p " + `${t.remote}/${t.branch}` + " -- cases).",
     ]);
   }
+}
+
+const PURGE_PATH = /^\.coc\/purged\/([^/]+)\/([^/]+)\.age$/;
+
+/**
+ * The record files the remote's commits purge: those named by a purge record
+ * they add under `.coc/purged/` that verifies as a lead's (by the roster this
+ * user confirmed).
+ */
+async function purgedIn(repo: Repo, t: SyncTarget, ref: string): Promise<Set<string>> {
+  const added = (await t.git.raw(["diff", "--name-only", "--diff-filter=A", `HEAD...${ref}`, "--", ".coc/purged"]).catch(() => "")).split("\n").filter((p) => PURGE_PATH.test(p));
+  const out = new Set<string>();
+  if (added.length === 0) return out;
+  const blobs = await blobHeads(t.client, added.map((p) => `${ref}:${p}`), MAX_RECORD_BYTES + 1);
+  const decrypter = await repo.decrypter();
+  const members = await repo.trustedMembers();
+  const leads = new Set(members.filter((m) => m.roles.includes("lead") && m.removed_at === undefined).map((m) => m.name));
+  for (const path of added) {
+    const [, code, id] = PURGE_PATH.exec(path)!;
+    const bytes = blobs.get(`${ref}:${path}`);
+    if (!bytes) continue;
+    const read = await decodeRecord(bytes, { file: path, code: code!, id: id! }, decrypter, readLimits(repo.team.members.length));
+    if (read.kind !== "record" || read.record.type !== "purge" || !leads.has(read.record.author)) continue;
+    const { verified } = await verifyRecords([{ record: read.record }], members);
+    if (verified.length === 0) continue;
+    for (const r of read.record.body.records) out.add(`cases/${code}/${r}.age`);
+  }
+  return out;
 }
 
 /**

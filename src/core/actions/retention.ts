@@ -16,6 +16,10 @@ import { historyState, replaceHistory, type HistoryState } from "../git/history.
 import { assertCaseCode } from "../repo/codes.js";
 import type { Config } from "../repo/config.js";
 import { caseDir, type RepoPaths } from "../repo/layout.js";
+import { encrypt } from "../crypto/age.js";
+import { makeRecord, serializeRecord } from "../records/record.js";
+import { signRecord } from "../records/signature.js";
+import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
 import { caseExists, listCaseCodes } from "../repo/store.js";
 
@@ -100,20 +104,43 @@ export async function assertCasesExist(paths: RepoPaths, codes: readonly string[
  * clone) still holds the ciphertexts; see {@link rewriteHistory}.
  * @throws UserError for an unknown case or a git failure (nothing is then deleted).
  */
-export async function purgeCases(repo: Repo, codes: readonly string[]): Promise<{ purged: string[]; committed: boolean }> {
+export async function purgeCases(repo: Repo, codes: readonly string[], opts: { now: Date; reason?: string | undefined }): Promise<{ purged: string[]; committed: boolean }> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return { purged: [], committed: false };
   return repo.write(async () => {
     await assertCasesExist(repo.paths, unique);
+    await repo.ensureTrusted();
     const me = await repo.me();
+    // Other clones accept a deletion only with a verified purge record by a lead.
+    if (!me.roles.includes("lead")) throw new UserError(`only a lead can purge cases (the other clones accept a deletion only from a lead); ${me.name} is not a lead`);
+    const files = await Promise.all(unique.map((code) => purgeRecordFile(repo, code, me.name, opts)));
     const { committed } = await repo.commit({
       writes: [],
+      files,
       deletes: unique.map((c) => `cases/${c}`),
       message: `coc: purge ${unique.length} case${unique.length === 1 ? "" : "s"}`,
       as: { member: me.name },
     });
     return { purged: unique, committed };
   });
+}
+
+/**
+ * The signed purge record of one case, encrypted to the whole roster (every
+ * clone must be able to check it), for `.coc/purged/<code>/<id>.age`.
+ */
+async function purgeRecordFile(repo: Repo, code: string, author: string, opts: { now: Date; reason?: string | undefined }): Promise<{ rel: string; content: Uint8Array }> {
+  const ids = (await readdir(caseDir(repo.paths, code)).catch(() => [] as string[])).filter((f) => f.endsWith(".age") && !f.startsWith(".")).map((f) => f.slice(0, -4));
+  const roster = repo.roster();
+  const reason = opts.reason?.trim();
+  const record = makeRecord({ type: "purge", case: code, id: newRecordId("purge", opts.now), author, created_at: opts.now, recipients: roster, body: { records: ids, ...(reason ? { reason } : {}) } });
+  const signed = { ...record, signature: signRecord(record, (await repo.decrypter()).signingKey()) };
+  return { rel: purgeRecordPath(code, record.id), content: await encrypt(serializeRecord(signed), repo.keysFor(roster)) };
+}
+
+/** Where the purge record of a case lives (outside `cases/`, so the case directory goes entirely). */
+export function purgeRecordPath(code: string, id: string): string {
+  return `.coc/purged/${code}/${id}.age`;
 }
 
 /** What {@link rewriteHistory} would drop from this clone (nothing is changed). */

@@ -8,7 +8,7 @@ import { z } from "zod";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
@@ -187,6 +187,16 @@ export const vouchBody = z.strictObject({
   readers: z.array(memberName),
 });
 
+/**
+ * A case a lead purged: which record files were removed, and why. Kept in
+ * `.coc/purged/<code>/<id>.age`, encrypted to the whole roster, so that every
+ * clone can check it and accept the deletion (DESIGN.md §7 "Sync").
+ */
+export const purgeBody = z.strictObject({
+  records: z.array(z.string().regex(RECORD_ID, { error: "expected a record id" })),
+  reason: text.optional(),
+});
+
 /** The body schema for each record type. */
 export const BODY_SCHEMAS = {
   report: reportBody,
@@ -197,6 +207,7 @@ export const BODY_SCHEMAS = {
   followup: followupBody,
   resolution: resolutionBody,
   vouch: vouchBody,
+  purge: purgeBody,
 } as const;
 
 export type ReportBody = z.output<typeof reportBody>;
@@ -238,6 +249,7 @@ export const recordSchema = z.discriminatedUnion(
     envelope("followup"),
     envelope("resolution"),
     envelope("vouch"),
+    envelope("purge"),
   ],
   { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
 );

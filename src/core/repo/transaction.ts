@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { removeEmptyCaseDirs } from "./debris.js";
 import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./lock.js";
@@ -43,7 +43,7 @@ export interface Transaction {
   /** Records to (re)write. */
   writes: readonly PendingWrite[];
   /** Other files to write, e.g. `.coc/team.yaml`, relative to the root. */
-  files?: readonly { rel: string; content: string }[];
+  files?: readonly { rel: string; content: string | Uint8Array }[];
   /** Paths to delete (files or directories), relative to the root. */
   deletes?: readonly string[];
   message: string;
@@ -183,6 +183,7 @@ export class WriteLog {
       (t.files ?? []).map(async (f) => {
         const final = join(root, f.rel);
         const temp = `${final}.${randomBytes(4).toString("hex")}.tmp`;
+        await mkdir(dirname(final), { recursive: true });
         await writeFile(temp, f.content);
         return { temp, final, rel: f.rel };
       }),

@@ -23,7 +23,7 @@ export async function run(o: PurgeOptions, io: Io): Promise<number> {
   if (o.rewriteHistory) await confirmRewrite(io, repo, purge);
   else await confirmPurge(io, purge);
 
-  const result = await purgeCases(repo, purge);
+  const result = await purgeCases(repo, purge, { now: io.now() });
   if (result.purged.length > 0) io.info(`Purged ${result.purged.length} case(s) from the work tree in one commit: ${result.purged.join(", ")}.`);
   const rewritten = o.rewriteHistory ? await rewriteHistory(repo) : undefined;
   if (io.json) io.printJson({ purged: result.purged, committed: result.committed, history_rewritten: Boolean(rewritten), ...(rewritten ? { commit: rewritten.commit } : {}) });
