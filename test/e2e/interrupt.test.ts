@@ -83,6 +83,21 @@ describe("an interrupted re-encryption", () => {
     expect(spawnCoc(["show", code], carol).stderr).toMatch(/not a recipient/);
   });
 
+  it("`team remove` killed after its commit: the next command finishes it, and the user's own pin follows the roster", () => {
+    const killed = spawnCoc(["team", "remove", "bob", "--yes"], alice, { COC_TEST_KILL_AFTER_COMMIT: "1" });
+    expect(killed.signal).toBe("SIGKILL");
+    const next = spawnSync(process.execPath, [BIN, "new-report", "--from", "-", "--no-input"], {
+      cwd: repo,
+      env: { ...world.env, COC_IDENTITY: alice.identityFile },
+      input: reportYaml("after the kill"),
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(next.stderr).toMatch(/Finished a change that an interrupted coc command had already committed/);
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stderr).not.toMatch(/roster changed/);
+  });
+
   it("killed half-way through `recuse`, leaves carol able to read exactly what she could before", () => {
     const killed = spawnCoc(["recuse", code, "carol", "--yes"], alice, { COC_TEST_KILL_AFTER_MOVES: "2" });
     expect(killed.signal).toBe("SIGKILL");

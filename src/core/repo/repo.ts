@@ -84,6 +84,8 @@ export class Repo {
     repo.guard = await installGuard(repo.git);
     repo.recovered = await repo.log.settle();
     if (repo.recovered !== "none" && repo.recovered !== "in-progress") await repo.reload();
+    // A roster change of this user's that a killed command had committed: their pin follows it, as it would have.
+    if (repo.log.finishedRosterChange) await repo.confirmTrust().catch(() => undefined);
     return repo;
   }
 

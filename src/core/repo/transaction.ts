@@ -85,6 +85,8 @@ export class WriteLog {
   #held = false;
   /** What the last settling of an interrupted change found (see {@link recover}). */
   recovered: Recovery = "none";
+  /** True when a finished change was this user's own roster change (their pin must follow it). */
+  finishedRosterChange = false;
 
   constructor(git: Git, paths: RepoPaths, owner: ProcessOwner = NO_OWNER, faults: FaultHooks = {}) {
     this.#git = git;
@@ -139,6 +141,7 @@ export class WriteLog {
       await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));
       await Promise.all((journal.removals ?? []).map(([, aside]) => rm(aside, { recursive: true, force: true })));
       await rm(jpath, { force: true });
+      if (journal.paths.includes(".coc/team.yaml")) this.finishedRosterChange = true;
       return "completed";
     }
     await this.#rollBack(journal);
