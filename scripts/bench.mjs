@@ -99,7 +99,8 @@ function coc(argv, opts = {}) {
     env: { ...env, ...(opts.env ?? {}) },
     encoding: "utf8",
     maxBuffer: 1 << 28,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    ...(opts.input === undefined ? {} : { input: opts.input }),
   });
   if (r.status !== 0) fail(`coc ${argv.join(" ")} exited ${r.status}: ${(r.stderr || String(r.error)).trim()}`);
   return r;
@@ -375,11 +376,30 @@ async function run() {
   if (!match || Number(match[1]) !== files.length) fail(`team remove re-encrypted ${match ? match[1] : "?"} records, expected ${files.length}`);
   console.log(`coc team remove ${leaving.name} (re-encrypts ${files.length} records to 4 members, one commit): ${fmt(removeSeconds)}\n`);
 
+  // coc sync with the 1,000 cases on both sides: one new note goes out from this clone, and comes in to a second.
+  const remote = join(scratch, "origin.git");
+  spawnSync("git", ["init", "--quiet", "--bare", "--initial-branch=main", remote], { env });
+  git(["remote", "add", "origin", remote]);
+  git(["push", "--quiet", "-u", "origin", "main"]);
+  const second = join(scratch, "second");
+  spawnSync("git", ["clone", "--quiet", remote, second], { env });
+  const asReader = { env: { COC_IDENTITY: reader.identityFile } };
+  coc(["--repo", repo, "note", [...codes][0], "--from", "-"], { ...asReader, input: "kind: meeting\ntext: bench\nattendees: [alice, bob]\n" });
+  let tSync = performance.now();
+  coc(["--repo", repo, "sync"], asReader);
+  const syncOut = (performance.now() - tSync) / 1000;
+  tSync = performance.now();
+  coc(["--repo", second, "sync"], asReader);
+  const syncIn = (performance.now() - tSync) / 1000;
+  console.log(`coc sync, ${CASES} cases on both sides: one note out ${fmt(syncOut)}, the same note in (a second clone) ${fmt(syncIn)}\n`);
+
   // Summary.
   const rows = [
     ["what", "seconds", "per record", "vs target"],
     ["coc list --json (median)", listMedian.toFixed(3), `${((listMedian * 1000) / files.length).toFixed(3)} ms`, listMedian < TARGET_SECONDS ? `ok (< ${TARGET_SECONDS} s)` : `MISSED (< ${TARGET_SECONDS} s)`],
     ["coc list --json (min)", listMin.toFixed(3), `${((listMin * 1000) / files.length).toFixed(3)} ms`, ""],
+    ["coc sync, one note out", syncOut.toFixed(3), "-", ""],
+    ["coc sync, one note in", syncIn.toFixed(3), "-", ""],
     ["coc team remove (re-encrypt all)", removeSeconds.toFixed(3), `${((removeSeconds * 1000) / files.length).toFixed(3)} ms`, removeSeconds < 60 ? "ok (< 60 s)" : "MISSED (< 60 s)"],
     ["age CLI, one process per file", ageSeconds === null ? "skipped" : ageSeconds.toFixed(3), ageSeconds === null ? "-" : `${((ageSeconds * 1000) / files.length).toFixed(3)} ms`, ""],
   ];
