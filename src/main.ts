@@ -4,7 +4,7 @@
  */
 import { CommanderError } from "commander";
 import type { Context, Input, Output } from "./cli/context.js";
-import { describe, ExitCode } from "./cli/errors.js";
+import { ExitCode } from "./cli/exit-codes.js";
 import { escapeTerminal } from "./cli/output/escape.js";
 import type { Prompter } from "./cli/prompts/prompter.js";
 
@@ -21,12 +21,14 @@ export async function main(argv: readonly string[], ctx: Context): Promise<numbe
   }
 }
 
-function handleError(e: unknown, ctx: Context): number {
+async function handleError(e: unknown, ctx: Context): Promise<number> {
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.ok;
     // commander has already printed the message.
     return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
+  // Loaded only on failure: it brings in core (whose errors it translates), which `coc --help` never needs.
+  const { describe } = await import("./cli/errors.js");
   const { lines, code } = describe(e, ctx.env["COC_DEBUG"] === "1");
   for (const line of lines) ctx.stderr.write(`${line}\n`);
   return code;

@@ -14,13 +14,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** Exit codes, as documented in the README and `coc --help`. */
-export const ExitCode = {
-  ok: 0,
-  error: 1,
-  usage: 2,
-  cancelled: 130,
-} as const;
+import { ExitCode } from "./exit-codes.js";
 
 /** The CLI's advice for each domain hint, appended to the message. */
 const HINTS: Record<Hint, (d: Readonly<Record<string, string>>) => string> = {
