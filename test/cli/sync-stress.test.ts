@@ -8,8 +8,10 @@
  * And two coc processes (the built binary) writing in the same clone at once:
  * both records land, or one is refused cleanly; nothing is lost or left over.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { RecordDecrypter } from "../../src/core/crypto/age.js";
 import { ageDecrypts, FIXED_NOW, hasAgeCli, reportYaml, teamRepo, World, type Person, type RunResult } from "../helpers/env.js";
@@ -242,5 +244,91 @@ describe("coc sync under stress", () => {
     }
     const seconds = (Date.now() - started) / 1000;
     console.log(`sync stress: ${OPERATIONS} operations, ${codes.size} cases, ${written.size} files, ${seconds.toFixed(1)} s (seed ${SEED})`);
+  }, 120_000);
+});
+
+const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), "..", ".."), "bin", "coc.js");
+
+/** The built coc as `who` in `cwd`, with the world's environment only; resolves when it exits. */
+function cocProcess(w: World, who: Person, cwd: string, argv: string[], stdin: string): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd, env: { ...w.env, COC_IDENTITY: who.identityFile }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("error", fail);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+describe("two coc processes writing in the same clone at once", () => {
+  it("both records land, or one is refused cleanly; nothing lost, nothing left over", async () => {
+    const w = (world = new World());
+    const [alice, bob, carol] = [w.person("alice"), w.person("bob"), w.person("carol")] as [Person, Person, Person];
+    const repo = await teamRepo(w, [alice, bob, carol]);
+    const first = await w.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml("the first") });
+    expect(first.code, first.stderr).toBe(0);
+    const code = first.stdout.trim();
+    const busy = /another coc command \(process \d+\) is changing this repository/;
+    const files = () => new Set(readdirSync(join(repo, "cases")).flatMap((c) => readdirSync(join(repo, "cases", c)).map((f) => `${c}/${f}`)));
+    let landed = 0;
+    let refused = 0;
+    for (let i = 0; i < 10; i++) {
+      const before = files();
+      const pair: { argv: string[]; stdin: string }[] =
+        i === 5
+          ? [
+              { argv: ["note", code, "--from", "-", "--json"], stdin: `kind: other\ntext: pair ${i} a\n` },
+              { argv: ["recuse", code, "carol", "--yes", "--json"], stdin: "" },
+            ]
+          : i % 2 === 0
+            ? [
+                { argv: ["new-report", "--from", "-", "--json"], stdin: reportYaml(`pair ${i} a`) },
+                { argv: ["new-report", "--from", "-", "--json"], stdin: reportYaml(`pair ${i} b`) },
+              ]
+            : [
+                { argv: ["note", code, "--from", "-", "--json"], stdin: `kind: other\ntext: pair ${i} a\n` },
+                { argv: ["new-report", "--case", code, "--from", "-", "--json"], stdin: reportYaml(`pair ${i} b`) },
+              ];
+      const results = await Promise.all(pair.map((p, k) => cocProcess(w, k === 0 ? alice : bob, repo, p.argv, p.stdin)));
+      const added = [...files()].filter((f) => !before.has(f));
+      let wrote = 0;
+      for (const [k, r] of results.entries()) {
+        const what = `pair ${i}, ${pair[k]!.argv.join(" ")}: exit ${r.code}\n${r.stderr}`;
+        expect(r.stderr, what).not.toMatch(/internal error/i);
+        if (r.code === 0) {
+          wrote++;
+          const out = JSON.parse(r.stdout) as { case: string; id?: string };
+          if (pair[k]!.argv[0] === "new-report") {
+            const shown = await w.run(["show", out.case, "--json"], { as: alice, cwd: repo });
+            expect(shown.code, shown.stderr).toBe(0);
+            expect(shown.stdout, what).toContain(`pair ${i} ${k === 0 ? "a" : "b"}`);
+          } else if (out.id) {
+            expect(added, what).toContain(`${out.case}/${out.id}.age`);
+          }
+        } else {
+          expect(r.code, what).toBe(1);
+          expect(r.stderr, what).toMatch(busy);
+          refused++;
+        }
+      }
+      landed += wrote;
+      // One file per record written (a recusal adds its declaration and re-encrypts the rest in place).
+      expect(added.length, `pair ${i}: ${added.join(", ")}`).toBe(wrote);
+      expect(existsSync(join(repo, ".git", "coc", "lock")), `pair ${i}: stale lock`).toBe(false);
+      expect(existsSync(join(repo, ".git", "coc", "journal.json")), `pair ${i}: journal left`).toBe(false);
+      expect(w.git(repo, ["status", "--porcelain"]), `pair ${i}`).toBe("");
+    }
+    for (const p of [alice, bob]) {
+      const v = await w.run(["verify"], { as: p, cwd: repo });
+      expect(v.code, `verify as ${p.name}: ${v.stderr}${v.stdout}`).toBe(0);
+    }
+    console.log(`same clone: ${landed} records written by 10 concurrent pairs, ${refused} refused as busy`);
   }, 120_000);
 });
