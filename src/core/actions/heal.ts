@@ -41,7 +41,7 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
       if (c.notForYou.length > 0) unreadable.push(c.code);
       continue;
     }
-    const { readers: audience } = caseAudience(roster, c.records.map((r) => r.record));
+    const { readers: audience } = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
     const readers = confirmed(audience);
     if (readers.length === 0) continue;
     const rewrites = reencryptions(c, readers, repo.keysFor(readers), "removed");

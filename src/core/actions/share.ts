@@ -36,7 +36,7 @@ export async function planShare(repo: Repo, code: string, member: string): Promi
   if (!repo.member(member)) throw new UserError(`"${member}" is not a team member`, [], "unknown-member");
   const files = await openCase(repo, code);
   const records = files.records.map((r) => r.record);
-  const audience = caseAudience(repo.roster(), records);
+  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
   if (audience.recused.includes(member) || audience.excluded.includes(member)) {
     throw new UserError(`${member} is ${audience.recused.includes(member) ? "recused from" : "excluded from"} case ${code}; it cannot be shared with them`);
   }
@@ -62,8 +62,8 @@ export async function share(repo: Repo, code: string, member: string, opts: { no
     await repo.ensureTrusted();
     const files = await openCase(repo, code);
     const records = files.records.map((r) => r.record);
-    if (!caseAudience(repo.roster(), records).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
-    const { readers } = caseAudience(repo.roster(), records, { share: member });
+    if (!caseAudience(repo.roster(), records, {}, repo.rejoined()).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const { readers } = caseAudience(repo.roster(), records, { share: member }, repo.rejoined());
     const body: ConflictBody = { member, conflict: false };
     const record = makeRecord({ type: "conflict", case: code, id: newRecordId("conflict", opts.now), author: me.name, created_at: opts.now, recipients: readers, body });
     return writeCase(repo, code, files, readers, [record], `coc: share ${code} with ${member}`, me.name);
@@ -84,7 +84,7 @@ export async function casesToShare(repo: Repo, member: string, now: Date): Promi
       continue;
     }
     const records = c.records.map((r) => r.record);
-    const audience = caseAudience(repo.roster(), records);
+    const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
     if (audience.recused.includes(member) || audience.excluded.includes(member) || audience.readers.includes(member)) continue;
     (foldCase(c.code, records, repo.config.deadlines, now).state === "closed" ? out.closed : out.open).push(c.code);
   }

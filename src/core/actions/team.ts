@@ -87,7 +87,7 @@ export async function removeMember(repo: Repo, name: string, now: Date): Promise
       const all = [...c.records, ...c.unverified];
       if (all.length === 0 || !all.some((r) => r.record.recipients.includes(name))) continue;
       if (c.problems.length > 0) throw new UserError(`case ${c.code} has an unreadable record (${c.problems[0]!.file}); fix it before removing ${name}`);
-      const { readers } = caseAudience(roster, c.records.map((r) => r.record));
+      const { readers } = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
       if (readers.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
       const keys = readers.map((n) => team.members.find((m) => m.name === n)!.recipient);
       for (const { record } of all) rewrites.push({ record: { ...record, recipients: readers } as CocRecord, keys });

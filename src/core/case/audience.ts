@@ -70,13 +70,16 @@ export function outOfCase(records: readonly CocRecord[]): { excluded: string[]; 
  * predates signatures, the readers a lead vouched for), plus everyone a
  * verified "no conflict" declaration by a reader shared it with.
  */
-function givenTo(sorted: readonly CocRecord[]): Set<string> {
+function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, string>): Set<string> {
+  // A member removed and added again gets only what was given to them after their removal.
+  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
   const founding = sorted.find((r) => r.type === "report");
   const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
-  const given = new Set<string>(founding?.readers ?? vouch?.body.readers ?? []);
+  const first = founding?.readers ? founding : vouch;
+  const given = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
   for (const r of sorted) {
-    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) given.add(m);
-    if (r.type === "conflict" && r.body.conflict === false && given.has(r.author)) given.add(r.body.member);
+    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) if (since(m, r)) given.add(m);
+    if (r.type === "conflict" && r.body.conflict === false && given.has(r.author) && since(r.body.member, r)) given.add(r.body.member);
   }
   return given;
 }
@@ -90,13 +93,16 @@ function givenTo(sorted: readonly CocRecord[]): Set<string> {
  * @param roster names on the confirmed roster, in roster order.
  * @param records the case's verified records only (a record's own
  * `recipients` never decides anything).
+ * @param rejoined members on the roster who were removed before (name →
+ * `removed_at`): records dated up to their removal give them nothing, so a
+ * member added again reads only cases given to them since (new, or shared).
  */
-export function caseAudience(roster: readonly string[], records: readonly CocRecord[], change: AudienceChange = {}): Audience {
+export function caseAudience(roster: readonly string[], records: readonly CocRecord[], change: AudienceChange = {}, rejoined: ReadonlyMap<string, string> = new Map()): Audience {
   const out = outOfCase(records);
   const excluded = [...new Set([...out.excluded, ...(change.exclude ?? [])])].sort();
   const recused = [...new Set([...out.recused, ...(change.recuse ?? [])])].sort();
   const sorted = sortRecords(records);
-  const given = sorted.length === 0 ? new Set(roster) : givenTo(sorted);
+  const given = sorted.length === 0 ? new Set(roster) : givenTo(sorted, rejoined);
   if (change.share) given.add(change.share);
   const readers = roster.filter((n) => given.has(n) && !excluded.includes(n) && !recused.includes(n));
   return { readers, excluded, recused };

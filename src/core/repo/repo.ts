@@ -137,6 +137,12 @@ export class Repo {
     return this.team.members.map((m) => m.name);
   }
 
+  /** Members on the roster who were removed before (name → when): see caseAudience. */
+  rejoined(): Map<string, string> {
+    const names = new Set(this.roster());
+    return new Map((this.team.former ?? []).filter((f) => names.has(f.name)).map((f) => [f.name, f.removed_at]));
+  }
+
   /** The public keys of members, by name. @throws Error for a name not on the roster (a bug: callers check names first). */
   keysFor(names: readonly string[]): string[] {
     return names.map((n) => {
