@@ -113,3 +113,25 @@ describe("writes happen only where a commit is safe", () => {
     expect(readFileSync(join(repo, ".git", "coc", "lock"), "utf8")).toContain(String(other.pid));
   });
 });
+
+describe("a damaged recipient stanza", () => {
+  it("is a problem for every other reader's verify, and the member it hides the case from is told", async () => {
+    const t = await teamWorld("alice", "bob");
+    const [lead, member] = [t.people[0]!, t.people[1]!];
+    const code = (await t.world.run(["new-report", "--from", "-"], { as: lead, cwd: t.repo, stdin: reportYaml() })).stdout.trim();
+    const dir = join(t.repo, "cases", code);
+    const file = join(dir, readdirSync(dir)[0]!);
+    // Flip one character of bob's wrapped file key (the body line of the second X25519 stanza).
+    const lines = readFileSync(file, "latin1").split("\n");
+    const stanzas = lines.map((l, i) => (l.startsWith("-> X25519 ") ? i : -1)).filter((i) => i >= 0);
+    const body = stanzas[1]! + 1;
+    lines[body] = (lines[body]![0] === "A" ? "B" : "A") + lines[body]!.slice(1);
+    writeFileSync(file, lines.join("\n"), "latin1");
+    const asBob = await t.world.run(["verify"], { as: member, cwd: t.repo });
+    expect(asBob.stderr).toMatch(new RegExp(`case ${code}: none of its files is encrypted to you`));
+    const asAlice = await t.world.run(["verify"], { as: lead, cwd: t.repo });
+    expect(asAlice.code).toBe(1);
+    expect(asAlice.stdout).toContain(`cases/${code}/`);
+    t.world.cleanup();
+  });
+});

@@ -82,7 +82,7 @@ describe("a pushed git hook", () => {
       writeFileSync(join(world.root, "review.yaml"), "assessment: { risk: low, impact: low }\n");
       await ok(["review", code, "--from", join(world.root, "review.yaml")], bob, b);
       await ok(["team", "remove", "carol", "--yes"], bob, b);
-      await ok(["purge", second, "--yes"], bob, b);
+      await ok(["purge", second, "--yes"], alice, b); // a purge is for a lead
       await ok(["sync"], bob, b);
       expect(readdirSync(marks)).toEqual([]);
       // The clone now runs coc's own guard, which still refuses plaintext in a plain `git commit`.

@@ -116,7 +116,12 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     records += readable.length + c.notForYou.length + c.problems.length;
     checked += c.records.length;
     notForYou += c.notForYou.length;
-    if (readable.length === 0) continue;
+    if (readable.length === 0) {
+      // Restricted for the caller: a recusal or exclusion, or a damaged stanza (age hides who a stanza is for,
+      // so only the case's other readers can tell: their verify finds the file corrupt).
+      if (c.notForYou.length > 0) notes.push(`case ${c.code}: none of its files is encrypted to you (recused, excluded, or joined later); if you should read it, ask a member who can to run coc verify`);
+      continue;
+    }
     if (c.notForYou.length > 0) {
       // Some files of the case are readable and some are not: an interrupted re-encryption.
       for (const f of c.notForYou) problems.push({ file: f, message: `not encrypted to you, while ${readable.length} other record(s) of case ${c.code} are: the case is half re-encrypted (restore it with: git checkout HEAD -- cases/${c.code})` });
