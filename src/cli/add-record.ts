@@ -9,6 +9,7 @@ import { addRecords, checkRules, createdIds, openCase, ruleContext, validateBody
 import { confirmWarnings } from "./confirm.js";
 import type { Io } from "./io.js";
 import { openRepo } from "./open.js";
+import { sayNotShared } from "./output/not-shared.js";
 
 export type AddedType = "note" | "decision" | "followup" | "resolution";
 
@@ -83,5 +84,6 @@ export async function addRecord<T extends AddedType>(io: Io, spec: AddRecordSpec
   const id = createdIds(result, 1)[0]!;
   if (io.json) io.printJson({ case: spec.code, id });
   io.info(`Recorded the ${spec.type} ${id} in case ${io.err.bold(spec.code)}, encrypted to ${result.recipients.join(", ")}.`);
+  await sayNotShared(io, repo);
   return { repo, code: spec.code, id, body, recipients: result.recipients, now, records: result.records };
 }

@@ -122,6 +122,17 @@ describe.runIf(hasAgeCli())("coc sync converges", () => {
 });
 
 describe("sync state", () => {
+  it("a write says it is not shared yet, until coc sync", async () => {
+    const w = await world.run(["note", code, "--from", "-"], { as: alice, cwd: a, stdin: "text: one line\n" });
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stderr).toMatch(/Not shared with the team yet \(1 commit\(s\) only in this clone\): run coc sync\./);
+    await ok(["sync"], alice, a);
+    const after = await world.run(["note", code, "--from", "-"], { as: bob, cwd: b, stdin: "text: another\n" });
+    expect(after.stderr).toMatch(/Not shared with the team yet/);
+    await ok(["sync"], bob, b);
+    expect((await world.run(["list"], { as: bob, cwd: b })).stderr).not.toMatch(/Not shared/);
+  });
+
   it("coc list says what is not pushed yet and when the last sync was; coc sync --json says when", async () => {
     await ok(["note", code, "--from", "-"], bob, b, note("not pushed"));
     const before = await world.run(["list"], { as: bob, cwd: b });

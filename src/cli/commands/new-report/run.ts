@@ -3,6 +3,7 @@ import { addReport, validateBody } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { intake } from "../../prompts/intake.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export interface NewReportOptions {
   from?: string | undefined;
@@ -44,4 +45,5 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   if (result.removedFromCase.length > 0) {
     io.info(`Re-encrypted the case without ${result.removedFromCase.join(", ")}. Copies they already pulled stay readable to them (git history keeps old ciphertexts).`);
   }
+  await sayNotShared(io, repo);
 }

@@ -6,6 +6,7 @@ import { checkRecusal, createdIds, recuse } from "../../../core/index.js";
 import { confirmWarnings } from "../../confirm.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export interface RecuseOptions {
   code: string;
@@ -47,4 +48,5 @@ export async function run(o: RecuseOptions, io: Io): Promise<void> {
   );
   io.info(`Who can read the case now: ${result.recipients.join(", ")}.`);
   if (!notShared) io.info(io.err.dim(`Copies ${member === me.name ? "you" : member} pulled before stay readable${member === me.name ? "" : " to them"}: git history keeps old ciphertexts.`));
+  await sayNotShared(io, repo);
 }

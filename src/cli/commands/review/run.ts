@@ -7,6 +7,7 @@ import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { reviewFromFile } from "./from-file.js";
 import { reviewInteractively } from "./interactive.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export interface ReviewOptions {
   code: string;
@@ -17,5 +18,7 @@ export async function run(o: ReviewOptions, io: Io): Promise<number> {
   if (!o.from) io.requirePrompting("review", ["--from <file|->"]);
   const repo = await openRepo(io);
   const files = await openCase(repo, o.code);
-  return o.from ? reviewFromFile(io, repo, o.code, files, o.from) : reviewInteractively(io, repo, o.code, files);
+  const code = await (o.from ? reviewFromFile(io, repo, o.code, files, o.from) : reviewInteractively(io, repo, o.code, files));
+  await sayNotShared(io, repo);
+  return code;
 }

@@ -7,6 +7,7 @@ import { confirmWarnings } from "../../confirm.js";
 import { CancelledError, UsageError, UserError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export interface ShareOptions {
   code: string;
@@ -46,5 +47,6 @@ export async function run(o: ShareOptions, io: Io): Promise<number> {
   const n = result.files.length - 1;
   io.info(`Shared case ${io.err.bold(code)} with ${member}: recorded their no-conflict declaration and re-encrypted ${n} record${n === 1 ? "" : "s"} to include them (one commit).`);
   io.info(`Who can read the case now: ${result.recipients.join(", ")}. Run coc sync so ${member} receives it.`);
+  await sayNotShared(io, repo);
   return 0;
 }

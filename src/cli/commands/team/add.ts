@@ -2,6 +2,7 @@
 import { addMember, casesToShare, parseMemberKey } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export interface TeamAddOptions {
   name: string;
@@ -29,4 +30,5 @@ export async function run(o: TeamAddOptions, io: Io): Promise<void> {
   }
   if (pending.closed.length > 0) io.info(`${pending.closed.length} closed case(s) stay unshared unless asked per case (coc share <case> ${member.name} --closed).`);
   if (pending.notYours.length > 0) io.info(`${pending.notYours.length} case(s) are not encrypted to you; a member who can read them must share them.`);
+  await sayNotShared(io, repo);
 }

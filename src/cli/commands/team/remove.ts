@@ -3,6 +3,7 @@ import { removeMember } from "../../../core/index.js";
 import { confirmWarnings } from "../../confirm.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { sayNotShared } from "../../output/not-shared.js";
 
 export async function run(o: { name: string }, io: Io): Promise<void> {
   const { name } = o;
@@ -19,4 +20,5 @@ export async function run(o: { name: string }, io: Io): Promise<void> {
   if (result.unreadable.length > 0) {
     io.warn(`${result.unreadable.length} case(s) are not encrypted to you and may still be encrypted to ${name} (${result.unreadable.join(", ")}): ask a member who can read them to run coc team remove ${name}.`);
   }
+  await sayNotShared(io, repo);
 }
