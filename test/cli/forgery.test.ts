@@ -13,7 +13,7 @@ import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { canonicalBytes } from "../../src/core/records/canonical.js";
 import { parseRecord } from "../../src/core/records/record.js";
 import { signRecord } from "../../src/core/records/signature.js";
-import { ageDecrypts, hasAgeCli, reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+import { ageDecrypts, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
 
 const hasSshKeygen = () => spawnSync("ssh-keygen", ["-?"], { encoding: "utf8" }).error === undefined;
 
@@ -27,16 +27,7 @@ let b: string;
 let code: string;
 
 beforeEach(async () => {
-  world = new World();
-  [alice, bob, carol] = [world.person("alice"), world.person("bob"), world.person("carol")];
-  a = await teamRepo(world, [alice, bob, carol]);
-  origin = join(world.root, "origin.git");
-  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
-  world.git(a, ["remote", "add", "origin", origin]);
-  code = (await ok(["new-report", "--from", "-"], alice, a, reportYaml("the case"))).trim();
-  world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
-  b = join(world.root, "bob");
-  world.git(world.root, ["clone", "--quiet", origin, b]);
+  ({ world, alice, bob, carol, origin, a, b, code } = await teamWithRemote());
 });
 afterEach(() => world.cleanup());
 

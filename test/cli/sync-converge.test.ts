@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ageDecrypts, filesReadableBy, hasAgeCli, reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+import { ageDecrypts, filesReadableBy, hasAgeCli, reportYaml, World, type Person, teamWithRemote } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -19,16 +19,7 @@ let b: string;
 let code: string;
 
 beforeEach(async () => {
-  world = new World();
-  [alice, bob, carol] = [world.person("alice"), world.person("bob"), world.person("carol")];
-  a = await teamRepo(world, [alice, bob, carol]);
-  origin = join(world.root, "origin.git");
-  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
-  world.git(a, ["remote", "add", "origin", origin]);
-  code = (await ok(["new-report", "--from", "-"], alice, a, reportYaml("the case"))).trim();
-  world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
-  b = join(world.root, "bob");
-  world.git(world.root, ["clone", "--quiet", origin, b]);
+  ({ world, alice, bob, carol, origin, a, b, code } = await teamWithRemote());
 });
 afterEach(() => world.cleanup());
 
@@ -36,6 +27,15 @@ async function ok(argv: string[], who: Person, cwd: string, stdin?: string): Pro
   const r = await world.run(argv, { as: who, cwd, ...(stdin !== undefined ? { stdin } : {}) });
   expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
   return r.stdout;
+}
+
+/** bob, on a clone that has not pulled, writes a note and syncs: in a fresh clone of the remote, carol decrypts nothing of the case. */
+async function staleNoteReachesNoCarol(): Promise<void> {
+  await ok(["note", code, "--from", "-"], bob, b, note("written on a stale clone"));
+  await ok(["sync"], bob, b);
+  const c = join(world.root, "carol");
+  world.git(world.root, ["clone", "--quiet", origin, c]);
+  expect(caseFiles(c).filter((f) => ageDecrypts(f, carol, world.env))).toEqual([]);
 }
 
 const head = (dir: string) => world.git(dir, ["rev-parse", "HEAD"]).trim();
@@ -81,21 +81,13 @@ describe.runIf(hasAgeCli())("coc sync converges", () => {
   it("a stale clone's note is re-encrypted without a member removed meanwhile", async () => {
     await ok(["team", "remove", "carol", "--yes"], alice, a);
     await ok(["sync"], alice, a);
-    await ok(["note", code, "--from", "-"], bob, b, note("written on a stale clone"));
-    await ok(["sync"], bob, b);
-    const c = join(world.root, "carol");
-    world.git(world.root, ["clone", "--quiet", origin, c]);
-    expect(caseFiles(c).filter((f) => ageDecrypts(f, carol, world.env))).toEqual([]);
+    await staleNoteReachesNoCarol();
   });
 
   it("a stale clone's note is re-encrypted without a member a further report excludes", async () => {
     await ok(["new-report", "--case", code, "--from", "-"], alice, a, reportYaml("further", "exclude: [carol]\n"));
     await ok(["sync"], alice, a);
-    await ok(["note", code, "--from", "-"], bob, b, note("written on a stale clone"));
-    await ok(["sync"], bob, b);
-    const c = join(world.root, "carol");
-    world.git(world.root, ["clone", "--quiet", origin, c]);
-    expect(caseFiles(c).filter((f) => ageDecrypts(f, carol, world.env))).toEqual([]);
+    await staleNoteReachesNoCarol();
   });
 
   it("recuse re-encrypts records still encrypted to a member already recused", async () => {

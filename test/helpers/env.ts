@@ -196,6 +196,25 @@ export async function teamWorld(...names: string[]): Promise<{ world: World; peo
   return { world, people, repo: await teamRepo(world, people) };
 }
 
+/**
+ * alice (lead), bob and carol; alice's repository with one case pushed to a
+ * bare remote, and bob's clone of it.
+ */
+export async function teamWithRemote(): Promise<{ world: World; alice: Person; bob: Person; carol: Person; origin: string; a: string; b: string; code: string }> {
+  const world = new World();
+  const [alice, bob, carol] = [world.person("alice"), world.person("bob"), world.person("carol")];
+  const a = await teamRepo(world, [alice, bob, carol]);
+  const origin = join(world.root, "origin.git");
+  world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+  world.git(a, ["remote", "add", "origin", origin]);
+  const report = await world.run(["new-report", "--from", "-"], { as: alice, cwd: a, stdin: reportYaml("the case") });
+  if (report.code !== 0) throw new Error(`new-report failed: ${report.stderr}`);
+  world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
+  const b = join(world.root, "bob");
+  world.git(world.root, ["clone", "--quiet", origin, b]);
+  return { world, alice, bob, carol, origin, a, b, code: report.stdout.trim() };
+}
+
 /** A minimal valid report body as YAML, with `marker` in the text. */
 export function reportYaml(marker = "nothing special", extra = ""): string {
   return `channel: in-person
