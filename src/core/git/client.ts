@@ -138,17 +138,25 @@ export class Git {
    * @throws UserError when git refuses (for example the pre-commit guard).
    */
   async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
-    const git = await this.open(await this.identityConfig(as));
-    try {
-      await git.raw(["add", "--all", "--", ...paths]);
-      const staged = (await git.raw(["diff", "--cached", "--name-only", "--", ...paths])).trim();
-      if (staged === "") return false;
-      await git.raw(["commit", "--quiet", "-m", message, "--", ...paths]);
-      return true;
-    } catch (e) {
-      // Leave the index as it was so a retry starts clean.
-      await git.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
-      throw gitError(e, "committing");
+    // No automatic gc or maintenance after coc's own commits: they would run while the next coc command writes.
+    const git = await this.open([...(await this.identityConfig(as)), "gc.auto=0", "maintenance.auto=false"]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git.raw(["add", "--all", "--", ...paths]);
+        const staged = (await git.raw(["diff", "--cached", "--name-only", "--", ...paths])).trim();
+        if (staged === "") return false;
+        await git.raw(["commit", "--quiet", "-m", message, "--", ...paths]);
+        return true;
+      } catch (e) {
+        // Leave the index as it was so a retry starts clean.
+        await git.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+        // Another git process (the user's, or one a finished coc command left running) holds the index for a moment.
+        if (attempt < 5 && /index\.lock': File exists/.test((e as Error).message ?? "")) {
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+          continue;
+        }
+        throw gitError(e, "committing");
+      }
     }
   }
 
