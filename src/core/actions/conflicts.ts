@@ -75,8 +75,14 @@ export async function checkRecusal(repo: Repo, code: string, member: string): Pr
  * `coc recuse`: records a conflict of `member` and re-encrypts the case without them.
  * @throws as {@link checkRecusal} and {@link declareConflicts}.
  */
-export async function recuse(repo: Repo, code: string, member: string, opts: { now: Date; reason?: string | undefined }): Promise<RecuseResult> {
-  const { wasReader, alreadyOut } = await checkRecusal(repo, code, member);
+export async function recuse(
+  repo: Repo,
+  code: string,
+  member: string,
+  opts: { now: Date; reason?: string | undefined; checked?: Awaited<ReturnType<typeof checkRecusal>> | undefined },
+): Promise<RecuseResult> {
+  // The caller may have checked already (before asking for a confirmation); the write re-reads the case under the lock anyway.
+  const { wasReader, alreadyOut } = opts.checked ?? (await checkRecusal(repo, code, member));
   if (alreadyOut) {
     const healed = await repo.write(async () => reencryptStale(repo, (await repo.me()).name, [code]));
     const files = await openCase(repo, code);

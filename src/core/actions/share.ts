@@ -10,6 +10,7 @@ import type { ConflictBody } from "../records/schema.js";
 import { findSensitive, sensitiveTerms } from "../reports/safety.js";
 import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
+import type { CaseFiles } from "../repo/store.js";
 import { openCase } from "./read.js";
 import { writeCase, type WriteResult } from "./write.js";
 
@@ -33,8 +34,12 @@ export interface SharePlan {
  * write to, or a member recused or excluded from the case.
  */
 export async function planShare(repo: Repo, code: string, member: string): Promise<SharePlan> {
+  return planFrom(repo, code, member, await openCase(repo, code));
+}
+
+/** {@link planShare} over a case already read. */
+function planFrom(repo: Repo, code: string, member: string, files: CaseFiles): SharePlan {
   if (!repo.member(member)) throw new UserError(`"${member}" is not a team member`, [], "unknown-member");
-  const files = await openCase(repo, code);
   const records = files.records.map((r) => r.record);
   const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
   if (audience.recused.includes(member) || audience.excluded.includes(member)) {
@@ -56,11 +61,11 @@ export async function planShare(repo: Repo, code: string, member: string): Promi
 export async function share(repo: Repo, code: string, member: string, opts: { now: Date; closed?: boolean }): Promise<WriteResult> {
   return repo.write(async () => {
     const me = await repo.me();
-    const plan = await planShare(repo, code, member);
+    const files = await openCase(repo, code);
+    const plan = planFrom(repo, code, member, files);
     if (plan.alreadyShared) throw new UserError(`${member} can already read case ${code}; nothing to do`);
     if (plan.state === "closed" && !opts.closed) throw new UserError(`case ${code} is closed; closed cases are shared only when asked`, [], "share-closed");
     await repo.ensureTrusted();
-    const files = await openCase(repo, code);
     const records = files.records.map((r) => r.record);
     if (!caseAudience(repo.roster(), records, {}, repo.rejoined()).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
     const { readers } = caseAudience(repo.roster(), records, { share: member }, repo.rejoined());

@@ -7,8 +7,8 @@
  *                        info = "coc/record-signing/v1", length = 32)
  *     signing key = the Ed25519 key with that seed (RFC 8032)
  *
- * The secret bytes are the bech32 payload of the `AGE-SECRET-KEY-1…` line (the
- * X25519 scalar), or of an `AGE-SECRET-KEY-PQ-1…` line (the hybrid key's
+ * The secret bytes are the bech32 payload of the identity line (the
+ * X25519 scalar), or of a post-quantum identity line (the hybrid key's
  * seed). The label is versioned: a future derivation gets a new label, never a
  * changed meaning for this one. The public half is written as an OpenSSH key,
  * `ssh-ed25519 AAAA…`, so `ssh-keygen -Y verify` can check coc's signatures.
@@ -52,8 +52,8 @@ function identitySecret(identity: string): Uint8Array {
 }
 
 /**
- * Derives the signing key of an age identity (`AGE-SECRET-KEY-1…` or
- * `AGE-SECRET-KEY-PQ-1…`), as the module comment describes. The same identity
+ * Derives the signing key of an age identity (X25519 or
+ * post-quantum hybrid), as the module comment describes. The same identity
  * always gives the same key.
  * @throws Error("invalid identity") when `identity` is not an age secret key.
  */

@@ -155,6 +155,8 @@ export class WriteLog {
    * holds the lock or its journal.
    */
   async settle(): Promise<Recovery> {
+    // Without a journal there is nothing to settle: a read never takes the lock (a writer starting now must not be refused).
+    if ((await readJson<Journal>(join(await this.#dir(), "journal.json"))) === undefined) return "none";
     if (await this.busy()) return "in-progress";
     try {
       await this.locked(async () => undefined);

@@ -58,5 +58,5 @@ export async function run(o: InitOptions, io: Io): Promise<void> {
   if (previous) {
     io.info(`Started from the settings and templates of ${previous.config.event.name} (${o.from}); none of its cases and not its roster. Set this year's event.starts_on and ends_on in .coc/config.yaml.`);
   }
-  io.info("Next: add the team (coc team add <name> <recipient>), set a private git remote, then take reports with coc new-report.");
+  io.info("Next: add the team (coc team add <name> <member key>), set a private git remote, then take reports with coc new-report.");
 }

@@ -20,7 +20,7 @@ export async function run(o: RecuseOptions, io: Io): Promise<void> {
   const now = io.now();
   const me = await repo.me();
   // Checked before the question, so nobody confirms a recusal that cannot happen.
-  await checkRecusal(repo, code, member);
+  const checked = await checkRecusal(repo, code, member);
   if (member === me.name) {
     await confirmWarnings(
       io,
@@ -28,7 +28,7 @@ export async function run(o: RecuseOptions, io: Io): Promise<void> {
       "Recuse yourself and lose access to this case?",
     );
   }
-  const result = await recuse(repo, code, member, { now, reason: o.reason });
+  const result = await recuse(repo, code, member, { now, reason: o.reason, checked });
   if (result.alreadyOut) {
     if (io.json) io.printJson({ case: code, recused: member, recipients: result.recipients, records: [], reencrypted: result.files.length });
     io.info(`${member} was already recused or excluded from case ${io.err.bold(code)}; re-encrypted ${result.files.length} record${result.files.length === 1 ? "" : "s"} still encrypted to them (one commit).`);
