@@ -30,12 +30,12 @@ export async function declareConflicts(repo: Repo, code: string, bodies: readonl
     const normalised = bodies.map(withRecusalDefault);
     const recused = normalised.filter((b) => b.conflict && recusalOf(b)).map((b) => b.member);
     const records = files.records.map((r) => r.record);
-    const before = caseAudience(repo.roster(), records, {}, repo.rejoined());
+    const before = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
     if (!before.readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
     // A recusal is lifted only by another member (DESIGN.md §7).
     const own = normalised.findIndex((b) => b.member === me.name && b.recused === false && before.recused.includes(me.name));
     if (own >= 0) throw new UserError(`${opts.source}: ${opts.prefix ? `${opts.prefix}[${own}].` : ""}recused: you cannot lift your own recusal; another member records it`);
-    const { readers } = caseAudience(repo.roster(), records, { recuse: recused }, repo.rejoined());
+    const { readers } = caseAudience(repo.roster(), records, { recuse: recused }, repo.rejoined(), repo.oversight.people);
     if (readers.length === 0) throw new UserError(`nobody would be left to read case ${code}: every recipient is recused`);
     const created = normalised.map((body) =>
       makeRecord({ type: "conflict", case: code, id: newRecordId("conflict", opts.now), author: me.name, created_at: opts.now, recipients: readers, body }),
@@ -61,7 +61,7 @@ export interface RecuseResult extends WriteResult {
 export async function checkRecusal(repo: Repo, code: string, member: string): Promise<{ wasReader: boolean; alreadyOut: boolean }> {
   const files = await openCase(repo, code);
   if (!repo.member(member)) throw new UserError(`"${member}" is not a team member`, [], "unknown-member");
-  const audience = caseAudience(repo.roster(), files.records.map((r) => r.record), {}, repo.rejoined());
+  const audience = caseAudience(repo.roster(), files.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
   if ([...audience.excluded, ...audience.recused].includes(member)) {
     // Already out, but a record written on a clone that had not seen it yet may still be encrypted to them.
     const stale = [...files.records, ...files.unverified].some(({ record }) => record.recipients.includes(member));
@@ -87,7 +87,7 @@ export async function recuse(
     const healed = await repo.write(async () => reencryptStale(repo, (await repo.me()).name, [code]));
     const files = await openCase(repo, code);
     const records = files.records.map((r) => r.record);
-    const { readers } = caseAudience(repo.roster(), records, {}, repo.rejoined());
+    const { readers } = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
     return { case: code, files: healed.files, recipients: readers, removedFromCase: healed.removed[code] ?? [], committed: healed.committed, records, wasReader, alreadyOut };
   }
   const reason = opts.reason?.trim();

@@ -4,7 +4,7 @@
  * removal yet. `coc sync` runs it after every merge and before pushing;
  * `coc recuse` and `coc team remove` run it when the member is already out.
  */
-import { caseAudience } from "../case/audience.js";
+import { caseAudience, readersOf } from "../case/audience.js";
 import type { Repo } from "../repo/repo.js";
 import { rosterChanged } from "../repo/trust.js";
 import type { PendingWrite } from "../repo/store.js";
@@ -41,12 +41,15 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
       if (c.notForYou.length > 0) unreadable.push(c.code);
       continue;
     }
-    const { readers: audience } = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
-    const readers = confirmed(audience);
+    const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
+    const readers = confirmed(audience.readers);
     if (readers.length === 0) continue;
-    const rewrites = reencryptions(c, readers, repo.keysFor(readers), "removed");
+    // An oversight person whose key waits for confirmation is neither added nor taken away here: the case is left as it is.
+    if (readers.length < audience.readers.length && audience.readers.some((n) => !readers.includes(n) && repo.overseer(n))) continue;
+    const readersFor = (id: string) => confirmed(readersOf(audience, id));
+    const rewrites = reencryptions(c, readersFor, (names) => repo.keysFor(names), "removed");
     if (rewrites.length === 0) continue;
-    const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readers.includes(n))));
+    const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readersFor(record.id).includes(n))));
     removed[c.code] = [...gone].sort();
     writes.push(...rewrites);
     healed.push(c.code);
@@ -69,6 +72,9 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
 async function confirmedReaders(repo: Repo): Promise<(names: readonly string[]) => string[]> {
   const state = await repo.trustState();
   if (state.kind !== "changed" || !rosterChanged(state.diff)) return (names) => [...names];
-  const pinned = new Set(state.pinned.members.filter((p) => repo.member(p.name)?.recipient === p.recipient).map((p) => p.name));
+  const pinned = new Set([
+    ...state.pinned.members.filter((p) => repo.member(p.name)?.recipient === p.recipient).map((p) => p.name),
+    ...(state.pinned.oversight ?? []).filter((p) => repo.overseer(p.name)?.recipient === p.recipient).map((p) => p.name),
+  ]);
   return (names) => names.filter((n) => pinned.has(n));
 }

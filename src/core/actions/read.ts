@@ -101,13 +101,13 @@ export async function openCase(repo: Repo, code: string): Promise<CaseFiles> {
 
 /** Who may read a case now (see ../case/audience.ts), from the roster and the records in hand. */
 export function audienceOf(repo: Repo, files: CaseFiles | undefined): Audience {
-  return caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], {}, repo.rejoined());
+  return caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], {}, repo.rejoined(), repo.oversight.people);
 }
 
 /** The context the record rules need for a case (see ../case/rules.ts). */
 export function ruleContext(repo: Repo, files: CaseFiles): RuleContext {
   const records = files.records.map((r) => r.record);
-  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
+  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
   return {
     roster: repo.roster(),
     outOfCase: [...audience.excluded, ...audience.recused],

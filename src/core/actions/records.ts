@@ -45,7 +45,7 @@ export async function addRecords(repo: Repo, code: string, parts: readonly Recor
     const ctx = ruleContext(repo, files);
     for (const part of parts) checkRules(part.type, part.body, ctx, part.source, part.prefix);
     await repo.ensureTrusted();
-    const { readers } = caseAudience(repo.roster(), files.records.map((r) => r.record), {}, repo.rejoined());
+    const { readers } = caseAudience(repo.roster(), files.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
     if (!readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
     const records = parts.map((part) =>
       makeRecord({ type: part.type, case: code, id: newRecordId(part.type, opts.now), author: me.name, created_at: opts.now, recipients: readers, body: part.body as never }),

@@ -45,7 +45,7 @@ export async function addReport(
       code = await freshCode(repo);
     }
     await repo.ensureTrusted();
-    const { readers } = caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], { exclude: body.exclude }, repo.rejoined());
+    const { readers } = caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], { exclude: body.exclude }, repo.rejoined(), repo.oversight.people);
     if (readers.length === 0) throw new UserError("nobody would be able to read this report: every member is excluded");
     const record = makeRecord({ type: "report", case: code, id: newRecordId("report", opts.now), author: me.name, created_at: opts.now, recipients: readers, body });
     const written = await writeCase(repo, code, files, readers, [record], files ? `coc: add report to ${code}` : `coc: new report ${code}`, me.name);

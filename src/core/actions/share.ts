@@ -41,7 +41,7 @@ export async function planShare(repo: Repo, code: string, member: string): Promi
 function planFrom(repo: Repo, code: string, member: string, files: CaseFiles): SharePlan {
   if (!repo.member(member)) throw new UserError(`"${member}" is not a team member`, [], "unknown-member");
   const records = files.records.map((r) => r.record);
-  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
+  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
   if (audience.recused.includes(member) || audience.excluded.includes(member)) {
     throw new UserError(`${member} is ${audience.recused.includes(member) ? "recused from" : "excluded from"} case ${code}; it cannot be shared with them`);
   }
@@ -67,8 +67,8 @@ export async function share(repo: Repo, code: string, member: string, opts: { no
     if (plan.state === "closed" && !opts.closed) throw new UserError(`case ${code} is closed; closed cases are shared only when asked`, [], "share-closed");
     await repo.ensureTrusted();
     const records = files.records.map((r) => r.record);
-    if (!caseAudience(repo.roster(), records, {}, repo.rejoined()).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
-    const { readers } = caseAudience(repo.roster(), records, { share: member }, repo.rejoined());
+    if (!caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people).readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);
+    const { readers } = caseAudience(repo.roster(), records, { share: member }, repo.rejoined(), repo.oversight.people);
     const body: ConflictBody = { member, conflict: false };
     const record = makeRecord({ type: "conflict", case: code, id: newRecordId("conflict", opts.now), author: me.name, created_at: opts.now, recipients: readers, body });
     return writeCase(repo, code, files, readers, [record], `coc: share ${code} with ${member}`, me.name);
@@ -89,7 +89,7 @@ export async function casesToShare(repo: Repo, member: string, now: Date): Promi
       continue;
     }
     const records = c.records.map((r) => r.record);
-    const audience = caseAudience(repo.roster(), records, {}, repo.rejoined());
+    const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
     if (audience.recused.includes(member) || audience.excluded.includes(member) || audience.readers.includes(member)) continue;
     (foldCase(c.code, records, repo.config.deadlines, now).state === "closed" ? out.closed : out.open).push(c.code);
   }

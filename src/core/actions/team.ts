@@ -3,7 +3,7 @@
  * could read), confirming a roster that changed elsewhere.
  */
 import { UserError } from "../errors.js";
-import { caseAudience } from "../case/audience.js";
+import { caseAudience, readersOf } from "../case/audience.js";
 import { validate } from "../records/document.js";
 import { formatUtc, type CocRecord } from "../records/schema.js";
 import { memberSchema, teamText, type Member, type Team } from "../repo/config.js";
@@ -25,6 +25,9 @@ export async function addMember(repo: Repo, input: { name: string; recipient: st
     const existing = repo.member(member.name);
     if (existing && existing.recipient === member.recipient && !existing.signing_key) return { member: await setSigningKey(repo, existing, member.signing_key!), keyOnly: true };
     if (existing) throw new UserError(`"${member.name}" is already a team member`);
+    if (repo.overseer(member.name) || repo.oversight.people.some((p) => p.recipient === member.recipient)) {
+      throw new UserError(`"${member.name}" (or that key) is on the oversight list (.coc/oversight.yaml); an oversight person is never a team member`);
+    }
     const dup = repo.team.members.find((m) => m.recipient === member.recipient);
     if (dup) throw new UserError(`that recipient already belongs to "${dup.name}"`);
     // Adding on top of a roster changed behind our back would make us vouch for it.
@@ -87,10 +90,13 @@ export async function removeMember(repo: Repo, name: string, now: Date): Promise
       const all = [...c.records, ...c.unverified];
       if (all.length === 0 || !all.some((r) => r.record.recipients.includes(name))) continue;
       if (c.problems.length > 0) throw new UserError(`case ${c.code} has an unreadable record (${c.problems[0]!.file}); fix it before removing ${name}`);
-      const { readers } = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
-      if (readers.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
-      const keys = readers.map((n) => team.members.find((m) => m.name === n)!.recipient);
-      for (const { record } of all) rewrites.push({ record: { ...record, recipients: readers } as CocRecord, keys });
+      const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
+      if (audience.readers.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
+      const keyOf = (n: string) => (team.members.find((m) => m.name === n) ?? repo.overseer(n))!.recipient;
+      for (const { record } of all) {
+        const readers = readersOf(audience, record.id);
+        rewrites.push({ record: { ...record, recipients: readers } as CocRecord, keys: readers.map(keyOf) });
+      }
       reencrypted.push(c.code);
     }
     if (!onRoster && rewrites.length === 0) throw new UserError(`"${name}" is not on the roster, and no record you can read is encrypted to them`);

@@ -128,7 +128,7 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     }
     if (c.records.length === 0) continue;
     // Every file must be encrypted to exactly the case's readers, as the rules compute them from the verified records.
-    const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
+    const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
     problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster));
     const unshared = roster.filter((m) => ![...audience.readers, ...audience.excluded, ...audience.recused].includes(m));
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);

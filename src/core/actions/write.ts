@@ -3,7 +3,7 @@
  * the case when its audience changed, in one transaction and one commit.
  */
 import { UserError } from "../errors.js";
-import { audienceChange } from "../case/audience.js";
+import { audienceChange, caseAudience, readersOf } from "../case/audience.js";
 import type { Signer } from "../crypto/age.js";
 import { formatMemberKey } from "../crypto/signing.js";
 import { signRecord } from "../records/signature.js";
@@ -32,13 +32,16 @@ export interface WriteResult {
 export async function writeCase(repo: Repo, code: string, files: CaseFiles | undefined, readers: string[], creates: CocRecord[], message: string, author: string): Promise<WriteResult> {
   const signer = await signerFor(repo, author);
   const signed = creates.map((record) => ({ ...record, signature: signRecord(record, signer) }) as CocRecord);
-  const keys = repo.keysFor(readers);
+  // A summary record is also read by the oversight people it was written for (see ../case/audience.ts).
+  const { extra } = caseAudience(repo.roster(), [...(files?.records.map((r) => r.record) ?? []), ...creates], {}, repo.rejoined(), repo.oversight.people);
+  const readersFor = (id: string) => readersOf({ readers, extra }, id);
+  const keysFor = (names: readonly string[]) => repo.keysFor(names);
   // Every file of the case, verified or not: a record still encrypted to someone who may no longer read the case is re-encrypted too.
-  const rewrites = files ? reencryptions(files, readers, keys, "changed") : [];
-  const previous = files?.records.at(-1)?.record.recipients ?? readers;
+  const rewrites = files ? reencryptions(files, readersFor, keysFor, "changed") : [];
+  const previous = files?.records.filter((r) => r.record.type !== "summary").at(-1)?.record.recipients ?? readers;
   const { removed } = audienceChange(previous, readers);
   const { written, committed } = await repo.commit({
-    writes: [...rewrites, ...signed.map((record) => ({ record, keys }))],
+    writes: [...rewrites, ...signed.map((record) => ({ record: { ...record, recipients: readersFor(record.id) } as CocRecord, keys: keysFor(readersFor(record.id)) }))],
     message,
     as: { member: author },
   });
@@ -48,15 +51,26 @@ export async function writeCase(repo: Repo, code: string, files: CaseFiles | und
 }
 
 /**
- * Every file of a case (verified or not) re-encrypted to `readers`, when one
- * of them is encrypted to someone else: on "changed", any difference; on
- * "removed", only someone who may no longer read it (a recusal, exclusion or
- * removal the file's writer had not seen). Empty when nothing is stale.
+ * Every file of a case (verified or not) re-encrypted to its readers
+ * (`readersFor(record id)`: the case's readers, and for a summary the
+ * oversight people it was written for), when one of them is encrypted to
+ * someone else: on "changed", any difference; on "removed", only someone
+ * who may no longer read it (a recusal, exclusion or removal the file's
+ * writer had not seen). Empty when nothing is stale.
  */
-export function reencryptions(files: Pick<CaseFiles, "records" | "unverified">, readers: readonly string[], keys: readonly string[], when: "changed" | "removed"): PendingWrite[] {
+export function reencryptions(
+  files: Pick<CaseFiles, "records" | "unverified">,
+  readersFor: (id: string) => readonly string[],
+  keysFor: (names: readonly string[]) => readonly string[],
+  when: "changed" | "removed",
+): PendingWrite[] {
   const existing = [...files.records, ...files.unverified];
-  const stale = existing.some(({ record }) => (when === "changed" ? audienceChange(record.recipients, readers).changed : audienceChange(record.recipients, readers).removed.length > 0));
-  return stale ? existing.map(({ record }) => ({ record: { ...record, recipients: [...readers] } as CocRecord, keys })) : [];
+  const differs = (recipients: readonly string[], id: string) => {
+    const d = audienceChange(recipients, readersFor(id));
+    return when === "changed" ? d.changed : d.removed.length > 0;
+  };
+  const stale = existing.some(({ record }) => differs(record.recipients, record.id));
+  return stale ? existing.map(({ record }) => ({ record: { ...record, recipients: [...readersFor(record.id)] } as CocRecord, keys: keysFor(readersFor(record.id)) })) : [];
 }
 
 /**

@@ -9,12 +9,24 @@ import { sortRecords } from "../records/order.js";
 
 /** Who may read a case, and who is kept out of it and why. */
 export interface Audience {
-  /** Members the case is encrypted to, in roster order. */
+  /** Who the case is encrypted to: members in roster order, then the oversight people it was escalated to. */
   readers: string[];
   /** Members a report excludes (exclusions only ever grow). */
   excluded: string[];
   /** Members recused through a conflict declaration. */
   recused: string[];
+  /** The oversight people among the readers (a verified escalation gave them the case). */
+  escalated: string[];
+  /** Record id → oversight people who read that record only (a summary record): see {@link readersOf}. */
+  extra: Record<string, string[]>;
+}
+
+/** An oversight person as the audience rules need them (from the confirmed .coc/oversight.yaml). */
+export interface Overseer {
+  name: string;
+  recipient: string;
+  /** When they were added to the oversight list (UTC): an escalation dated before gives them nothing. */
+  added_at: string;
 }
 
 /** A change being made, to see the audience after it. */
@@ -96,16 +108,70 @@ function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, str
  * @param rejoined members on the roster who were removed before (name →
  * `removed_at`): records dated up to their removal give them nothing, so a
  * member added again reads only cases given to them since (new, or shared).
+ * @param oversight the confirmed oversight list; nobody on it reads a case
+ * unless a verified escalation record gives it to them.
  */
-export function caseAudience(roster: readonly string[], records: readonly CocRecord[], change: AudienceChange = {}, rejoined: ReadonlyMap<string, string> = new Map()): Audience {
-  const out = outOfCase(records);
+export function caseAudience(
+  roster: readonly string[],
+  records: readonly CocRecord[],
+  change: AudienceChange = {},
+  rejoined: ReadonlyMap<string, string> = new Map(),
+  oversight: readonly Overseer[] = [],
+): Audience {
+  const team = teamAudience(roster, sortRecords(records), change, rejoined);
+  const { escalated, extra } = oversightReaders(roster, sortRecords(records), rejoined, oversight, team.excluded);
+  const readers = [...team.readers, ...oversight.filter((p) => escalated.has(p.name)).map((p) => p.name)];
+  return { ...team, readers, escalated: readers.filter((n) => escalated.has(n)), extra };
+}
+
+/** The team's part of the audience: members given the case, minus exclusions and recusals. */
+function teamAudience(roster: readonly string[], sorted: readonly CocRecord[], change: AudienceChange, rejoined: ReadonlyMap<string, string>): Pick<Audience, "readers" | "excluded" | "recused"> {
+  const out = outOfCase(sorted);
   const excluded = [...new Set([...out.excluded, ...(change.exclude ?? [])])].sort();
   const recused = [...new Set([...out.recused, ...(change.recuse ?? [])])].sort();
-  const sorted = sortRecords(records);
   const given = sorted.length === 0 ? new Set(roster) : givenTo(sorted, rejoined);
   if (change.share) given.add(change.share);
   const readers = roster.filter((n) => given.has(n) && !excluded.includes(n) && !recused.includes(n));
   return { readers, excluded, recused };
+}
+
+/**
+ * The oversight people a case's escalation and summary records give it (or
+ * one record of it) to. Such a record counts only when its author could
+ * read the case when it was written (a report came before it and the author
+ * was among the readers then) and is not excluded from the case now (a
+ * member the report names cannot hand it to someone of their choosing, even
+ * with a back-dated record); and, for each person it names, only when they
+ * are on the confirmed oversight list with the key the record names, added
+ * no later than the record (someone appointed later, or removed and added
+ * again, gets only what is escalated to them after).
+ */
+function oversightReaders(
+  roster: readonly string[],
+  sorted: readonly CocRecord[],
+  rejoined: ReadonlyMap<string, string>,
+  oversight: readonly Overseer[],
+  excludedNow: readonly string[],
+): { escalated: Set<string>; extra: Record<string, string[]> } {
+  const escalated = new Set<string>();
+  const extra: Record<string, string[]> = {};
+  if (oversight.length === 0) return { escalated, extra };
+  sorted.forEach((r, i) => {
+    if (r.type !== "escalation" && r.type !== "summary") return;
+    const before = sorted.slice(0, i);
+    if (!before.some((x) => x.type === "report") || excludedNow.includes(r.author)) return;
+    if (!teamAudience(roster, before, {}, rejoined).readers.includes(r.author)) return;
+    const names = r.body.to.filter((t) => oversight.some((p) => p.name === t.name && p.recipient === t.recipient && p.added_at <= r.created_at)).map((t) => t.name);
+    if (r.type === "escalation") names.forEach((n) => escalated.add(n));
+    else if (names.length > 0) extra[r.id] = names;
+  });
+  return { escalated, extra };
+}
+
+/** Who one record of a case is encrypted to: the case's readers, and for a summary record the oversight people it was written for. */
+export function readersOf(audience: Pick<Audience, "readers" | "extra">, recordId: string): string[] {
+  const more = (audience.extra[recordId] ?? []).filter((n) => !audience.readers.includes(n));
+  return [...audience.readers, ...more];
 }
 
 /** Who reads a case now and who would stop reading it: the difference a re-encryption makes. */

@@ -8,7 +8,7 @@ import { z } from "zod";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "escalation", "summary", "appeal", "appeal_outcome"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
@@ -99,11 +99,16 @@ export const reportBody = z.strictObject({
   exclude: z.array(memberName).default([]),
 });
 
+/** Soft: may take part in the discussion but not decide or vote (CNCF); hard: recused (the default). */
+export const CONFLICT_KINDS = ["soft", "hard"] as const;
+
 export const conflictBody = z.strictObject({
   member: memberName,
   conflict: z.boolean({ error: "conflict is required (true or false)" }),
   reason: text.optional(),
   recused: z.boolean().optional(),
+  /** For `conflict: true`: hard (recused; the default, as for records written before kinds) or soft (keeps access, does not decide or vote). */
+  kind: z.enum(CONFLICT_KINDS, { error: "kind must be soft or hard" }).optional(),
 });
 
 export const assessmentBody = z.strictObject({
@@ -112,6 +117,8 @@ export const assessmentBody = z.strictObject({
   in_scope: z.boolean().optional(),
   violation: z.enum(VIOLATION).optional(),
   rationale: text.optional(),
+  /** Why the author votes although they declared a soft conflict (`--override`). */
+  override: required("override").optional(),
 });
 
 export const noteBody = z.strictObject({
@@ -145,6 +152,8 @@ export const decisionBody = z.strictObject({
    * by when a decision of at least two members must ratify it (24 h).
    */
   urgent: z.strictObject({ acted_alone: z.array(memberName).min(1), ratify_by: timestamp }).optional(),
+  /** Why members with a soft conflict are in `decided_by` anyway (`--override`). */
+  override: required("override").optional(),
 });
 
 export const followupBody = z.strictObject({
@@ -197,6 +206,53 @@ export const purgeBody = z.strictObject({
   reason: text.optional(),
 });
 
+/** Someone outside the team a case is escalated to, as the oversight list held them (their key is signed with the record). */
+export const oversightTarget = z.strictObject({
+  name: memberName,
+  recipient: z.string().regex(/^age1[0-9a-z]+$/, { error: "expected an age recipient (age1...)" }),
+  role: text.optional(),
+});
+
+/**
+ * A case escalated to people of the oversight list (.coc/oversight.yaml):
+ * from this record on they read every record of the case (DESIGN.md §7).
+ */
+export const escalationBody = z.strictObject({
+  to: z.array(oversightTarget).min(1, { error: "to must name at least one oversight person" }),
+  reason: text.optional(),
+});
+
+/** What the team chooses to tell oversight people about a case they are not given (`coc escalate --summary-only`). */
+export const summaryBody = z.strictObject({
+  to: z.array(oversightTarget).min(1, { error: "to must name at least one oversight person" }),
+  text: required("text"),
+  reason: text.optional(),
+});
+
+/** The default grounds an appeal may give (config.yaml `appeal_grounds` replaces them). */
+export const DEFAULT_APPEAL_GROUNDS = ["new information", "procedural error", "conflict of interest", "disproportionate consequence", "factual error", "other"] as const;
+
+/** An appeal of the decision in force: by whom, when, on which grounds (from config.yaml `appeal_grounds`). */
+export const appealBody = z.strictObject({
+  /** reporter, reported, or who else (free text). */
+  by: required("by"),
+  received_at: timestamp.optional(),
+  grounds: z.array(required("ground")).min(1, { error: "grounds must list at least one ground" }),
+  text: text.optional(),
+});
+
+export const APPEAL_RESULTS = ["upheld", "changed", "overturned"] as const;
+
+/** The outcome of an appeal: the decision upheld, changed or overturned, by whom (members or oversight people). */
+export const appealOutcomeBody = z.strictObject({
+  result: z.enum(APPEAL_RESULTS, { error: `result must be one of ${APPEAL_RESULTS.join(", ")}` }),
+  decided_by: z.array(memberName).min(1, { error: "decided_by must name who decided the appeal" }),
+  reasoning: text.optional(),
+  decided_at: timestamp.optional(),
+  /** The appeal decided (its record id); default: the latest appeal without an outcome. */
+  appeal: z.string().regex(RECORD_ID, { error: "expected a record id" }).optional(),
+});
+
 /** The body schema for each record type. */
 export const BODY_SCHEMAS = {
   report: reportBody,
@@ -208,6 +264,10 @@ export const BODY_SCHEMAS = {
   resolution: resolutionBody,
   vouch: vouchBody,
   purge: purgeBody,
+  escalation: escalationBody,
+  summary: summaryBody,
+  appeal: appealBody,
+  appeal_outcome: appealOutcomeBody,
 } as const;
 
 export type ReportBody = z.output<typeof reportBody>;
@@ -216,6 +276,10 @@ export type AssessmentBody = z.output<typeof assessmentBody>;
 export type NoteBody = z.output<typeof noteBody>;
 export type DecisionBody = z.output<typeof decisionBody>;
 export type FollowupBody = z.output<typeof followupBody>;
+export type EscalationBody = z.output<typeof escalationBody>;
+export type SummaryBody = z.output<typeof summaryBody>;
+export type AppealBody = z.output<typeof appealBody>;
+export type AppealOutcomeBody = z.output<typeof appealOutcomeBody>;
 
 
 export type BodyOf<T extends RecordType> = z.output<(typeof BODY_SCHEMAS)[T]>;
@@ -250,6 +314,10 @@ export const recordSchema = z.discriminatedUnion(
     envelope("resolution"),
     envelope("vouch"),
     envelope("purge"),
+    envelope("escalation"),
+    envelope("summary"),
+    envelope("appeal"),
+    envelope("appeal_outcome"),
   ],
   { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
 );

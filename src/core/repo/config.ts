@@ -8,7 +8,7 @@ import { quote, UserError } from "../errors.js";
 import { formatSshEd25519, parseSshEd25519 } from "../crypto/sshsig.js";
 import { parseRecipient } from "../crypto/age.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
-import { memberName } from "../records/schema.js";
+import { DEFAULT_APPEAL_GROUNDS, memberName } from "../records/schema.js";
 
 /** The resolution ladders a team can choose at init (DESIGN.md §5). */
 export const LADDERS = {
@@ -58,7 +58,7 @@ export const DEFAULT_MATRIX = {
   },
 };
 
-export const DEFAULT_DEADLINES = { first_action_hours: 12, acknowledge_hours: 24, outcome_days: 7 };
+export const DEFAULT_DEADLINES = { first_action_hours: 12, acknowledge_hours: 24, outcome_days: 7, appeal_days: 14, appeal_decision_days: 14 };
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected a date such as 2026-06-01" });
 
@@ -77,6 +77,10 @@ export const configSchema = z.strictObject({
       first_action_hours: z.number().positive().default(DEFAULT_DEADLINES.first_action_hours),
       acknowledge_hours: z.number().positive().default(DEFAULT_DEADLINES.acknowledge_hours),
       outcome_days: z.number().positive().default(DEFAULT_DEADLINES.outcome_days),
+      /** An appeal is filed within this many days of the final decision (or of telling the reported person). */
+      appeal_days: z.number().positive().default(DEFAULT_DEADLINES.appeal_days),
+      /** An appeal is decided within this many days of being received. */
+      appeal_decision_days: z.number().positive().default(DEFAULT_DEADLINES.appeal_decision_days),
     })
     .default(DEFAULT_DEADLINES),
   matrix: z
@@ -91,6 +95,10 @@ export const configSchema = z.strictObject({
   retention: z
     .strictObject({ delete_after_days: z.number().int().positive().nullable().default(null) })
     .default({ delete_after_days: null }),
+  /** The grounds an appeal may give (coc appeal --ground). */
+  appeal_grounds: z.array(z.string().trim().min(1, { error: "an appeal ground must not be empty" })).min(1, { error: "appeal_grounds must list at least one ground" }).default([...DEFAULT_APPEAL_GROUNDS]),
+  /** How to appeal, for the letter to the reported person (public text: checked like every letter). */
+  appeal_instructions: z.string().trim().min(1, { error: "appeal_instructions must not be empty" }).optional(),
 });
 export type Config = z.output<typeof configSchema>;
 

@@ -12,6 +12,8 @@ export interface RepoPaths {
   readonly cocDir: string;
   readonly config: string;
   readonly team: string;
+  /** `.coc/oversight.yaml`: people outside the team (./oversight.ts). */
+  readonly oversight: string;
   readonly cases: string;
   readonly templates: string;
   readonly gitattributes: string;
@@ -25,6 +27,7 @@ export function repoPaths(root: string): RepoPaths {
     cocDir,
     config: join(cocDir, "config.yaml"),
     team: join(cocDir, "team.yaml"),
+    oversight: join(cocDir, "oversight.yaml"),
     cases: join(root, "cases"),
     templates: join(root, "templates"),
     gitattributes: join(root, ".gitattributes"),

@@ -19,6 +19,7 @@ import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
+import { checkNoOverlap, loadOversight, type Oversight, type OversightPerson } from "./oversight.js";
 import { currentPin, describeDiff, loadPin, pinPath, repositoryId, rosterChanged, savePin, trustState, type TrustDiff, type TrustState } from "./trust.js";
 
 /** How the front end takes part in trust (see ./trust.ts). */
@@ -51,6 +52,8 @@ export class Repo {
   readonly log: WriteLog;
   config: Config;
   team: Team;
+  /** The oversight list (.coc/oversight.yaml): people outside the team, given a case only by an escalation. */
+  oversight: Oversight;
   /** What an interrupted change turned into when the repository was opened. */
   recovered: Recovery = "none";
   /** Whether opening had to install coc's guard, or switch a clone set up the old way. */
@@ -60,11 +63,12 @@ export class Repo {
   #decrypter: Promise<RecordDecrypter> | undefined;
   #trusted = false;
 
-  private constructor(paths: RepoPaths, env: Env, config: Config, team: Team, opts: OpenOptions) {
+  private constructor(paths: RepoPaths, env: Env, config: Config, team: Team, oversight: Oversight, opts: OpenOptions) {
     this.paths = paths;
     this.env = env;
     this.config = config;
     this.team = team;
+    this.oversight = oversight;
     this.git = new Git(paths.root, env);
     this.log = new WriteLog(this.git, paths, opts.owner, opts.faults);
     this.#unlock = opts.unlock;
@@ -79,8 +83,9 @@ export class Repo {
    */
   static async open(opts: OpenOptions): Promise<Repo> {
     const paths = await findRepo(opts.cwd, opts.repo);
-    const [config, team] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team)]);
-    const repo = new Repo(paths, opts.env, config, team, opts);
+    const [config, team, oversight] = await Promise.all([loadConfig(paths.config), loadTeam(paths.team), loadOversight(paths.oversight)]);
+    checkNoOverlap(oversight, team, paths.oversight);
+    const repo = new Repo(paths, opts.env, config, team, oversight, opts);
     repo.guard = await installGuard(repo.git);
     repo.recovered = await repo.log.settle();
     if (repo.recovered !== "none" && repo.recovered !== "in-progress") await repo.reload();
@@ -91,7 +96,8 @@ export class Repo {
 
   /** Reads config.yaml and team.yaml again (under the lock, before a change). */
   async reload(): Promise<void> {
-    [this.config, this.team] = await Promise.all([loadConfig(this.paths.config), loadTeam(this.paths.team)]);
+    [this.config, this.team, this.oversight] = await Promise.all([loadConfig(this.paths.config), loadTeam(this.paths.team), loadOversight(this.paths.oversight)]);
+    checkNoOverlap(this.oversight, this.team, this.paths.oversight);
   }
 
   /**
@@ -143,10 +149,19 @@ export class Repo {
     return new Map((this.team.former ?? []).filter((f) => names.has(f.name)).map((f) => [f.name, f.removed_at]));
   }
 
-  /** The public keys of members, by name. @throws Error for a name not on the roster (a bug: callers check names first). */
+  /** An oversight person by name (never a team member: the names do not overlap). */
+  overseer(name: string): OversightPerson | undefined {
+    return this.oversight.people.find((p) => p.name === name);
+  }
+
+  /**
+   * The public keys of readers, by name: members, and the oversight people an
+   * audience names (only an escalation puts one there).
+   * @throws Error for a name on neither list (a bug: callers check names first).
+   */
   keysFor(names: readonly string[]): string[] {
     return names.map((n) => {
-      const m = this.member(n);
+      const m = this.member(n) ?? this.overseer(n);
       if (!m) throw new Error(`member ${n} not on the roster`);
       return m.recipient;
     });
@@ -160,7 +175,7 @@ export class Repo {
   async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
     // The stanza cap follows the team's size (a record lists at most the roster).
-    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length));
+    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length + this.oversight.people.length));
     const members = await this.trustedMembers();
     await Promise.all(
       cases.map(async (c) => {
@@ -196,13 +211,13 @@ export class Repo {
 
   /** What is there now against what this user last confirmed. */
   async trustState(): Promise<TrustState> {
-    return trustState((await this.#pin()).path, await currentPin(this.team, this.config, this.paths.templates));
+    return trustState((await this.#pin()).path, await currentPin(this.team, this.config, this.paths.templates, this.oversight));
   }
 
   /** Records the current roster, settings and templates as confirmed by this user. */
   async confirmTrust(): Promise<void> {
     const pin = await this.#pin();
-    await savePin(pin.path, pin.id, { ...(await currentPin(this.team, this.config, this.paths.templates)), head: await this.git.head() });
+    await savePin(pin.path, pin.id, { ...(await currentPin(this.team, this.config, this.paths.templates, this.oversight)), head: await this.git.head() });
     this.#trusted = true;
   }
 

@@ -141,7 +141,7 @@ export class WriteLog {
       await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));
       await Promise.all((journal.removals ?? []).map(([, aside]) => rm(aside, { recursive: true, force: true })));
       await rm(jpath, { force: true });
-      if (journal.paths.includes(".coc/team.yaml")) this.finishedRosterChange = true;
+      if (journal.paths.includes(".coc/team.yaml") || journal.paths.includes(".coc/oversight.yaml")) this.finishedRosterChange = true;
       return "completed";
     }
     await this.#rollBack(journal);

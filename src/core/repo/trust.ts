@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
 import type { Config, Team } from "./config.js";
+import type { Oversight } from "./oversight.js";
 
 /** What a pin holds: everything a user confirms. */
 export interface Pinned {
@@ -26,6 +27,8 @@ export interface Pinned {
   settings: Record<string, string | number | null>;
   /** Template file name → SHA-256 of its content. */
   templates: Record<string, string>;
+  /** The oversight list (.coc/oversight.yaml): people a case can be escalated to. A pin without it pinned none. */
+  oversight?: { name: string; recipient: string; role: string; signing_key?: string | undefined; added_at: string }[] | undefined;
   /** The commit the clone was at when this was confirmed (to tell the user's own later commits from pulled ones). */
   head?: string | null | undefined;
 }
@@ -42,6 +45,8 @@ export interface TrustDiff {
   former: { name: string; signing_key: string | null; removed_at: string }[];
   settings: { key: string; from: string | number | null; to: string | number | null }[];
   templates: { name: string; change: "added" | "removed" | "changed" }[];
+  /** Oversight people added, removed, or changed (key, role, signing key or added_at). */
+  oversight: { name: string; change: "added" | "removed" | "changed"; recipient: string; role: string }[];
 }
 
 /** `upgrade`: the pin predates some of what is pinned now; save it again to pin those parts as they are. */
@@ -55,6 +60,7 @@ const pinSchema = z.object({
   templates: z.record(z.string(), z.string()).optional(),
   head: z.string().nullable().optional(),
   former: z.array(z.object({ name: z.string(), signing_key: z.string().optional(), removed_at: z.string() })).optional(),
+  oversight: z.array(z.object({ name: z.string(), recipient: z.string(), role: z.string(), signing_key: z.string().optional(), added_at: z.string() })).optional(),
 });
 
 /** The settings of config.yaml that reach readers or delete data: pinned and confirmed. */
@@ -66,6 +72,7 @@ export function pinnedSettings(config: Config): Pinned["settings"] {
     "event.starts_on": config.event.starts_on ?? null,
     "event.ends_on": config.event.ends_on ?? null,
     "retention.delete_after_days": config.retention.delete_after_days,
+    appeal_instructions: config.appeal_instructions ?? null,
   };
 }
 
@@ -81,8 +88,9 @@ export async function templateHashes(dir: string): Promise<Pinned["templates"]> 
 }
 
 /** The current state, as it would be pinned. */
-export async function currentPin(team: Team, config: Config, templatesDir: string): Promise<Pinned> {
+export async function currentPin(team: Team, config: Config, templatesDir: string, oversight?: Oversight): Promise<Pinned> {
   return {
+    oversight: (oversight?.people ?? []).map((p) => ({ name: p.name, recipient: p.recipient, role: p.role, added_at: p.added_at, ...(p.signing_key ? { signing_key: p.signing_key } : {}) })),
     members: team.members.map((m) => ({ name: m.name, recipient: m.recipient, roles: [...m.roles], ...(m.signing_key ? { signing_key: m.signing_key } : {}) })),
     former: (team.former ?? []).map((f) => ({ name: f.name, removed_at: f.removed_at, ...(f.signing_key ? { signing_key: f.signing_key } : {}) })),
     settings: pinnedSettings(config),
@@ -128,7 +136,7 @@ export async function loadPin(path: string): Promise<Pinned | undefined> {
   const parsed = pinSchema.safeParse(parseYaml(text, path));
   if (!parsed.success) return undefined;
   const p = parsed.data;
-  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), former: p.former ?? [], settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null };
+  return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), former: p.former ?? [], settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null, oversight: p.oversight ?? [] };
 }
 
 /** Compares what was pinned with what is there now. Parts a pin made before they were pinned (settings, templates, roles) count as confirmed. */
@@ -163,12 +171,24 @@ export function diffPin(pinned: Pinned, current: Pinned, legacy: { settings: boo
       return !p || p.signing_key !== f.signing_key || p.removed_at !== f.removed_at;
     })
     .map((f) => ({ name: f.name, signing_key: f.signing_key ?? null, removed_at: f.removed_at }));
-  return { added, removed, rekeyed, roles, signing, former, settings, templates };
+  return { added, removed, rekeyed, roles, signing, former, settings, templates, oversight: diffOversight(pinned.oversight ?? [], current.oversight ?? []) };
+}
+
+/** The oversight people added, removed or changed since the pin (a pin from before oversight pinned none). */
+function diffOversight(pinned: NonNullable<Pinned["oversight"]>, current: NonNullable<Pinned["oversight"]>): TrustDiff["oversight"] {
+  const out: TrustDiff["oversight"] = [];
+  for (const p of current) {
+    const was = pinned.find((x) => x.name === p.name);
+    const same = was && was.recipient === p.recipient && was.role === p.role && (was.signing_key ?? null) === (p.signing_key ?? null) && was.added_at === p.added_at;
+    if (!same) out.push({ name: p.name, change: was ? "changed" : "added", recipient: p.recipient, role: p.role });
+  }
+  for (const p of pinned) if (!current.some((x) => x.name === p.name)) out.push({ name: p.name, change: "removed", recipient: p.recipient, role: p.role });
+  return out;
 }
 
 /** True when the diff holds no change. */
 export function isEmptyDiff(d: TrustDiff): boolean {
-  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length + d.settings.length + d.templates.length === 0;
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length + d.settings.length + d.templates.length + d.oversight.length === 0;
 }
 
 /** The current state against the user's pin. */
@@ -206,10 +226,11 @@ export function describeDiff(diff: TrustDiff): string[] {
     ...diff.former.map((f) => `former member ${f.name}: records signed by ${f.signing_key ?? "no key"} before ${f.removed_at} count`),
     ...diff.settings.map((s) => `config.yaml ${s.key}: ${show(s.to)} (was ${show(s.from)})`),
     ...diff.templates.map((t) => `templates/${t.name}: ${t.change}`),
+    ...diff.oversight.map((o) => `oversight.yaml ${o.name} (${o.role}): ${o.change}${o.change === "removed" ? "" : ` (${o.recipient})`}`),
   ];
 }
 
-/** True when the roster itself (not only settings or templates) changed. */
+/** True when the roster itself (or the oversight list: who a case can be escalated to), not only settings or templates, changed. */
 export function rosterChanged(d: TrustDiff): boolean {
-  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length > 0;
+  return d.added.length + d.removed.length + d.rekeyed.length + d.roles.length + d.signing.length + d.former.length + d.oversight.length > 0;
 }
