@@ -41,7 +41,7 @@ export { audienceOf, listCases, openCase, readExisting, ruleContext, showCase, t
 export { addReport } from "./actions/report.js";
 export { addRecords, validateBody, type RecordPart } from "./actions/records.js";
 export { checkRecusal, declareConflicts, recuse, type RecuseResult } from "./actions/conflicts.js";
-export { describeParts, parseReviewFile, partWarnings, recusing, reviewWarnings, type ReviewPlan } from "./actions/review.js";
+export { checkReviewSoftConflicts, describeParts, parseReviewFile, partWarnings, recusing, reviewWarnings, withOverride, type ReviewPlan } from "./actions/review.js";
 export { addMember, removeMember, type RemoveResult } from "./actions/team.js";
 export { casesToShare, planShare, share, type SharePlan } from "./actions/share.js";
 export { relatedCases, type RelatedCase } from "./actions/related.js";

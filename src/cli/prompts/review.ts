@@ -5,7 +5,8 @@
  * decision. Each step returns plain data; the command shows the case between
  * the steps, and the core validates and stores what comes back.
  *
- * Question ids: `present`; `conflict.<member>` and `conflict.<member>.reason`;
+ * Question ids: `present`; `conflict.<member>`, `conflict.<member>.kind` and
+ * `conflict.<member>.reason`; `assessment.override` (a soft conflict's vote);
  * `assessment.risk`, `assessment.impact`, `assessment.in_scope`,
  * `assessment.violation`, `assessment.rationale`; `note.text`;
  * `decision.add`, `decision.level`, `decision.detail`, `decision.duration`,
@@ -28,8 +29,10 @@ export async function askPresent(p: Prompter, o: { me: string; members: readonly
 export interface DeclaredConflict {
   member: string;
   conflict: true;
+  /** hard: recused; soft: keeps access, takes part in the discussion, does not decide or vote. */
+  kind: "soft" | "hard";
   reason?: string;
-  recused: true;
+  recused?: true;
 }
 
 /**
@@ -57,8 +60,17 @@ export async function askConflicts(p: Prompter, o: { me: string; present: readon
       default: false,
     });
     if (!conflict) continue;
+    const kind = await p.select<"soft" | "hard">({
+      id: `conflict.${member}.kind`,
+      message: "Which kind of conflict?",
+      choices: [
+        { value: "hard", name: "hard: recused, the case is re-encrypted without them" },
+        { value: "soft", name: "soft: keeps access and takes part in the discussion, but does not decide or vote" },
+      ],
+      default: "hard",
+    });
     const reason = await p.input({ id: `conflict.${member}.reason`, message: "Reason (optional; nobody has to say why)" });
-    declared.push({ member, conflict: true, ...(reason ? { reason } : {}), recused: true });
+    declared.push({ member, conflict: true, kind, ...(reason ? { reason } : {}), ...(kind === "hard" ? { recused: true as const } : {}) });
   }
   return declared;
 }
@@ -129,6 +141,15 @@ export async function askInterimDecision(
   const reasoning = await p.input({ id: "decision.reasoning", message: "The reasoning (optional)" });
   if (reasoning) body["reasoning"] = reasoning;
   return body;
+}
+
+/**
+ * The reason a member with a soft conflict votes anyway (recorded, signed, in
+ * the assessment); empty: they do not vote.
+ */
+export async function askOverride(p: Prompter): Promise<string> {
+  p.say("You have a soft conflict in this case: you may take part in the discussion, but your vote counts only with a reason the team records.");
+  return (await p.input({ id: "assessment.override", message: "Why do you vote anyway? (empty: record no vote)" })).trim();
 }
 
 /** The last question: save what was answered. @throws CancelledError on no. */

@@ -5,6 +5,9 @@ import { UserError } from "../errors.js";
 import { caseAudience, type Audience } from "../case/audience.js";
 import { actionsInForce, foldCase, type CaseSummary } from "../case/fold.js";
 import type { RuleContext } from "../case/rules.js";
+import { escalationAdvice, type EscalationAdvice } from "../case/escalation.js";
+import { softConflicts } from "../case/soft-conflicts.js";
+import type { CocRecord } from "../records/schema.js";
 import { LADDERS } from "../repo/config.js";
 import { assertCaseCode, randomCaseCode } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
@@ -22,6 +25,8 @@ export interface ListedCase {
   unverified: number;
   /** The state from the verified records; null when restricted, unreadable, or none is verified. */
   summary: CaseSummary | null;
+  /** Why the case should go to the oversight people, when it should (../case/escalation.ts). */
+  escalation: EscalationAdvice | null;
 }
 
 /** Every case with its state; unreadable files are returned as problems, never thrown. */
@@ -37,6 +42,7 @@ export async function listCases(repo: Repo, now: Date): Promise<{ cases: ListedC
       unreadable,
       unverified: c.unverified.length,
       summary: c.records.length === 0 ? null : foldCase(c.code, c.records.map((r) => r.record), repo.config.deadlines, now),
+      escalation: c.records.length === 0 ? null : adviceFor(repo, c.code, c.records.map((r) => r.record)),
     };
   });
   return { cases: listed, problems: [...problems, ...cases.flatMap((c) => c.problems)] };
@@ -104,14 +110,23 @@ export function audienceOf(repo: Repo, files: CaseFiles | undefined): Audience {
   return caseAudience(repo.roster(), files?.records.map((r) => r.record) ?? [], {}, repo.rejoined(), repo.oversight.people);
 }
 
+/** Whether a case (its verified records) should be escalated, and to whom (../case/escalation.ts). */
+export function adviceFor(repo: Repo, code: string, records: readonly CocRecord[]): EscalationAdvice | null {
+  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
+  return escalationAdvice(code, { members: repo.team.members, audience, soft: softConflicts(records), oversight: repo.oversight.people });
+}
+
 /** The context the record rules need for a case (see ../case/rules.ts). */
 export function ruleContext(repo: Repo, files: CaseFiles): RuleContext {
   const records = files.records.map((r) => r.record);
   const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
+  const roster = repo.roster();
   return {
-    roster: repo.roster(),
+    roster,
     outOfCase: [...audience.excluded, ...audience.recused],
-    readers: audience.readers,
+    // Members only: the oversight people a case was escalated to read it, but do not take part in its records.
+    readers: audience.readers.filter((n) => roster.includes(n)),
+    soft: softConflicts(records),
     ladder: LADDERS[repo.config.ladder],
     actions: actionsInForce(records),
   };

@@ -5,6 +5,7 @@
 import { UserError } from "../errors.js";
 import { caseAudience } from "../case/audience.js";
 import { checkRules } from "../case/rules.js";
+import { checkSoftConflicts } from "../case/soft-conflicts.js";
 import { validate } from "../records/document.js";
 import { makeRecord } from "../records/record.js";
 import { BODY_SCHEMAS, type BodyOf, type CocRecord, type RecordType } from "../records/schema.js";
@@ -44,6 +45,8 @@ export async function addRecords(repo: Repo, code: string, parts: readonly Recor
     const files = await openCase(repo, code);
     const ctx = ruleContext(repo, files);
     for (const part of parts) checkRules(part.type, part.body, ctx, part.source, part.prefix);
+    // A member with a soft conflict votes only with a recorded override (decisions are checked by checkRules).
+    for (const part of parts) checkSoftConflicts(part.type, part.body, me.name, ctx.soft ?? [], part.source, part.prefix);
     await repo.ensureTrusted();
     const { readers } = caseAudience(repo.roster(), files.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
     if (!readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${code}`);

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { recusalOf } from "../case/audience.js";
+import { checkSoftConflicts } from "../case/soft-conflicts.js";
 import { checkRules, decisionWarnings, noteWarnings, presentWarnings, selfRecusalWarning, type RuleContext } from "../case/rules.js";
 import { validate } from "../records/document.js";
 import { assessmentBody, conflictBody, decisionBody, memberName, noteBody, type ConflictBody, type DecisionBody, type NoteBody } from "../records/schema.js";
@@ -63,6 +64,25 @@ export function parseReviewFile(value: unknown, source: string, ctx: RuleContext
   conflicts.forEach((b, i) => checkRules("conflict", b, ctx, source, `conflicts[${i}]`));
   for (const part of parts) checkRules(part.type, part.body, ctx, source, part.prefix);
   return { present, conflicts, parts };
+}
+
+/** A plan with `--override <reason>` set on its assessment and decision (a reason in the file wins). */
+export function withOverride(plan: ReviewPlan, override: string | undefined): ReviewPlan {
+  if (!override) return plan;
+  const parts = plan.parts.map((p) => (p.type === "assessment" || p.type === "decision" ? { ...p, body: { override, ...(p.body as object) } } : p));
+  return { ...plan, parts };
+}
+
+/**
+ * Refuses a review whose assessment (the caller's vote) or decision involves
+ * a member with a soft conflict, declared before or in this review, without
+ * an override: checked before anything is written.
+ * @throws UserError naming the source and the field.
+ */
+export function checkReviewSoftConflicts(plan: ReviewPlan, ctx: RuleContext, me: string, source: string): void {
+  const declared = plan.conflicts.filter((c) => c.conflict && c.kind === "soft").map((c) => c.member);
+  const soft = [...new Set([...(ctx.soft ?? []), ...declared])];
+  for (const part of plan.parts) checkSoftConflicts(part.type, part.body, me, soft, source, part.prefix);
 }
 
 /** The members a plan recuses. */

@@ -45,13 +45,14 @@ export interface AudienceChange {
  * recusal (declared, say, on a clone that had not pulled the recusal yet).
  * Only an explicit `recused: false` lifts one.
  */
-export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused">): boolean | undefined {
-  return body.recused ?? (body.conflict ? true : undefined);
+export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { kind?: ConflictBody["kind"] }): boolean | undefined {
+  // A soft conflict keeps access: it recuses only when it says so.
+  return body.recused ?? (body.conflict && body.kind !== "soft" ? true : undefined);
 }
 
-/** A declaration with its recusal default written out, as it is stored. */
-export function withRecusalDefault<T extends Pick<ConflictBody, "conflict" | "recused">>(body: T): T {
-  return body.recused === undefined && body.conflict ? { ...body, recused: true } : body;
+/** A declaration with its recusal default written out, as it is stored (a conflict without a kind is hard, as before kinds existed). */
+export function withRecusalDefault<T extends Pick<ConflictBody, "conflict" | "recused"> & { kind?: ConflictBody["kind"] }>(body: T): T {
+  return body.recused === undefined && body.conflict && body.kind !== "soft" ? { ...body, recused: true } : body;
 }
 
 /**

@@ -6,6 +6,8 @@
 import type { CocRecord, RecordOf } from "../records/schema.js";
 import { outOfCase } from "./audience.js";
 import { sortRecords } from "../records/order.js";
+import { countedAssessments } from "./soft-conflicts.js";
+import { appealDeadlines } from "./appeals.js";
 
 export const STATES = ["new", "in-review", "decided", "resolved", "closed"] as const;
 export type CaseState = (typeof STATES)[number];
@@ -14,11 +16,15 @@ export interface Deadlines {
   first_action_hours: number;
   acknowledge_hours: number;
   outcome_days: number;
+  /** An appeal is filed within this many days (default 14; see ./appeals.ts). */
+  appeal_days?: number | undefined;
+  /** An appeal is decided within this many days of being received (default 14). */
+  appeal_decision_days?: number | undefined;
 }
 
 /** One deadline of a case: when it is due, whether and when it was met. */
 export interface DeadlineStatus {
-  name: "first-action" | "acknowledge" | "outcome" | "ratify";
+  name: "first-action" | "acknowledge" | "outcome" | "ratify" | "appeal-window" | "appeal";
   /** What has to happen, in words. */
   what: string;
   due_at: string;
@@ -106,7 +112,8 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
   const { excluded, recused } = outOfCase(sorted);
 
   const latestVote = new Map<string, RecordOf<"assessment">>();
-  for (const a of assessments) latestVote.set(a.author, a);
+  // A member with a soft conflict votes only with a recorded override (./soft-conflicts.ts).
+  for (const a of countedAssessments(sorted)) latestVote.set(a.author, a);
   const votes = [...latestVote.values()].map((a) => ({ author: a.author, risk: a.body.risk, impact: a.body.impact }));
 
   const resolution = resolutions.at(-1);
@@ -162,12 +169,14 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
         overdue: false,
       });
     }
-    if (state !== "closed") {
-      for (const s of statuses) {
-        if (s.met_at === null && now.getTime() > Date.parse(s.due_at)) {
-          s.overdue = true;
-          reasons.push(`${s.name}: ${s.what} (due ${s.due_at})`);
-        }
+    const appeals = appealDeadlines(sorted, deadlines);
+    statuses.push(...appeals);
+    for (const s of statuses) {
+      // The appeal window is a limit for the appellant, never a task of the team's; a closed case is overdue only on an appeal.
+      if (s.name === "appeal-window" || (state === "closed" && s.name !== "appeal")) continue;
+      if (s.met_at === null && now.getTime() > Date.parse(s.due_at)) {
+        s.overdue = true;
+        reasons.push(`${s.name}: ${s.what} (due ${s.due_at})`);
       }
     }
   }

@@ -7,6 +7,7 @@
  * held by fewer than two.
  */
 import { UserError } from "../errors.js";
+import { checkSoftConflicts } from "./soft-conflicts.js";
 import { formatUtc, type DecisionBody, type FollowupBody, type NoteBody, type RecordType } from "../records/schema.js";
 
 /** A level of a resolution ladder. */
@@ -25,6 +26,8 @@ export interface RuleContext {
   outOfCase: readonly string[];
   /** Members who can read the case now (its audience). */
   readers: readonly string[];
+  /** Members with a soft conflict: they keep access but do not decide or vote (./soft-conflicts.ts). */
+  soft?: readonly string[] | undefined;
   /** The team's ladder. */
   ladder: readonly LadderLevel[];
   /** The actions of the decision in force (for follow-ups). */
@@ -56,8 +59,9 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
   const f = (field: string) => (prefix ? `${prefix}.${field}` : field);
   switch (type) {
     case "conflict": {
-      const b = body as { member: string };
+      const b = body as { member: string; kind?: string; recused?: boolean };
       checkMember(b.member, f("member"), ctx, source);
+      if (b.kind === "soft" && b.recused === true) throw new UserError(`${source}: ${f("recused")}: a soft conflict keeps access to the case; declare a hard conflict (kind: hard) to recuse`);
       break;
     }
     case "note": {
@@ -69,6 +73,7 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
     case "decision": {
       const b = body as DecisionBody;
       checkMembers(b.decided_by, f("decided_by"), ctx, source);
+      checkSoftConflicts("decision", b, "", ctx.soft ?? [], source, prefix);
       checkMember(b.lead_agreement?.by, f("lead_agreement.by"), ctx, source);
       if (b.urgent) checkMembers(b.urgent.acted_alone, f("urgent.acted_alone"), ctx, source);
       b.actions.forEach((a, i) => {

@@ -13,6 +13,7 @@ export function define(program: Command, r: Runner): void {
     .argument("<case>", "the case code, e.g. quiet-otter-42")
     .option("--from <file|->", "read the decision body as YAML from a file or stdin instead of asking")
     .option("--urgent", `a decision taken by fewer than two members because it could not wait: records who acted alone; a decision of two members must ratify it within ${RATIFY_HOURS} h`)
+    .option("--override <reason>", "why members with a soft conflict are in decided_by anyway (recorded, signed, in the decision)")
     .addHelpText(
       "after",
       `
@@ -41,8 +42,8 @@ Temporary levels (e.g. "temporary ban") need a duration: "12 months".`,
     r.action(
       cmd,
       ([code]): DecideOptions => {
-        const flags = cmd.opts<{ from?: string; urgent?: boolean }>();
-        return { code: code as string, from: flags.from, urgent: Boolean(flags.urgent) };
+        const flags = cmd.opts<{ from?: string; urgent?: boolean; override?: string }>();
+        return { code: code as string, from: flags.from, urgent: Boolean(flags.urgent), override: flags.override };
       },
       () => import("./run.js"),
     ),

@@ -10,6 +10,8 @@ export interface DecideOptions {
   from?: string | undefined;
   /** `--urgent`: taken by fewer than two members, to be ratified within RATIFY_HOURS. */
   urgent: boolean;
+  /** `--override <reason>`: why members with a soft conflict decide anyway. */
+  override?: string | undefined;
 }
 
 export async function run(o: DecideOptions, io: Io): Promise<void> {
@@ -26,7 +28,9 @@ export async function run(o: DecideOptions, io: Io): Promise<void> {
       const leads = c.members.filter((n) => c.repo.member(n)?.roles.includes("lead"));
       return decisionQuestions(io.ctx.prompter, { me: c.me.name, members: c.members, leads, ladder: c.rules.ladder, now: c.now, suggested, urgent: o.urgent });
     },
-    finish: (body, c) => {
+    finish: (given, c) => {
+      const reason = o.override?.trim();
+      const body = reason && !given.override ? { ...given, override: reason } : given;
       if (!o.urgent) return body;
       const marked = markUrgent(body, c.rules, c.me.name, c.now);
       ignoredUrgent = marked.ignored;

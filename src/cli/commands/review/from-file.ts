@@ -3,7 +3,7 @@
  * validated (schema and rules) before anything is written, so a bad decision
  * never leaves a recusal committed behind it.
  */
-import { addRecords, createdIds, declareConflicts, describeParts, parseReviewFile, reviewWarnings, ruleContext, type CaseFiles, type Repo } from "../../../core/index.js";
+import { addRecords, checkReviewSoftConflicts, createdIds, declareConflicts, describeParts, parseReviewFile, reviewWarnings, ruleContext, withOverride, type CaseFiles, type Repo } from "../../../core/index.js";
 import { confirmWarnings } from "../../confirm.js";
 import type { Io } from "../../io.js";
 import { finish, reportRecusal } from "./messages.js";
@@ -13,12 +13,14 @@ import { finish, reportRecusal } from "./messages.js";
  * note and decision (another).
  * @throws UserError naming the source and the field; UsageError for warnings without --yes when not interactive.
  */
-export async function reviewFromFile(io: Io, repo: Repo, code: string, files: CaseFiles, from: string): Promise<number> {
+export async function reviewFromFile(io: Io, repo: Repo, code: string, files: CaseFiles, from: string, override?: string): Promise<number> {
   const now = io.now();
   const me = await repo.me();
   const rules = ruleContext(repo, files);
   const { value, source } = await io.readFrom(from);
-  const plan = parseReviewFile(value, source, rules, code);
+  const plan = withOverride(parseReviewFile(value, source, rules, code), override);
+  // Refused before anything is written: a vote or decision of a member with a soft conflict (declared before or in this file) needs an override.
+  checkReviewSoftConflicts(plan, rules, me.name, source);
   const warnings = reviewWarnings(plan, rules, me.name, code, source);
   for (const n of warnings.notice) io.warn(n);
   await confirmWarnings(io, warnings.confirm, "Record the review anyway?");

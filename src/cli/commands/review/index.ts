@@ -17,6 +17,7 @@ export function define(program: Command, r: Runner): void {
     .description("the review meeting: who is present, conflicts, the report, related cases, your assessment, the matrix, notes, an interim decision")
     .argument("<case>", "the case code, e.g. quiet-otter-42")
     .option("--from <file|->", "read the review as YAML from a file or stdin instead of asking")
+    .option("--override <reason>", "why a member with a soft conflict votes or decides anyway (recorded, signed, in the assessment and decision)")
     .addHelpText(
       "after",
       `
@@ -31,7 +32,8 @@ Examples:
 The --from file holds any of these (each optional; bodies as in README: Record formats):
   present: [alice, bob, carol]
   conflicts:
-    - { member: carol, conflict: true, reason: friend of the reported person }
+    - { member: carol, conflict: true, reason: friend of the reported person }   # hard (recused) by default
+    - { member: dave, conflict: true, kind: soft }   # keeps access; does not decide or vote without --override
   assessment: { risk: high, impact: low, in_scope: true, violation: yes, rationale: ... }
   note: { kind: meeting, text: ..., attendees: [alice, bob] }
   decision:
@@ -39,5 +41,14 @@ The --from file holds any of these (each optional; bodies as in README: Record f
     actions: [{ level: demand the behaviour stops }]
     decided_by: [alice, bob]`,
     );
-  cmd.action(r.action(cmd, ([code]): ReviewOptions => ({ code: code as string, from: cmd.opts<{ from?: string }>().from }), () => import("./run.js")));
+  cmd.action(
+    r.action(
+      cmd,
+      ([code]): ReviewOptions => {
+        const flags = cmd.opts<{ from?: string; override?: string }>();
+        return { code: code as string, from: flags.from, override: flags.override };
+      },
+      () => import("./run.js"),
+    ),
+  );
 }

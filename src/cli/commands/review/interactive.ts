@@ -40,7 +40,7 @@ import { finish, reportRecusal } from "./messages.js";
  * Runs the review meeting as questions. Cancelling after conflicts were
  * committed exits 130 saying so (the recusal stays: it protects the case).
  */
-export async function reviewInteractively(io: Io, repo: Repo, code: string, files: CaseFiles): Promise<number> {
+export async function reviewInteractively(io: Io, repo: Repo, code: string, files: CaseFiles, override?: string): Promise<number> {
   const p = io.ctx.prompter;
   const e = io.err;
   const now = io.now();
@@ -55,7 +55,7 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
 
   // (2) conflicts, committed before anything of the case is shown
   const declared = await q.askConflicts(p, { me: me.name, present, parties: partiesOf(files.records.map((x) => x.record)) });
-  if (declared.some((d) => d.member === me.name)) await confirmWarnings(io, [selfRecusalWarning(code)], "Recuse yourself and lose access to this case?");
+  if (declared.some((d) => d.member === me.name && d.kind === "hard")) await confirmWarnings(io, [selfRecusalWarning(code)], "Recuse yourself and lose access to this case?");
   const ids: string[] = [];
   let recused: string[] = [];
   if (declared.length > 0) {
@@ -94,8 +94,12 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     }
     io.info("");
 
-    // (5) the caller's own assessment
-    const assessment: AssessmentBody = validateBody("assessment", await q.askAssessment(p), source, "assessment");
+    // (5) the caller's own assessment (with a soft conflict, it counts only with a recorded reason)
+    const soft = rules.soft ?? [];
+    const answered: AssessmentBody = validateBody("assessment", await q.askAssessment(p), source, "assessment");
+    const reason = soft.includes(me.name) ? (override ?? (await q.askOverride(p))) : override;
+    const votes = !soft.includes(me.name) || Boolean(reason);
+    const assessment: AssessmentBody = votes && reason && soft.includes(me.name) ? { ...answered, override: reason } : answered;
 
     // (6) the matrix: every vote so far plus this one (not yet written)
     const provisional = {
@@ -113,11 +117,14 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     io.info(`\n${await renderMatrix(io, repo, matrix, "text")}`);
 
     // (7) meeting notes, (8) an optional interim decision
-    const parts: RecordPart[] = [{ type: "assessment", body: assessment, source, prefix: "assessment" }];
+    const parts: RecordPart[] = votes ? [{ type: "assessment", body: assessment, source, prefix: "assessment" }] : [];
+    if (!votes) io.info("Your assessment is not recorded: with a soft conflict, a vote needs a reason.");
     const note = await q.askNote(p, { attendees: stayed });
     if (note) parts.push({ type: "note", body: validateBody("note", note, source, "note"), source, prefix: "note" });
-    const decision = await q.askInterimDecision(p, { ladder: rules.ladder, deciders: stayed, suggestion: matrix.suggestion });
-    if (decision) parts.push({ type: "decision", body: validateBody("decision", decision, source, "decision"), source, prefix: "decision" });
+    // Members with a soft conflict decide only with --override.
+    const deciders = override ? stayed : stayed.filter((m) => !soft.includes(m));
+    const decision = await q.askInterimDecision(p, { ladder: rules.ladder, deciders, suggestion: matrix.suggestion });
+    if (decision) parts.push({ type: "decision", body: validateBody("decision", override && deciders.some((m) => soft.includes(m)) ? { ...decision, override } : decision, source, "decision"), source, prefix: "decision" });
     for (const part of parts) checkRules(part.type, part.body, rules, source, part.prefix);
     await confirmWarnings(io, partWarnings(parts, rules), "Save it anyway?");
     await q.confirmSave(p, `${describeParts(parts)} (one commit), encrypted to ${rules.readers.join(", ")}`);
