@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
+import { define as escalate } from "./commands/escalate/index.js";
 import { define as followup } from "./commands/followup/index.js";
 import { define as init } from "./commands/init/index.js";
 import { define as keygen } from "./commands/keygen/index.js";
@@ -15,6 +16,7 @@ import { define as list } from "./commands/list/index.js";
 import { define as matrix } from "./commands/matrix/index.js";
 import { define as newReport } from "./commands/new-report/index.js";
 import { define as note } from "./commands/note/index.js";
+import { define as oversight } from "./commands/oversight/index.js";
 import { define as purge } from "./commands/purge/index.js";
 import { define as recuse } from "./commands/recuse/index.js";
 import { define as resolve } from "./commands/resolve/index.js";
@@ -78,7 +80,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, oversight, escalate];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

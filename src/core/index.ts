@@ -33,11 +33,12 @@ export { formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord
 export { caseAudience, type Audience } from "./case/audience.js";
 export { foldCase, pendingActions, type CaseState, type CaseSummary, type DeadlineStatus } from "./case/fold.js";
 export { partiesOf } from "./case/people.js";
+export type { EscalationAdvice } from "./case/escalation.js";
 export { checkRules, decisionWarnings, FREE_TEXT_LEVEL, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
 
 // Use cases
 export { initRepo, loadPrevious, type InitOptions } from "./actions/init.js";
-export { audienceOf, listCases, openCase, readExisting, ruleContext, showCase, type ListedCase, type ShownCase } from "./actions/read.js";
+export { adviceFor, audienceOf, listCases, openCase, readExisting, ruleContext, showCase, type ListedCase, type ShownCase } from "./actions/read.js";
 export { addReport } from "./actions/report.js";
 export { addRecords, validateBody, type RecordPart } from "./actions/records.js";
 export { checkRecusal, declareConflicts, recuse, type RecuseResult } from "./actions/conflicts.js";
@@ -51,6 +52,8 @@ export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/s
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
+export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
+export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";

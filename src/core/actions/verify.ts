@@ -11,7 +11,7 @@
  * symlink (or other non-file entry) under cases/ in any commit of history.
  */
 import { join } from "node:path";
-import { caseAudience, type Audience } from "../case/audience.js";
+import { caseAudience, readersOf, type Audience } from "../case/audience.js";
 import { checkGuard } from "../git/guard.js";
 import { blobHeads, caseBlobsInHistory, oddCaseEntriesInHistory } from "../git/history.js";
 import { readLimits, readRecordFile } from "../repo/read.js";
@@ -58,14 +58,17 @@ export function countRecipientStanzas(file: Buffer): number | undefined {
 }
 
 /** Problems of one case's files against its audience: who they list, and how many stanzas they hold. */
-function checkCaseRecipients(root: string, code: string, files: readonly StoredRecord[], audience: Audience, roster: readonly string[]): VerifyProblem[] {
+function checkCaseRecipients(root: string, code: string, files: readonly StoredRecord[], audience: Audience, roster: readonly string[], overseers: readonly string[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
-  const readers = [...audience.readers].sort();
   for (const { file, record } of files) {
+    // A summary record is also read by the oversight people it was written for.
+    const readers = readersOf(audience, record.id).sort();
     const listed = [...record.recipients].sort();
     for (const name of listed) {
       if (readers.includes(name)) continue;
-      const why = !roster.includes(name)
+      const why = overseers.includes(name)
+        ? `an oversight person to whom neither case ${code} nor this record was given by a verified escalation or summary (re-encrypt with coc oversight remove ${name})`
+        : !roster.includes(name)
         ? `who is not on the roster (re-encrypt with coc team remove ${name})`
         : audience.recused.includes(name)
           ? `who is recused from case ${code} (re-encrypt with coc recuse ${code} ${name})`
@@ -75,7 +78,11 @@ function checkCaseRecipients(root: string, code: string, files: readonly StoredR
       problems.push({ file, message: `still encrypted to "${name}", ${why}` });
     }
     const missing = readers.filter((n) => !listed.includes(n));
-    if (missing.length > 0) problems.push({ file, message: `not encrypted to ${missing.join(", ")}, who may read case ${code}: a re-encryption did not finish` });
+    if (missing.length > 0) {
+      const out = missing.filter((n) => overseers.includes(n));
+      const what = out.length > 0 ? `, ${out.join(", ")} by an escalation of the case` : "";
+      problems.push({ file, message: `not encrypted to ${missing.join(", ")}, who may read case ${code}${what}: a re-encryption did not finish` });
+    }
     // Read again the same safe way (no link followed, size capped): the file was read moments ago.
     const read = readRecordFile(join(root, file), readLimits(roster.length).maxBytes);
     if ("problem" in read) {
@@ -88,6 +95,24 @@ function checkCaseRecipients(root: string, code: string, files: readonly StoredR
   return problems;
 }
 
+/** The oversight list against the user's pin: any difference is a problem until confirmed. */
+async function oversightPinProblems(repo: Repo): Promise<VerifyProblem[]> {
+  const state = await repo.trustState().catch(() => undefined);
+  if (state?.kind !== "changed") return [];
+  return state.diff.oversight.map((o) => ({ file: ".coc/oversight.yaml", message: `${o.name} (${o.role}) ${o.change} since you last confirmed the oversight list: nothing is escalated to them until you confirm it (coc trust)` }));
+}
+
+/** Escalation and summary records that give nobody anything (their author could not read the case, or the people they name are not on the confirmed list with that key). */
+function uncountedEscalations(records: readonly StoredRecord[], audience: Audience, overseers: readonly string[]): VerifyProblem[] {
+  return records.flatMap(({ file, record }) => {
+    if (record.type !== "escalation" && record.type !== "summary") return [];
+    const given = record.type === "escalation" ? audience.escalated : (audience.extra[record.id] ?? []);
+    // Someone since removed from the list is given nothing on purpose.
+    const lost = record.body.to.filter((t) => !given.includes(t.name) && overseers.includes(t.name)).map((t) => t.name);
+    return lost.length === 0 ? [] : [{ file, message: `${record.type} by ${record.author} gives ${lost.join(", ")} nothing: ${record.author} could not read the case when it was written, or ${lost.join(", ")} is not on the oversight list you confirmed with that key since before it` }];
+  });
+}
+
 /** Runs every check. Never throws for a bad file: each is a problem line. */
 export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
@@ -98,6 +123,9 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
   const guard = await checkGuard(repo.git, repo.guard);
   problems.push(...guard.problems.map((message) => ({ file: ".git/coc/hooks", message })));
   for (const f of guard.ignored) notes.push(`${f} is tracked in the repository and ignored: coc runs only its own guard from .git/coc/hooks`);
+
+  // The oversight list: what this user confirmed (a pushed hand-edit waits for coc trust).
+  problems.push(...(await oversightPinProblems(repo)));
 
   // The work tree.
   const roster = repo.roster();
@@ -129,7 +157,9 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     if (c.records.length === 0) continue;
     // Every file must be encrypted to exactly the case's readers, as the rules compute them from the verified records.
     const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
-    problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster));
+    const overseers = repo.oversight.people.map((p) => p.name);
+    problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster, overseers));
+    problems.push(...uncountedEscalations(c.records, audience, overseers));
     const unshared = roster.filter((m) => ![...audience.readers, ...audience.excluded, ...audience.recused].includes(m));
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }

@@ -6,6 +6,7 @@ import { openRepo } from "../../open.js";
 import { escapeTerminalLine as line } from "../../output/escape.js";
 import { age, localTime, table } from "../../output/format.js";
 import { STATUSES } from "./statuses.js";
+import { sayEscalation } from "../../output/escalation.js";
 
 export interface ListOptions {
   status?: string | undefined;
@@ -29,13 +30,14 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
       risk: c.summary?.risk ?? null,
       impact: c.summary?.impact ?? null,
       unverified: c.unverified,
+      escalation: c.escalation,
       missed: (c.summary?.deadlines ?? []).filter((d) => d.overdue).map((d) => d.name),
     }))
     .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable", "unverified"].includes(c.state) : c.state === o.status))
     .filter((c) => !o.overdue || c.overdue)
     .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
   if (io.json) {
-    io.printJson(rows.map(({ missed: _m, unverified: _u, ...row }) => row));
+    io.printJson(rows.map(({ missed: _m, unverified: _u, escalation: _e, ...row }) => row));
   } else if (rows.length === 0) {
     io.info(cases.length === 0 ? "No cases yet. Take a report with: coc new-report" : "No case matches.");
   } else {
@@ -55,6 +57,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
       ),
     );
     for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} unverified record(s) (unsigned, or not signed by their authors): they do not count; see coc show ${r.case}`);
+    for (const r of rows) if (r.state !== "closed") sayEscalation(io, r.escalation);
     const restricted = rows.filter((r) => r.restricted).length;
     if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
   }

@@ -1,5 +1,6 @@
 /** `coc new-report`: the intake, interactive or from a YAML body. */
-import { addReport, validateBody } from "../../../core/index.js";
+import { addReport, adviceFor, validateBody } from "../../../core/index.js";
+import { sayEscalation } from "../../output/escalation.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { intake } from "../../prompts/intake.js";
@@ -45,5 +46,6 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   if (result.removedFromCase.length > 0) {
     io.info(`Re-encrypted the case without ${result.removedFromCase.join(", ")}. Copies they already pulled stay readable to them (git history keeps old ciphertexts).`);
   }
+  sayEscalation(io, adviceFor(repo, result.case, result.records));
   await sayNotShared(io, repo);
 }

@@ -2,7 +2,8 @@
  * `coc review <case>`: from a review file (./from-file.ts) or as questions
  * in a terminal (./interactive.ts).
  */
-import { openCase } from "../../../core/index.js";
+import { adviceFor, openCase, readExisting } from "../../../core/index.js";
+import { sayEscalation } from "../../output/escalation.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -23,6 +24,9 @@ export async function run(o: ReviewOptions, io: Io): Promise<number> {
   const repo = await openRepo(io);
   const files = await openCase(repo, o.code);
   const code = await (o.from ? reviewFromFile(io, repo, o.code, files, o.from, o.override) : reviewInteractively(io, repo, o.code, files, o.override));
+  // After the conflicts of this review: can the team still handle the case alone? (Not shown to someone who just recused.)
+  const after = await readExisting(repo, o.code).catch(() => undefined);
+  if (after) sayEscalation(io, adviceFor(repo, o.code, after.records.map((r) => r.record)));
   await sayNotShared(io, repo);
   return code;
 }

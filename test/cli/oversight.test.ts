@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let liaison: Person;
+let repo: string;
+
+async function ok(argv: string[], who: Person, stdin?: string, now?: Date): Promise<{ stdout: string; stderr: string }> {
+  const r = await world.run(argv, { as: who, cwd: repo, ...(stdin !== undefined ? { stdin } : {}), ...(now ? { now } : {}) });
+  expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** alice (lead), bob and carol, with a board liaison on the oversight list. */
+async function withLiaison(t: World): Promise<{ repo: string }> {
+  const [alice, bob, carol, liaison] = [t.person("alice"), t.person("bob"), t.person("carol"), t.person("liaison")];
+  const repo = await teamRepo(t, [alice, bob, carol]);
+  const r = await t.run(["oversight", "add", "liaison", liaison.memberKey, "--role", "board-liaison"], { as: alice, cwd: repo, now: new Date("2026-05-01T10:00:00Z") });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { repo };
+}
+
+const files = (code: string) => readdirSync(join(repo, "cases", code)).map((f) => join(repo, "cases", code, f));
+const aboutAlice = reportYaml("about the lead", "").replace("name: Pat Example", "name: alice");
+
+beforeEach(async () => {
+  world = new World();
+  alice = world.person("alice");
+  bob = world.person("bob");
+  liaison = world.person("liaison");
+  ({ repo } = await fromTemplate(world, "oversight.test: a team with a board liaison", withLiaison));
+});
+afterEach(() => world.cleanup());
+
+describe("coc oversight", () => {
+  it("lists the oversight people, pinned with the roster, and refuses a name of the roster", async () => {
+    const list = JSON.parse((await ok(["oversight", "list", "--json"], alice)).stdout) as { name: string; role: string }[];
+    expect(list.map((p) => [p.name, p.role])).toEqual([["liaison", "board-liaison"]]);
+    const clash = await world.run(["oversight", "add", "bob", world.person("zed").memberKey], { as: alice, cwd: repo });
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/"bob" is a team member/);
+    const notLead = await world.run(["oversight", "add", "zed", world.person("zed").memberKey], { as: bob, cwd: repo });
+    expect(notLead.code).toBe(1);
+    expect(notLead.stderr).toMatch(/only a lead can change the oversight list/);
+  });
+});
+
+describe("a report naming the lead, escalated to the board liaison", () => {
+  it.skipIf(!hasAgeCli())("the lead cannot read it, coc suggests escalating, and after escalate the liaison reads every record of that case and nothing else", async () => {
+    const other = (await ok(["new-report", "--from", "-"], bob, reportYaml("another case"))).stdout.trim();
+    const made = await ok(["new-report", "--from", "-"], bob, aboutAlice);
+    const code = made.stdout.trim();
+    expect(made.stderr).toMatch(/excludes the lead \(alice\)/);
+    expect(made.stderr).toMatch(new RegExp(`coc escalate ${code} --to liaison`));
+    expect(made.stderr).toMatch(/liaison: board-liaison/);
+    await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: spoke to the reporter\n");
+    for (const f of files(code)) expect(ageDecrypts(f, alice, world.env)).toBe(false);
+    for (const f of [...files(code), ...files(other)]) expect(ageDecrypts(f, liaison, world.env)).toBe(false);
+    const listed = await ok(["list"], bob);
+    expect(listed.stderr).toMatch(new RegExp(`coc escalate ${code} --to liaison`));
+
+    const esc = await ok(["escalate", code, "--to", "liaison", "--reason", "the report names our lead", "--yes"], bob);
+    expect(esc.stderr).toMatch(/Escalated case .* to liaison/);
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env)).toBe(true);
+    for (const f of files(other)) expect(ageDecrypts(f, liaison, world.env)).toBe(false);
+    for (const f of files(code)) expect(ageDecrypts(f, alice, world.env)).toBe(false);
+    // The escalation is a signed record of the case; records written later reach the liaison too.
+    await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: after the escalation\n");
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env)).toBe(true);
+    expect((await ok(["list"], bob)).stderr).not.toMatch(new RegExp(`coc escalate ${code}`));
+    // The liaison reads it with coc itself, with their own identity.
+    const shown = JSON.parse((await ok(["show", code, "--json"], liaison)).stdout) as { records: { type: string }[] };
+    expect(shown.records.map((r) => r.type).sort()).toEqual(["escalation", "note", "note", "report"]);
+    const theirList = JSON.parse((await ok(["list", "--json"], liaison)).stdout) as { case: string; restricted: boolean }[];
+    expect(theirList.find((c) => c.case === other)?.restricted).toBe(true);
+    expect((await ok(["verify"], bob)).stderr).not.toMatch(/error/);
+  });
+
+  it.skipIf(!hasAgeCli())("a contingent moderator appointed later reads nothing written before, and nothing of a case not escalated to them", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    const mod = world.person("mod");
+    await ok(["oversight", "add", "mod", mod.memberKey, "--role", "contingent-moderator"], alice);
+    // bob confirms the new oversight list once (as after a sync), then writes in the case.
+    await ok(["trust", "--yes"], bob);
+    await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: later\n");
+    const all = readdirSync(join(repo, "cases")).flatMap((c) => files(c));
+    for (const f of all) expect(ageDecrypts(f, mod, world.env)).toBe(false);
+    // Escalated to them now: from then on they read the case, all of it.
+    await ok(["escalate", code, "--to", "mod", "--yes"], bob);
+    for (const f of files(code)) expect(ageDecrypts(f, mod, world.env)).toBe(true);
+  });
+
+  it("an escalation written by a member the report excludes gives the liaison nothing", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    const r = await world.run(["escalate", code, "--to", "liaison", "--yes"], { as: alice, cwd: repo });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a recipient of case/);
+  });
+
+  it.skipIf(!hasAgeCli())("--summary-only gives them one summary record and nothing else of the case", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    const r = await ok(["escalate", code, "--to", "liaison", "--summary-only", "--text", "A report about a team member, handled by two members."], bob);
+    expect(r.stderr).toMatch(/rest of the case stays unreadable to them/);
+    const readable = files(code).filter((f) => ageDecrypts(f, liaison, world.env));
+    expect(readable.map((f) => f.replace(/^.*\//, ""))).toEqual([expect.stringMatching(/-summary-/)]);
+    // Another record later: still only the summary for them, and verify agrees.
+    await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: more\n");
+    expect(files(code).filter((f) => ageDecrypts(f, liaison, world.env))).toHaveLength(1);
+    const v = await world.run(["verify"], { as: bob, cwd: repo });
+    expect(v.code, v.stderr).toBe(0);
+  });
+
+  it.skipIf(!hasAgeCli())("oversight remove re-encrypts the escalated case without them and says what it cannot undo", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    const r = await ok(["oversight", "remove", "liaison", "--yes"], alice);
+    expect(r.stderr).toMatch(/Removed liaison from the oversight list/);
+    expect(r.stderr).toMatch(/What coc cannot undo/);
+    expect(r.stderr).toMatch(/may still be encrypted to liaison/);
+    await ok(["trust", "--yes"], bob);
+    // alice cannot read the case: bob, who can, re-encrypts it.
+    const healed = await ok(["oversight", "remove", "liaison", "--yes"], bob);
+    expect(healed.stderr).toMatch(/already off the oversight list; re-encrypted \d+ record\(s\) in 1 case/);
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env)).toBe(false);
+    expect(readFileSync(join(repo, ".coc", "oversight.yaml"), "utf8")).not.toMatch(/liaison/);
+  });
+});
