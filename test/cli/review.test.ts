@@ -460,7 +460,7 @@ describe("review, interactive", () => {
       answers({
         present: ["alice", "bob", "carol"],
         "conflict.carol": true,
-        "conflict.carol.reason": "",
+        "conflict.carol.kind": "hard", "conflict.carol.reason": "",
         "decision.level": "other",
         "decision.detail": "Ask them to leave the social for tonight",
       }),
@@ -475,7 +475,7 @@ describe("review, interactive", () => {
 
     const records = (await shown(code, bob)).records;
     for (const record of records) expect(record.recipients).toEqual(["alice", "bob"]);
-    expect(records.find((x) => x.type === "conflict")!.body).toEqual({ member: "carol", conflict: true, recused: true });
+    expect(records.find((x) => x.type === "conflict")!.body).toEqual({ member: "carol", conflict: true, kind: "hard", recused: true });
     expect(records.find((x) => x.type === "note")!.body).toMatchObject({ attendees: ["alice", "bob"] });
     expect(records.find((x) => x.type === "decision")!.body).toMatchObject({ actions: [{ level: "other", detail: "Ask them to leave the social for tonight" }], decided_by: ["alice", "bob"] });
     expect((await world.run(["show", code], { as: carol, cwd: repo })).code).toBe(1);
@@ -483,7 +483,7 @@ describe("review, interactive", () => {
 
   it("when the caller recuses themselves, the review stops there: nothing of the case is shown", async () => {
     const code = await newCase("hidden marker");
-    const prompter = new ScriptedPrompter({ present: ["alice", "bob", "carol"], "conflict.alice": true, "conflict.alice.reason": "my flatmate", "conflict.bob": false, "conflict.carol": false, confirm_warnings: true });
+    const prompter = new ScriptedPrompter({ present: ["alice", "bob", "carol"], "conflict.alice": true, "conflict.alice.kind": "hard", "conflict.alice.reason": "my flatmate", "conflict.bob": false, "conflict.carol": false, confirm_warnings: true });
     const r = await world.run(["review", code], { as: alice, cwd: repo, tty: true, prompter });
     expect(r.code, r.stderr).toBe(0);
     expect(prompter.unused()).toEqual([]);
@@ -503,7 +503,7 @@ describe("review, interactive", () => {
     expect(declined.stderr).toContain("only alice is present");
     expect(head()).toBe(before);
 
-    const withRecusal = new ScriptedPrompter(answers({ present: ["alice", "bob", "carol"], "conflict.carol": true, "conflict.carol.reason": "", confirm: false }));
+    const withRecusal = new ScriptedPrompter(answers({ present: ["alice", "bob", "carol"], "conflict.carol": true, "conflict.carol.kind": "hard", "conflict.carol.reason": "", confirm: false }));
     const r = await world.run(["review", code], { as: alice, cwd: repo, tty: true, prompter: withRecusal });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("coc: cancelled; the conflict declarations were recorded, nothing else was written");

@@ -63,6 +63,7 @@ describe.skipIf(Boolean(tmuxMissing))(`coc review in a real terminal (tmux)${tmu
       await t.answer("Do you have a conflict of interest in this case?", "n");
       await t.answer("Does bob have a conflict of interest in this case?", "n");
       await t.answer("Does carol have a conflict of interest in this case?", "y");
+      await t.answer("Which kind of conflict?"); // hard (the default): recused
       await t.answer("Reason (optional; nobody has to say why)", "old friend of a party");
       await t.answer("Risk of further harm", "", ["Down"]); // high
       expect(t.screen()).toContain("Recused carol from case");
@@ -92,7 +93,7 @@ describe.skipIf(Boolean(tmuxMissing))(`coc review in a real terminal (tmux)${tmu
     const records: { type: string; author: string; recipients: string[]; body: Record<string, unknown> }[] = JSON.parse(show.stdout).records;
     for (const r of records) expect(r.recipients).toEqual(["alice", "bob"]);
     const of = (type: string) => records.filter((r) => r.type === type);
-    expect(of("conflict").map((r) => r.body)).toEqual([{ member: "carol", conflict: true, reason: "old friend of a party", recused: true }]);
+    expect(of("conflict").map((r) => r.body)).toEqual([{ member: "carol", conflict: true, kind: "hard", reason: "old friend of a party", recused: true }]);
     expect(of("assessment").map((r) => [r.author, r.body])).toEqual([
       ["alice", { risk: "high", impact: "low", in_scope: true, violation: "unclear", rationale: "Said in front of others, once." }],
     ]);
