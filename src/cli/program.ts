@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
+import { define as appeal } from "./commands/appeal/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
 import { define as escalate } from "./commands/escalate/index.js";
@@ -80,7 +81,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, oversight, escalate];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, oversight, escalate, appeal];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

@@ -27,7 +27,7 @@ export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey
 // Records
 export { parseYaml } from "./records/document.js";
 export { compareRecords } from "./records/order.js";
-export { formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
+export { APPEAL_RESULTS, formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
 
 // One case, as data
 export { caseAudience, type Audience } from "./case/audience.js";
@@ -54,6 +54,7 @@ export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
 export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
 export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
+export { planAppeal, recordAppeal, recordAppealOutcome } from "./actions/appeal.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";

@@ -70,6 +70,12 @@ export interface LetterData extends PublicSettings {
   decision: LetterDecision;
   /** The reviewers' majority impact rating (high, low), or null without assessments. */
   impact: "low" | "high" | null;
+  /**
+   * How to appeal (config.yaml `appeal_instructions`), in the letter to the
+   * reported person only; null when unset. Checked like every value of the
+   * letter: free text written by the team.
+   */
+  appeal: string | null;
 }
 
 export interface Letter {
@@ -158,6 +164,7 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
       to,
       name,
       impact,
+      appeal: to === "reported" ? text(config.appeal_instructions) : null,
       decision: {
         stage: b.stage,
         violation: b.violation ?? null,
@@ -185,6 +192,7 @@ export function letterValues(code: string, data: LetterData): PublicValue[] {
     (path) => {
       const action = /^decision\.actions\.(\d+)\.(level|duration)$/.exec(path);
       if (action) return `decision.actions[${action[1]}].${action[2] === "level" ? "level (or detail)" : "duration"} of case ${code}`;
+      if (path === "appeal") return "config.yaml appeal_instructions";
       const field = /^decision\.(\w+)$/.exec(path)?.[1];
       return `decision.${(field && LETTER_FIELDS[field]) ?? path} of case ${code}`;
     },
