@@ -9,6 +9,7 @@ import { define as appeal } from "./commands/appeal/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
 import { define as escalate } from "./commands/escalate/index.js";
+import { define as exportCase } from "./commands/export/index.js";
 import { define as followup } from "./commands/followup/index.js";
 import { define as init } from "./commands/init/index.js";
 import { define as keygen } from "./commands/keygen/index.js";
@@ -81,7 +82,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, oversight, escalate, appeal];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, oversight, escalate, appeal, exportCase];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

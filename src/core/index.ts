@@ -21,7 +21,7 @@ export type { GuardInstall } from "./git/guard.js";
 
 // Identities
 export { identityFileText, loadIdentity, resolveIdentityPath, writeNewIdentity } from "./crypto/identity.js";
-export { generateIdentity, RecordDecrypter } from "./crypto/age.js";
+export { armorFile, generateIdentity, RecordDecrypter } from "./crypto/age.js";
 export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey } from "./crypto/signing.js";
 
 // Records
@@ -55,6 +55,7 @@ export { createdIds, type WriteResult } from "./actions/write.js";
 export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
 export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
 export { planAppeal, recordAppeal, recordAppealOutcome } from "./actions/appeal.js";
+export { auditBundle, type AuditBundle } from "./actions/audit.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -128,5 +129,32 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(healed.stderr).toMatch(/already off the oversight list; re-encrypted \d+ record\(s\) in 1 case/);
     for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env)).toBe(false);
     expect(readFileSync(join(repo, ".coc", "oversight.yaml"), "utf8")).not.toMatch(/liaison/);
+  });
+
+  it.skipIf(!hasAgeCli())("export --audit: one age file for the liaison only, without the reporter's identity", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    await ok(["note", code, "--from", "-"], bob, "kind: reporter-contact\ntext: Called Sam Reporter back at sam@example.org.\n");
+    const out = join(world.root, "bundle.age");
+    const notEscalated = await world.run(["export", "--audit", code, "--to", "liaison", "--out", out], { as: bob, cwd: repo });
+    expect(notEscalated.code).toBe(2);
+    expect(notEscalated.stderr).toMatch(/is not escalated to liaison/);
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    const refused = await world.run(["export", "--audit", code, "--to", "liaison", "--out", out, "--include-reporter"], { as: bob, cwd: repo });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/consent does not allow/);
+    const inside = await world.run(["export", "--audit", code, "--to", "liaison", "--out", join(repo, "x.age")], { as: bob, cwd: repo });
+    expect(inside.code).toBe(1);
+    await ok(["export", "--audit", code, "--to", "liaison", "--out", out], bob);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const plain = spawnSync("age", ["-d", "-i", liaison.identityFile, out], { env: world.env, encoding: "utf8" });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/coc_audit/);
+    expect(plain.stdout).toMatch(/Unwanted comments/);
+    expect(plain.stdout).not.toMatch(/Sam|sam@example\.org/);
+    expect(plain.stdout).toMatch(/reporter withheld/);
+    expect(spawnSync("age", ["-d", "-i", bob.identityFile, out], { env: world.env }).status).not.toBe(0);
+    // To stdout: ASCII-armored, for the same person only.
+    const armored = await ok(["export", "--audit", code, "--to", "liaison"], bob);
+    expect(armored.stdout).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
   });
 });

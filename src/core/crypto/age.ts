@@ -119,6 +119,11 @@ export async function encrypt(plaintext: Uint8Array | string, recipients: readon
   return e.encrypt(plaintext);
 }
 
+/** An age file in the ASCII armor (PEM-like text that `age -d` reads as it is), for a terminal or an e-mail. */
+export function armorFile(file: Uint8Array): string {
+  return armor.encode(file);
+}
+
 /**
  * The caller's unlocked identities, ready to decrypt many files. Build it once
  * per process (see ./identity.ts) and share it.

@@ -1,0 +1,102 @@
+/**
+ * `coc export --audit <case> --to <name>`: the case as one document for an
+ * oversight person, encrypted to them alone (one age file). Built and
+ * encrypted in memory: the plaintext bundle never touches disk.
+ *
+ * The reporter's identity is left out (their name and contact, and every
+ * occurrence of them in the text of any record) unless `includeReporter` is
+ * asked for and every report's consent allows sharing with this person
+ * (`consent.share.umbrella: yes`, or `consent.share.mediator: yes` for a
+ * mediator). Reports without a consent block never allow it.
+ */
+import { UserError } from "../errors.js";
+import { caseAudience } from "../case/audience.js";
+import { encrypt } from "../crypto/age.js";
+import { toYaml } from "../records/document.js";
+import { formatUtc, type CocRecord, type ReportBody } from "../records/schema.js";
+import type { Repo } from "../repo/repo.js";
+import { readExisting } from "./read.js";
+
+export interface AuditBundle {
+  /** The age file (binary), encrypted to the oversight person only. */
+  file: Uint8Array;
+  records: number;
+  /** Whether the case was escalated to them (otherwise the bundle is the first they see of it). */
+  escalated: boolean;
+  reporterIncluded: boolean;
+}
+
+const WITHHELD = "[reporter withheld]";
+
+/** Whether a report's consent (issue 14's `consent.share`) lets its reporter's identity go to a person of this role. */
+function consentAllows(body: ReportBody, role: string): boolean {
+  const consent = (body as { consent?: { share?: { umbrella?: unknown; mediator?: unknown } } }).consent;
+  const share = consent?.share;
+  return share?.umbrella === "yes" || (role === "mediator" && share?.mediator === "yes");
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every string in `value` with the reporter's names and contacts replaced. */
+function redact(value: unknown, patterns: readonly RegExp[]): unknown {
+  if (typeof value === "string") return patterns.reduce((s, p) => s.replace(p, WITHHELD), value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, patterns));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, patterns)]));
+  return value;
+}
+
+/** The patterns of the reporters' identities: full names, contacts, and name parts of three letters or more, as whole words. */
+function reporterPatterns(reports: readonly ReportBody[]): RegExp[] {
+  const terms = new Set<string>();
+  for (const r of reports) {
+    const { name, contact } = r.reporter;
+    if (contact?.trim()) terms.add(contact.trim());
+    if (name?.trim()) {
+      terms.add(name.trim());
+      for (const part of name.trim().split(/\s+/)) if (part.length >= 3) terms.add(part);
+    }
+  }
+  // Longest first, so a full name is replaced before its parts.
+  return [...terms].sort((a, b) => b.length - a.length).map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(t)}(?![\\p{L}\\p{N}])`, "giu"));
+}
+
+/**
+ * Builds the encrypted audit bundle of a case for oversight person `to`.
+ * @throws UserError for someone not on the oversight list, a case the
+ * caller cannot read, `includeReporter` without every reporter's consent,
+ * or an unconfirmed roster or oversight list.
+ */
+export async function auditBundle(repo: Repo, code: string, to: string, opts: { includeReporter: boolean; now: Date }): Promise<AuditBundle> {
+  const person = repo.overseer(to);
+  if (!person) throw new UserError(`"${to}" is not on the oversight list (coc oversight list)`, [], "unknown-member");
+  await repo.ensureTrusted();
+  const me = await repo.me();
+  const files = await readExisting(repo, code);
+  const records = files.records.map((r) => r.record);
+  const reports = records.filter((r): r is Extract<CocRecord, { type: "report" }> => r.type === "report").map((r) => r.body);
+  if (opts.includeReporter && !reports.every((b) => consentAllows(b, person.role))) {
+    throw new UserError(`--include-reporter: the reporter's consent does not allow sharing their identity with ${to} (${person.role}); the bundle leaves it out without --include-reporter`);
+  }
+  const patterns = opts.includeReporter ? [] : reporterPatterns(reports);
+  const entry = (r: CocRecord, verified: string | true) => {
+    let body = redact(r.body, patterns) as Record<string, unknown>;
+    if (r.type === "report" && !opts.includeReporter) {
+      const reporter = { ...r.body.reporter, ...(r.body.reporter.name ? { name: WITHHELD } : {}), ...(r.body.reporter.contact ? { contact: WITHHELD } : {}) };
+      body = { ...body, reporter };
+    }
+    return { id: r.id, type: r.type, author: r.author, created_at: r.created_at, verified, body };
+  };
+  const all = [...files.records.map((s) => entry(s.record, true)), ...files.unverified.map((u) => entry(u.record, u.reason))].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
+  const document = {
+    coc_audit: 1,
+    case: code,
+    exported_at: formatUtc(opts.now),
+    exported_by: me.name,
+    to: { name: person.name, role: person.role },
+    reporter_identity: opts.includeReporter ? "included (the reporter's consent allows it)" : "withheld",
+    records: all,
+  };
+  const file = await encrypt(toYaml(document), [person.recipient]);
+  return { file, records: all.length, escalated: audience.escalated.includes(to), reporterIncluded: opts.includeReporter };
+}
