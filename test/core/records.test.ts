@@ -24,7 +24,11 @@ function sampleBodies(): Record<(typeof RECORD_TYPES)[number], unknown> {
     followup: { action: 0, done_at: "2026-06-02T10:00:00Z", text: "told them" },
     resolution: { reporter_informed_at: "2026-06-03T10:00:00Z", public: { statement: "none" }, transparency: { include: true, title: "A comment", category: "verbal" } },
     vouch: { records: [{ id: "20260601T140500Z-report-k3f9", sha256: "0".repeat(64) }], readers: ["alice"] },
-    purge: { records: ["20260601T140500Z-report-k3f9"], reason: "retention" }
+    purge: { records: ["20260601T140500Z-report-k3f9"], reason: "retention" },
+    escalation: { to: [{ name: "kim", recipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", role: "board-liaison" }], reason: "the report names the lead" },
+    summary: { to: [{ name: "kim", recipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" }], text: "handled by two members" },
+    appeal: { by: "reported", received_at: "2026-06-05T10:00:00Z", grounds: ["new information"], text: "I was not there." },
+    appeal_outcome: { result: "upheld", decided_by: ["carol", "kim"], reasoning: "nothing new", decided_at: "2026-06-10T10:00:00Z" },
   };
 }
 

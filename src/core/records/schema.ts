@@ -276,8 +276,6 @@ export type AssessmentBody = z.output<typeof assessmentBody>;
 export type NoteBody = z.output<typeof noteBody>;
 export type DecisionBody = z.output<typeof decisionBody>;
 export type FollowupBody = z.output<typeof followupBody>;
-export type EscalationBody = z.output<typeof escalationBody>;
-export type SummaryBody = z.output<typeof summaryBody>;
 export type AppealBody = z.output<typeof appealBody>;
 export type AppealOutcomeBody = z.output<typeof appealOutcomeBody>;
 

@@ -13,7 +13,6 @@ import { parseYaml, toYaml, validate } from "../records/document.js";
 import { memberSchema, type Team } from "./config.js";
 
 export const OVERSIGHT_ROLES = ["board-liaison", "contingent-moderator", "mediator", "other"] as const;
-export type OversightRole = (typeof OVERSIGHT_ROLES)[number];
 
 export const oversightPersonSchema = z.strictObject({
   name: memberSchema.shape.name,
