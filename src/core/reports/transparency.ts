@@ -89,6 +89,8 @@ function deadlineWhat(name: DeadlineStatus["name"], config: Config, fallback: st
       return `the reporter told the outcome within ${hours(d.outcome_days * 24)}`;
     case "ratify":
       return "an urgent decision taken alone ratified by at least two members within 24 h";
+    case "appeal":
+      return `an appeal decided within ${d.appeal_decision_days} days`;
     default:
       return fallback;
   }
@@ -169,6 +171,8 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
 
     const seen = new Set<string>();
     for (const d of summary.deadlines) {
+      // The appeal window is the appellant's limit, not a response time of the team's.
+      if (d.name === "appeal-window") continue;
       let t = times.get(d.name);
       if (!t) {
         t = { deadline: d.name, what: deadlineWhat(d.name, config, d.name), met: 0, missed: 0, pending: 0, not_applicable: 0 };
