@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ageDecrypts, hasAgeCli, teamWithRemote, type Person, type World } from "../helpers/env.js";
@@ -64,5 +65,56 @@ describe("an escalation through a real bare remote", () => {
     expect(readFileSync(join(b, ".coc", "oversight.yaml"), "utf8")).toMatch(/mallory/);
     for (const f of readdirSync(join(b, "cases", code))) expect(ageDecrypts(join(b, "cases", code, f), mallory, t.world.env)).toBe(false);
     void alice;
+  });
+
+  it.skipIf(!hasAgeCli())("a forged escalation pushed with plain git gives the liaison nothing, and verify names the file encrypted to them", async () => {
+    const t = await teamWithRemote();
+    world = t.world;
+    const { alice, bob, carol, a, b, code, origin } = t;
+    const liaison = t.world.person("liaison");
+    await ok(t.world, a, ["oversight", "add", "liaison", liaison.memberKey, "--role", "board-liaison"], alice);
+    await ok(t.world, a, ["sync"], alice);
+    await ok(t.world, b, ["sync"], bob);
+    await ok(t.world, b, ["trust", "--yes"], bob);
+    // Someone with push access writes an "escalation" claiming to be alice's, with the age CLI.
+    const dir = join(t.world.root, "attacker");
+    t.world.git(t.world.root, ["clone", "--quiet", origin, dir]);
+    const id = "20260601T150000Z-escalation-forged1";
+    const record = { coc: 1, type: "escalation", case: code, id, author: "alice", created_at: "2026-06-01T15:00:00Z", recipients: ["alice", "bob", "carol", "liaison"], body: { to: [{ name: "liaison", recipient: liaison.recipient }] } };
+    const plain = join(t.world.root, "forged.json");
+    writeFileSync(plain, JSON.stringify(record));
+    mkdirSync(join(dir, "cases", code), { recursive: true });
+    const forged = join(dir, "cases", code, `${id}.age`);
+    execFileSync("age", [...[alice, bob, carol, liaison].flatMap((p) => ["-r", p.recipient]), "-o", forged, plain], { env: t.world.env });
+    const git = (args: string[]) => t.world.git(dir, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x", ...args]);
+    git(["add", "-A"]);
+    git(["commit", "--quiet", "-m", "coc: escalate"]);
+    git(["push", "--quiet", "origin", "main"]);
+
+    // bob's sync takes it in and re-encrypts the file without the liaison (nobody gave them the case).
+    await ok(t.world, b, ["sync"], bob);
+    await ok(t.world, b, ["note", code, "--from", "-"], bob, "kind: other\ntext: after the forgery\n");
+    for (const f of readdirSync(join(b, "cases", code))) expect(ageDecrypts(join(b, "cases", code, f), liaison, t.world.env)).toBe(false);
+    const v = await t.world.run(["verify"], { as: bob, cwd: b });
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/escalation-forged1\.age: unverified record/);
+    expect(v.stdout).not.toMatch(/still encrypted to "liaison"/);
+  });
+
+  it("verify names a file still encrypted to an oversight person the case was not escalated to", async () => {
+    const t = await teamWithRemote();
+    world = t.world;
+    const { alice, bob, a, code } = t;
+    const liaison = t.world.person("liaison");
+    await ok(t.world, a, ["oversight", "add", "liaison", liaison.memberKey, "--role", "board-liaison"], alice);
+    await ok(t.world, a, ["escalate", code, "--to", "liaison", "--yes"], alice);
+    // The escalation record itself is lost (removed by hand, committed): the other files still name the liaison.
+    const escalation = readdirSync(join(a, "cases", code)).find((f) => f.includes("-escalation-"))!;
+    t.world.git(a, ["rm", "--quiet", join("cases", code, escalation)]);
+    t.world.git(a, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x", "commit", "--quiet", "-m", "x"]);
+    const v = await t.world.run(["verify"], { as: alice, cwd: a });
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/still encrypted to "liaison", an oversight person to whom neither case .* nor this record was given by a verified escalation or summary/);
+    void bob;
   });
 });

@@ -44,6 +44,9 @@ describe("coc oversight", () => {
     const clash = await world.run(["oversight", "add", "bob", world.person("zed").memberKey], { as: alice, cwd: repo });
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/"bob" is a team member/);
+    const member = await world.run(["team", "add", "liaison", world.person("zed").memberKey], { as: alice, cwd: repo });
+    expect(member.code).toBe(1);
+    expect(member.stderr).toMatch(/is on the oversight list/);
     const notLead = await world.run(["oversight", "add", "zed", world.person("zed").memberKey], { as: bob, cwd: repo });
     expect(notLead.code).toBe(1);
     expect(notLead.stderr).toMatch(/only a lead can change the oversight list/);
