@@ -2,8 +2,12 @@
  * One schema per record type: the single source of the TypeScript types, of
  * validation and of the field-level error messages (DESIGN.md §3).
  */
-import { quote } from "../errors.js";
 import { z } from "zod";
+import { memberName, required, text, timestamp } from "./fields.js";
+import { appealBody, appealOutcomeBody, escalationBody, summaryBody } from "./oversight-bodies.js";
+
+export { formatUtc, memberName, timestamp } from "./fields.js";
+export { APPEAL_RESULTS, DEFAULT_APPEAL_GROUNDS } from "./oversight-bodies.js";
 
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
@@ -16,12 +20,6 @@ export const NOTE_KINDS = ["meeting", "conversation", "reporter-contact", "repor
 export const LEVELS = ["low", "high"] as const;
 export const VIOLATION = ["yes", "no", "unclear"] as const;
 
-/** Team member names: short, safe in paths and messages. */
-export const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const memberName = z
-  .string({ error: "expected a team member name" })
-  .regex(MEMBER_NAME, { error: "expected a team member name (letters, digits, '.', '_' or '-')" });
-
 /** Case code names such as `quiet-otter-42`: lowercase words and a number, never derived from content. */
 export const CASE_CODE = /^[a-z]{2,20}-[a-z]{2,20}-[0-9]{1,4}$/;
 export const caseCode = z.string().regex(CASE_CODE, { error: "expected a case code such as quiet-otter-42" });
@@ -29,28 +27,6 @@ export const caseCode = z.string().regex(CASE_CODE, { error: "expected a case co
 /** Record ids: `<utc-timestamp>-<type>-<rand>`, e.g. 20260601T140500Z-report-k3f9. */
 export const RECORD_ID = new RegExp(`^\\d{8}T\\d{6}Z-(${RECORD_TYPES.join("|")})-[a-z0-9]{4,12}$`);
 
-/** Formats a date as the stored UTC form, second precision: 2026-06-01T14:05:00Z. */
-export function formatUtc(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/**
- * A point in time. Accepts ISO 8601 with an offset or `Z`, or a date and time
- * without one (read as the local time of the machine); stored as UTC.
- */
-export const timestamp = z.string({ error: "expected a date and time such as 2026-06-01T14:05:00Z" }).transform((s, ctx) => {
-  const text = s.trim();
-  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text);
-  const ms = ok ? Date.parse(text.replace(" ", "T")) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    ctx.issues.push({ code: "custom", message: `expected a date and time such as 2026-06-01T14:05:00Z, got "${quote(s)}"`, input: s });
-    return z.NEVER;
-  }
-  return formatUtc(new Date(ms));
-});
-
-const text = z.string({ error: "expected text" });
-const required = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} must not be empty` });
 
 export const person = z.strictObject({
   name: text.optional(),
@@ -204,53 +180,6 @@ export const vouchBody = z.strictObject({
 export const purgeBody = z.strictObject({
   records: z.array(z.string().regex(RECORD_ID, { error: "expected a record id" })),
   reason: text.optional(),
-});
-
-/** Someone outside the team a case is escalated to, as the oversight list held them (their key is signed with the record). */
-export const oversightTarget = z.strictObject({
-  name: memberName,
-  recipient: z.string().regex(/^age1[0-9a-z]+$/, { error: "expected an age recipient (age1...)" }),
-  role: text.optional(),
-});
-
-/**
- * A case escalated to people of the oversight list (.coc/oversight.yaml):
- * from this record on they read every record of the case (DESIGN.md §7).
- */
-export const escalationBody = z.strictObject({
-  to: z.array(oversightTarget).min(1, { error: "to must name at least one oversight person" }),
-  reason: text.optional(),
-});
-
-/** What the team chooses to tell oversight people about a case they are not given (`coc escalate --summary-only`). */
-export const summaryBody = z.strictObject({
-  to: z.array(oversightTarget).min(1, { error: "to must name at least one oversight person" }),
-  text: required("text"),
-  reason: text.optional(),
-});
-
-/** The default grounds an appeal may give (config.yaml `appeal_grounds` replaces them). */
-export const DEFAULT_APPEAL_GROUNDS = ["new information", "procedural error", "conflict of interest", "disproportionate consequence", "factual error", "other"] as const;
-
-/** An appeal of the decision in force: by whom, when, on which grounds (from config.yaml `appeal_grounds`). */
-export const appealBody = z.strictObject({
-  /** reporter, reported, or who else (free text). */
-  by: required("by"),
-  received_at: timestamp.optional(),
-  grounds: z.array(required("ground")).min(1, { error: "grounds must list at least one ground" }),
-  text: text.optional(),
-});
-
-export const APPEAL_RESULTS = ["upheld", "changed", "overturned"] as const;
-
-/** The outcome of an appeal: the decision upheld, changed or overturned, by whom (members or oversight people). */
-export const appealOutcomeBody = z.strictObject({
-  result: z.enum(APPEAL_RESULTS, { error: `result must be one of ${APPEAL_RESULTS.join(", ")}` }),
-  decided_by: z.array(memberName).min(1, { error: "decided_by must name who decided the appeal" }),
-  reasoning: text.optional(),
-  decided_at: timestamp.optional(),
-  /** The appeal decided (its record id); default: the latest appeal without an outcome. */
-  appeal: z.string().regex(RECORD_ID, { error: "expected a record id" }).optional(),
 });
 
 /** The body schema for each record type. */
