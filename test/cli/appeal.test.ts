@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+import { ScriptedPrompter } from "../helpers/prompter.js";
 
 let world: World;
 let alice: Person;
@@ -87,5 +88,20 @@ describe("appeals", () => {
     const refused = await world.run(["letter", code, "--to", "reported"], { as: alice, cwd: repo, now: day(1) });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/appeal_instructions/);
+  });
+
+  it("without flags it asks in a terminal, and names the flags without one", async () => {
+    const noTty = await world.run(["appeal", code], { as: alice, cwd: repo, now: day(2) });
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toMatch(/appeal: --by <who>, --ground <ground>, --from <file\|-> required when not running interactively/);
+    const prompter = new ScriptedPrompter({ "appeal.by": "reporter", "appeal.grounds": ["procedural error", "other"], "appeal.text": "The team did not hear me." });
+    const r = await world.run(["appeal", code], { as: alice, cwd: repo, now: day(2), tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    const decider = new ScriptedPrompter({ "appeal_outcome.result": "overturned", "appeal_outcome.decided_by": ["carol"], "appeal_outcome.reasoning": "" });
+    const d = await world.run(["appeal", "decide", code], { as: alice, cwd: repo, now: day(3), tty: true, prompter: decider });
+    expect(d.code, d.stderr).toBe(0);
+    const shown = JSON.parse((await ok(["show", code, "--json"], alice, { now: day(3) })).stdout) as { records: { type: string; body: Record<string, unknown> }[] };
+    expect(shown.records.filter((x) => x.type === "appeal").at(-1)?.body).toMatchObject({ by: "reporter", grounds: ["procedural error", "other"] });
+    expect(shown.records.find((x) => x.type === "appeal_outcome")?.body).toMatchObject({ result: "overturned", decided_by: ["carol"] });
   });
 });

@@ -83,4 +83,35 @@ describe("soft conflicts", () => {
     expect(await filesReadableBy(repo, bob)).toBeGreaterThan(0);
     expect(await filesReadableBy(repo, world.person("carol"))).toBe(0);
   });
+
+  it("in a terminal, a member with a soft conflict is asked why they vote; no reason, no vote", async () => {
+    const declared = await world.run(["review", code, "--from", "-"], { as: alice, cwd: repo, stdin: "conflicts:\n  - { member: bob, conflict: true, kind: soft }\n" });
+    expect(declared.code, declared.stderr).toBe(0);
+    const answers = (override: string, saved: boolean) =>
+      new ScriptedPrompter({
+        present: ["bob", "alice", "carol"],
+        "conflict.alice": false,
+        "conflict.bob": false,
+        "conflict.carol": false,
+        "assessment.risk": "high",
+        "assessment.impact": "low",
+        "assessment.in_scope": true,
+        "assessment.violation": "yes",
+        "assessment.rationale": "",
+        "assessment.override": override,
+        "note.text": "",
+        "decision.add": false,
+        ...(saved ? { confirm: true } : {}),
+      });
+    const none = answers("", false);
+    const r1 = await world.run(["review", code], { as: bob, cwd: repo, tty: true, prompter: none });
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r1.stderr).toMatch(/Your assessment is not recorded: with a soft conflict, a vote needs a reason/);
+    const why = answers("I saw it happen", true);
+    const r2 = await world.run(["review", code], { as: bob, cwd: repo, tty: true, prompter: why });
+    expect(r2.code, r2.stderr).toBe(0);
+    const shown = JSON.parse((await world.run(["show", code, "--json"], { as: alice, cwd: repo })).stdout) as Shown;
+    const votes = shown.records.filter((r) => r.type === "assessment");
+    expect(votes.map((v) => v.body["override"])).toEqual(["I saw it happen"]);
+  });
 });

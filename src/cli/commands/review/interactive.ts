@@ -125,6 +125,10 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     const deciders = override ? stayed : stayed.filter((m) => !soft.includes(m));
     const decision = await q.askInterimDecision(p, { ladder: rules.ladder, deciders, suggestion: matrix.suggestion });
     if (decision) parts.push({ type: "decision", body: validateBody("decision", override && deciders.some((m) => soft.includes(m)) ? { ...decision, override } : decision, source, "decision"), source, prefix: "decision" });
+    if (parts.length === 0) {
+      io.info(`Nothing more to record for case ${e.bold(code)}.`);
+      return finish(io, code, recused, ids);
+    }
     for (const part of parts) checkRules(part.type, part.body, rules, source, part.prefix);
     await confirmWarnings(io, partWarnings(parts, rules), "Save it anyway?");
     await q.confirmSave(p, `${describeParts(parts)} (one commit), encrypted to ${rules.readers.join(", ")}`);
