@@ -115,6 +115,7 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     // Another record later: still only the summary for them, and verify agrees.
     await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: more\n");
     expect(files(code).filter((f) => ageDecrypts(f, liaison, world.env))).toHaveLength(1);
+    expect((await ok(["list"], bob)).stderr).not.toMatch(new RegExp(`coc escalate ${code}`));
     const v = await world.run(["verify"], { as: bob, cwd: repo });
     expect(v.code, v.stderr).toBe(0);
   });

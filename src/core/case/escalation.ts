@@ -20,7 +20,7 @@ export interface EscalationContext {
   /** The roster with roles. */
   members: readonly { name: string; roles: readonly string[] }[];
   /** The case's audience now. */
-  audience: Pick<Audience, "readers" | "excluded" | "recused" | "escalated">;
+  audience: Pick<Audience, "readers" | "excluded" | "recused" | "escalated"> & { extra?: Audience["extra"] | undefined };
   /** Members with a soft conflict in the case. */
   soft: readonly string[];
   /** The oversight list. */
@@ -31,11 +31,12 @@ export interface EscalationContext {
 const ROLE_ORDER = ["board-liaison", "contingent-moderator", "mediator", "other"];
 
 /**
- * The advice for one case, or null when the team can handle it (or it is
- * escalated already).
+ * The advice for one case, or null when the team can handle it, or it is
+ * escalated already, or the team wrote the oversight people a summary (they
+ * chose what to tell them).
  */
 export function escalationAdvice(code: string, ctx: EscalationContext): EscalationAdvice | null {
-  if (ctx.audience.escalated.length > 0) return null;
+  if (ctx.audience.escalated.length > 0 || Object.keys(ctx.audience.extra ?? {}).length > 0) return null;
   const names = ctx.members.map((m) => m.name);
   const out = new Set([...ctx.audience.excluded, ...ctx.audience.recused].filter((n) => names.includes(n)));
   const reasons: string[] = [];
