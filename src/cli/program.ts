@@ -5,6 +5,9 @@
  */
 import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
+import { define as attach } from "./commands/attach/index.js";
+import { define as form } from "./commands/form/index.js";
+import { define as openEvidence } from "./commands/open/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
 import { define as followup } from "./commands/followup/index.js";
@@ -78,7 +81,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, attach, openEvidence, form];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

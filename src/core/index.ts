@@ -51,6 +51,9 @@ export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/s
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
+export { formSettings, openSubmission, type FormSettings } from "./actions/form.js";
+export { parseEmailReport, type EmailReport } from "./actions/email.js";
+export { attachEvidence, evidenceCap, evidenceOf, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";
