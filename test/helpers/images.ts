@@ -61,3 +61,42 @@ export function decodesAsJpeg(bytes: Uint8Array, width = 64, height = 48): boole
     return false;
   }
 }
+
+/** A multipart e-mail as a mail client saves it: a text part, an HTML part, and the JPEG of {@link jpegWithGps} attached. */
+export function emlWithPhoto(opts: { text?: boolean; marker?: string } = {}): string {
+  const marker = opts.marker ?? "eml-marker-5521";
+  const photo = jpegWithGps().toString("base64").replace(/.{76}/g, "$&\r\n");
+  const text = `Hello team,\r\n\r\nAt the evening social a man in a red jacket kept touching my shoulder after I asked him to stop. ${marker}\r\n\r\nThe photo shows where it happened.\r\n\r\nRobin`;
+  const html = `<html><body><p>Hello team,</p><p>At the evening social a man in a <b>red jacket</b> kept touching my shoulder after I asked him to stop. ${marker}</p><p>The photo shows where it happened.</p><p>Robin</p></body></html>`;
+  const alternative = [
+    ...(opts.text === false ? [] : ["--alt-7", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", text]),
+    "--alt-7",
+    "Content-Type: text/html; charset=utf-8",
+    "Content-Transfer-Encoding: 8bit",
+    "",
+    html,
+    "--alt-7--",
+  ];
+  return [
+    "From: Robin Reporter <robin@example.net>",
+    "To: care@example.org",
+    "Subject: Unwanted touching at the evening social",
+    "Date: Sun, 31 May 2026 21:14:09 +0200",
+    "Message-ID: <abc123@example.net>",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="mix-3"',
+    "",
+    "--mix-3",
+    'Content-Type: multipart/alternative; boundary="alt-7"',
+    "",
+    ...alternative,
+    "--mix-3",
+    'Content-Type: image/jpeg; name="hallway.jpg"',
+    'Content-Disposition: attachment; filename="hallway.jpg"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    photo,
+    "--mix-3--",
+    "",
+  ].join("\r\n");
+}

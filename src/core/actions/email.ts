@@ -3,6 +3,7 @@
  * as a mail client saves it (.eml), parsed with postal-mime into a draft
  * report body and its attachments.
  */
+import { convert as htmlToText } from "html-to-text";
 import PostalMime from "postal-mime";
 import { UserError } from "../errors.js";
 import { formatUtc } from "../records/schema.js";
@@ -44,7 +45,8 @@ export async function parseEmailReport(bytes: Uint8Array, source: string): Promi
   if (!from && !email.subject && !email.text && !email.html) throw new UserError(`${source}: not an e-mail message (no sender, subject or text); save the message as .eml from your mail client`);
   const parsedDate = email.date ? new Date(email.date) : undefined;
   const date = parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : undefined;
-  const text = (email.text ?? "").replace(/\r\n/g, "\n").trim();
+  // The text part; without one, the HTML part as text (links kept as [url], images dropped).
+  const text = (email.text?.trim() ? email.text : htmlToText(email.html ?? "", { wordwrap: false, selectors: [{ selector: "img", format: "skip" }] })).replace(/\r\n/g, "\n").trim();
   const description = text || "(the message has no text; see its attachments)";
   const reporter: EmailReport["draft"]["reporter"] = { anonymous: false };
   if (from?.name?.trim()) reporter.name = from.name.trim();

@@ -2,10 +2,10 @@
 import { createHash } from "node:crypto";
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { formSettings, render, UserError } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { formDataDir, formScriptPath } from "../../paths.js";
 
 export interface FormOptions {
   out?: string | undefined;
@@ -16,8 +16,8 @@ const hash = (s: string) => `sha256-${createHash("sha256").update(s, "utf8").dig
 
 /** The page's parts shipped with the package: its style, template, and the browser bundle `npm run build` makes. */
 async function parts(): Promise<{ script: string; style: string; dir: string }> {
-  const dir = fileURLToPath(new URL("../../../../data/form/", import.meta.url));
-  const scriptPath = fileURLToPath(new URL("../../../form/page.js", import.meta.url));
+  const dir = formDataDir();
+  const scriptPath = formScriptPath();
   const script = await readFile(scriptPath, "utf8").catch(() => {
     throw new UserError(`the form's script ${scriptPath} is missing: run npm run build`);
   });
@@ -32,7 +32,7 @@ export async function run(o: FormOptions, io: Io): Promise<void> {
   const settings = JSON.stringify({ recipients: s.recipients }).replace(/</g, "\\u003c");
   const html = await render(
     "form.html.hbs",
-    { event: s.event, contact: s.contact ?? "", policy_url: s.policy_url ?? "", team: s.members.join(", "), team_size: s.members.length, settings, script, style, script_hash: hash(script), style_hash: hash(style) },
+    { event: s.event, contact: s.contact ?? "", policy_url: s.policy_url ?? "", team: s.members.join(", "), settings, script, style, script_hash: hash(script), style_hash: hash(style) },
     { dirs: [dir], escape: true },
   );
   if (!o.out) {
