@@ -17,6 +17,7 @@ export { describeDiff, type TrustDiff, type TrustState } from "./repo/trust.js";
 export { LADDERS, LADDER_NAMES, ROLES, type Config, type LadderName, type Member, type Team } from "./repo/config.js";
 export { isCocRepo } from "./repo/layout.js";
 export type { CaseFiles, Problem, StoredRecord } from "./repo/store.js";
+export { caseFilePaths } from "./repo/evidence.js";
 export type { GuardInstall } from "./git/guard.js";
 
 // Identities

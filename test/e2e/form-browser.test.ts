@@ -73,7 +73,7 @@ describe.skipIf(!available)(title, () => {
       await tab.goto(pathToFileURL(page).href);
       // Keyboard only: the first Tab reaches the name field (no link comes before it without a policy URL).
       await tab.keyboard.press("Tab");
-      expect(await tab.evaluate(() => document.activeElement?.id)).toBe("reporter_name");
+      expect(await tab.evaluate("document.activeElement && document.activeElement.id")).toBe("reporter_name");
       await tab.keyboard.type(NAME);
       await tab.keyboard.press("Tab");
       await tab.keyboard.type("quinn@example.net");

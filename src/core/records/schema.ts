@@ -238,7 +238,6 @@ export type AssessmentBody = z.output<typeof assessmentBody>;
 export type NoteBody = z.output<typeof noteBody>;
 export type DecisionBody = z.output<typeof decisionBody>;
 export type FollowupBody = z.output<typeof followupBody>;
-export type EvidenceBody = z.output<typeof evidenceBody>;
 
 
 export type BodyOf<T extends RecordType> = z.output<(typeof BODY_SCHEMAS)[T]>;

@@ -11,11 +11,11 @@
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encrypt, NotARecipientError, type RecordDecrypter } from "../crypto/age.js";
+import { countStanzas, encrypt, NotARecipientError, type RecordDecrypter } from "../crypto/age.js";
 import { removeEmptyCaseDirs } from "./debris.js";
 import { MAX_EVIDENCE_FILE_BYTES } from "./evidence-path.js";
 import type { RepoPaths } from "./layout.js";
-import { readRecordFile } from "./read.js";
+import { MAX_STANZA_CAP, readRecordFile } from "./read.js";
 import { checkRecordDestination, type CaseFiles, type StagedRecord } from "./store.js";
 
 /** An evidence file to (re)write: where, to whom, and its plaintext (undefined: leave the file as it is). */
@@ -36,12 +36,18 @@ export function caseFilePaths(files: Pick<CaseFiles, "records" | "unverified" | 
 
 /**
  * Decrypts an evidence file of this repository (a regular file, read without
- * following links, within the evidence size cap).
+ * following links, within the evidence size cap, and with no more recipient
+ * stanzas than `maxStanzas`, checked before any decryption).
  * @returns the plaintext, or a one-line reason it could not be read.
  */
-export async function readEvidenceFile(paths: RepoPaths, rel: string, decrypter: RecordDecrypter): Promise<{ bytes: Uint8Array } | { problem: string; notForYou?: boolean }> {
+export async function readEvidenceFile(paths: RepoPaths, rel: string, decrypter: RecordDecrypter, maxStanzas: number = MAX_STANZA_CAP): Promise<{ bytes: Uint8Array } | { problem: string; notForYou?: boolean }> {
   const read = readRecordFile(join(paths.root, rel), MAX_EVIDENCE_FILE_BYTES);
-  if ("problem" in read) return { problem: read.problem };
+  if ("problem" in read) return { problem: read.problem.replace("limit for a record file (a record is a few KB)", "limit for an evidence file") };
+  try {
+    if (countStanzas(read.bytes, maxStanzas) > maxStanzas) return { problem: `more than ${maxStanzas} recipient stanzas; not decrypted` };
+  } catch (e) {
+    return { problem: `not a readable age file (${(e as Error).message})` };
+  }
   try {
     return { bytes: await decrypter.decrypt(read.bytes) };
   } catch (e) {
