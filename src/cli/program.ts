@@ -44,7 +44,8 @@ export const ENVIRONMENT_HELP = `Environment:
   COC_IDENTITY     identity file (default: $XDG_CONFIG_HOME/coc/identity.txt)
   COC_REPO         repository directory (default: nearest ancestor holding .coc/)
   COC_DEBUG=1      show stack traces for internal errors
-  COC_RAM_DIR      RAM directory for $EDITOR files (default: /dev/shm)
+  COC_RAM_DIR      RAM directory for $EDITOR files and coc open (default: /dev/shm)
+  COC_VIEWER       program coc open shows an evidence file with (default: xdg-open, open on macOS)
   XDG_CONFIG_HOME  configuration directory (default: ~/.config)
   VISUAL, EDITOR   editor for long text
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
