@@ -99,6 +99,15 @@ describe.skipIf(!hasAgeCli())("coc attach", () => {
     await ok(["verify"], alice);
   });
 
+  it("a further report that excludes a member re-encrypts the evidence files without them", async () => {
+    await ok(["attach", code, photo()], alice);
+    await ok(["new-report", "--case", code, "--from", "-"], alice, { stdin: reportYaml("second report", "exclude: [carol]\n") });
+    for (const f of evidenceFiles()) {
+      expect(ageDecrypts(f, carol, world.env)).toBe(false);
+      expect(ageDecrypts(f, bob, world.env)).toBe(true);
+    }
+  });
+
   it("after team remove, the removed member decrypts none of them", async () => {
     await ok(["attach", code, photo()], alice);
     await ok(["team", "remove", "carol", "--yes"], alice);

@@ -20,6 +20,8 @@ function waitForEnter(): Promise<void> {
     const rl = createInterface({ input: process.stdin });
     const finish = () => {
       rl.close();
+      // Nothing else reads stdin: let the process end (a paused pipe would keep it alive).
+      process.stdin.destroy();
       done();
     };
     rl.once("line", finish);
