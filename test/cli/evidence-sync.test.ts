@@ -50,6 +50,19 @@ describe.runIf(hasAgeCli())("evidence files through sync", () => {
     await ok(["verify"], bob, b);
   });
 
+  it("evidence attached on a clone that has not seen a recusal yet is re-encrypted without that member before it is pushed", async () => {
+    await ok(["recuse", code, "carol", "--yes"], alice, a);
+    await ok(["sync"], alice, a);
+    await ok(["attach", code, join(world.root, "in", "photo.jpg")], bob, b);
+    await ok(["sync"], bob, b);
+    const fresh = join(world.root, "fresh");
+    world.git(world.root, ["clone", "--quiet", join(world.root, "origin.git"), fresh]);
+    expect(evidence(fresh)).toHaveLength(2);
+    for (const f of evidence(fresh)) expect(ageDecrypts(f, carol, world.env)).toBe(false);
+    await ok(["sync"], alice, a);
+    await ok(["verify"], alice, a);
+  });
+
   it("two members recusing at once settle the evidence file by themselves", async () => {
     await ok(["recuse", code, "carol", "--yes"], alice, a);
     await ok(["recuse", code, "carol", "--yes"], bob, b);
