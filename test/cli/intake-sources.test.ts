@@ -129,6 +129,21 @@ describe.skipIf(!hasAgeCli())("new-report --from-eml --no-input", () => {
 });
 
 describe("coc form", () => {
+  it("prints the page with the event, the contact, a web policy link and the roster's keys; never a javascript: link", async () => {
+    for (const [url, link] of [["https://example.org/coc", true], ["javascript:alert(1)", false]] as const) {
+      const dir = join(world.root, `r-${link}`);
+      const init = await world.run(["init", dir, "--event", "Form <Conf>", "--member", "alice", "--contact", "care@example.org", "--policy-url", url], { as: alice });
+      expect(init.code, init.stderr).toBe(0);
+      const r = await world.run(["form"], { as: alice, cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("Form &lt;Conf&gt;");
+      expect(r.stdout).toContain(alice.recipient);
+      expect(r.stdout.includes('href="https://example.org/coc"')).toBe(link);
+      expect(r.stdout).not.toContain("javascript:");
+    }
+  });
+
+
   it("refuses while the roster has a change nobody confirmed", async () => {
     appendFileSync(join(repo, ".coc", "team.yaml"), `  - name: mallory\n    recipient: ${world.person("mallory").recipient}\n    roles: [responder]\n`);
     const r = await world.run(["form", "--out", join(world.root, "f.html")], { as: alice, cwd: repo });

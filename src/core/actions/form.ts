@@ -29,7 +29,10 @@ export interface FormSettings {
 export async function formSettings(repo: Repo): Promise<FormSettings> {
   await repo.ensureTrusted("printed or written");
   const members = repo.roster();
-  return { event: repo.config.event.name, contact: repo.config.contact, policy_url: repo.config.policy_url, members, recipients: repo.keysFor(members) };
+  // Only a web address becomes the page's link (a javascript: or data: URL never does).
+  const policy = repo.config.policy_url?.trim();
+  const policy_url = policy && /^https?:\/\/[^\s"'<>]+$/i.test(policy) ? policy : undefined;
+  return { event: repo.config.event.name, contact: repo.config.contact, policy_url, members, recipients: repo.keysFor(members) };
 }
 
 /**
