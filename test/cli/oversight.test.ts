@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -62,6 +62,11 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(made.stderr).toMatch(new RegExp(`coc escalate ${code} --to liaison`));
     expect(made.stderr).toMatch(/liaison: board-liaison/);
     await ok(["note", code, "--from", "-"], bob, "kind: other\ntext: spoke to the reporter\n");
+    // An evidence file is part of the case: escalated with it.
+    const evidence = join(world.root, "chat-log.txt");
+    writeFileSync(evidence, "the chat log\n");
+    await ok(["attach", code, evidence], bob);
+    expect(files(code).some((f) => f.endsWith(".file.age"))).toBe(true);
     for (const f of files(code)) expect(ageDecrypts(f, alice, world.env)).toBe(false);
     for (const f of [...files(code), ...files(other)]) expect(ageDecrypts(f, liaison, world.env)).toBe(false);
     const listed = await ok(["list"], bob);
@@ -78,7 +83,7 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect((await ok(["list"], bob)).stderr).not.toMatch(new RegExp(`coc escalate ${code}`));
     // The liaison reads it with coc itself, with their own identity.
     const shown = JSON.parse((await ok(["show", code, "--json"], liaison)).stdout) as { records: { type: string }[] };
-    expect(shown.records.map((r) => r.type).sort()).toEqual(["escalation", "note", "note", "report"]);
+    expect(shown.records.map((r) => r.type).sort()).toEqual(["escalation", "evidence", "note", "note", "report"]);
     const theirList = JSON.parse((await ok(["list", "--json"], liaison)).stdout) as { case: string; restricted: boolean }[];
     expect(theirList.find((c) => c.case === other)?.restricted).toBe(true);
     expect((await ok(["verify"], bob)).stderr).not.toMatch(/error/);

@@ -10,6 +10,7 @@ import { validate } from "../records/document.js";
 import { formatUtc, type CocRecord } from "../records/schema.js";
 import { oversightPersonSchema, oversightText, type Oversight, type OversightPerson } from "../repo/oversight.js";
 import type { Repo } from "../repo/repo.js";
+import { evidenceRewrites, type BlobWrite } from "../repo/evidence.js";
 import type { PendingWrite } from "../repo/store.js";
 
 /** @throws UserError when the caller is not a lead. */
@@ -73,6 +74,8 @@ export async function removeOverseer(repo: Repo, name: string): Promise<Overseer
     const oversight: Oversight = { ...repo.oversight, people: repo.oversight.people.filter((p) => p.name !== name) };
     const { cases } = await repo.readCases();
     const writes: PendingWrite[] = [];
+    const blobs: BlobWrite[] = [];
+    const decrypter = await repo.decrypter();
     const reencrypted: string[] = [];
     for (const c of cases) {
       const all = [...c.records, ...c.unverified];
@@ -83,12 +86,15 @@ export async function removeOverseer(repo: Repo, name: string): Promise<Overseer
         const readers = readersOf(audience, record.id);
         writes.push({ record: { ...record, recipients: readers } as CocRecord, keys: repo.keysFor(readers) });
       }
+      // Evidence files belong to the case: its readers.
+      blobs.push(...evidenceRewrites(repo.paths, c, repo.keysFor(audience.readers), decrypter));
       reencrypted.push(c.code);
     }
     if (!onList && writes.length === 0) throw new UserError(`"${name}" is not on the oversight list, and no record you can read is encrypted to them`);
     const unreadable = cases.filter((c) => c.records.length + c.unverified.length === 0 && c.notForYou.length > 0).map((c) => c.code);
     const { written, committed } = await repo.commit({
       writes,
+      blobs,
       files: onList ? [{ rel: ".coc/oversight.yaml", content: oversightText(oversight) }] : [],
       message: onList ? `coc: remove oversight person ${name}` : `coc: re-encrypt without ${name}`,
       as: { member: me },

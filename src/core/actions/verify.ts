@@ -17,6 +17,7 @@ import { blobHeads, caseBlobsInHistory, oddCaseEntriesInHistory } from "../git/h
 import { readLimits, readRecordFile } from "../repo/read.js";
 import type { Repo } from "../repo/repo.js";
 import type { StoredRecord } from "../repo/store.js";
+import { checkEvidence } from "./verify-evidence.js";
 
 export interface VerifyProblem {
   /** Repository-relative file. */
@@ -160,6 +161,7 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     const overseers = repo.oversight.people.map((p) => p.name);
     problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster, overseers));
     problems.push(...uncountedEscalations(c.records, audience, overseers));
+    problems.push(...(await checkEvidence(repo, c, audience)));
     const unshared = roster.filter((m) => ![...audience.readers, ...audience.excluded, ...audience.recused].includes(m));
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }

@@ -12,7 +12,7 @@ export { APPEAL_RESULTS, DEFAULT_APPEAL_GROUNDS } from "./oversight-bodies.js";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "escalation", "summary", "appeal", "appeal_outcome"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
@@ -182,6 +182,27 @@ export const purgeBody = z.strictObject({
   reason: text.optional(),
 });
 
+/**
+ * An evidence file of a case: the file itself is encrypted, to the same
+ * readers as this record, beside it as `cases/<code>/<id>.file.age` (see
+ * ../repo/evidence.ts). The original name lives only here, inside the
+ * encrypted record, never in a file name or a commit message.
+ */
+export const evidenceBody = z.strictObject({
+  name: required("name"),
+  media_type: required("media_type"),
+  /** Size in bytes of what was encrypted (after metadata removal). */
+  size: z.number({ error: "size is required (bytes)" }).int().nonnegative(),
+  /** SHA-256 (hex) of what was encrypted. */
+  sha256: z.string({ error: "sha256 is required" }).regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 in hex" }),
+  description: text.optional(),
+  added_by: memberName,
+  /** What was removed before encryption (e.g. "EXIF", "XMP"); empty when nothing was, absent when kept on purpose. */
+  metadata_removed: z.array(text).optional(),
+  /** Where it came from, e.g. "e-mail attachment". */
+  source: text.optional(),
+});
+
 /** The body schema for each record type. */
 export const BODY_SCHEMAS = {
   report: reportBody,
@@ -193,6 +214,7 @@ export const BODY_SCHEMAS = {
   resolution: resolutionBody,
   vouch: vouchBody,
   purge: purgeBody,
+  evidence: evidenceBody,
   escalation: escalationBody,
   summary: summaryBody,
   appeal: appealBody,
@@ -241,6 +263,7 @@ export const recordSchema = z.discriminatedUnion(
     envelope("resolution"),
     envelope("vouch"),
     envelope("purge"),
+    envelope("evidence"),
     envelope("escalation"),
     envelope("summary"),
     envelope("appeal"),

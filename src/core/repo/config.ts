@@ -95,6 +95,8 @@ export const configSchema = z.strictObject({
   retention: z
     .strictObject({ delete_after_days: z.number().int().positive().nullable().default(null) })
     .default({ delete_after_days: null }),
+  /** Evidence files (`coc attach`): the largest file accepted, in MB (default 25, at most 100). */
+  evidence: z.strictObject({ max_file_mb: z.number().positive().max(100, { error: "evidence.max_file_mb must be at most 100" }) }).optional(),
   /** The grounds an appeal may give (coc appeal --ground). */
   appeal_grounds: z.array(z.string().trim().min(1, { error: "an appeal ground must not be empty" })).min(1, { error: "appeal_grounds must list at least one ground" }).default([...DEFAULT_APPEAL_GROUNDS]),
   /** How to appeal, for the letter to the reported person (public text: checked like every letter). */
