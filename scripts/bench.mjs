@@ -132,7 +132,8 @@ function git(cwd, argv) {
 /** Wall time of a plain process, in seconds. */
 function timeProcess(cmd, argv, cwd) {
   const t = performance.now();
-  const r = spawnSync(cmd, argv, { cwd, env, stdio: "ignore" });
+  // The same pipes and decoding as coc() above, so the two compare.
+  const r = spawnSync(cmd, argv, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (r.status !== 0) fail(`${cmd} ${argv.join(" ")} exited ${r.status}`);
   return (performance.now() - t) / 1000;
 }
