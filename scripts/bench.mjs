@@ -315,6 +315,7 @@ function report(what, seconds, { target, vs, note } = {}) {
   let verdict = "";
   if (target) verdict = target.ok(seconds) ? `ok (${target.text})` : `over target (${target.text})`;
   results.push({ what, value: seconds === null ? "skipped" : ms(seconds), vs: vs ?? "", verdict, note: note ?? "" });
+  console.log(`  ${what}: ${seconds === null ? "skipped" : ms(seconds)}${vs ? `, ${vs}` : ""}${verdict ? `, ${verdict}` : ""}`);
 }
 
 // ---------------------------------------------------------------- run
@@ -530,7 +531,7 @@ async function run() {
   const rows = [["what", "median", "compared", "target"], ...results.map((r) => [r.what, r.value, r.vs || r.note, r.verdict])];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
-  console.log(`Summary (${CASES} cases, ${files.length} records; node ${process.version}):`);
+  console.log(`\nSummary (${CASES} cases, ${files.length} records; node ${process.version}):`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows.slice(1)) console.log(line(r));
