@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World } from "../helpers/env.js";
+import { World, teamRepo } from "../helpers/env.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -22,13 +22,13 @@ beforeEach(() => {
 afterEach(() => world.cleanup());
 
 /** Runs the binary with a load hook; @returns the libraries found in the files it loaded, and its result. */
-function loaded(argv: string[]): { libraries: string[]; files: string[]; code: number | null; stdout: string } {
+function loaded(argv: string[], extraEnv: Record<string, string> = {}, cwd = world.root): { libraries: string[]; files: string[]; code: number | null; stdout: string } {
   const log = join(world.root, "loaded.log");
   const hooks = join(world.root, "hooks.mjs");
   writeFileSync(hooks, `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) {\n  if (url.startsWith("file:")) appendFileSync(${JSON.stringify(log)}, url + "\\n");\n  return next(url, context);\n}\n`);
   const register = join(world.root, "register.mjs");
   writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, BIN, ...argv], { cwd: world.root, env: world.env, encoding: "utf8", timeout: 20_000 });
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, BIN, ...argv], { cwd, env: { ...world.env, ...extraEnv }, encoding: "utf8", timeout: 20_000 });
   const files = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((u) => fileURLToPath(u)) : [];
   const libraries = new Set<string>();
   for (const f of files) {
@@ -36,7 +36,7 @@ function loaded(argv: string[]): { libraries: string[]; files: string[]; code: n
     const direct = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
     if (direct) libraries.add(direct[1]!);
   }
-  return { libraries: [...libraries].sort(), files, code: r.status, stdout: r.stdout };
+  return { libraries: [...libraries].sort(), files, code: r.status, stdout: r.stdout + r.stderr };
 }
 
 describe("start-up of the built binary", () => {
@@ -48,5 +48,14 @@ describe("start-up of the built binary", () => {
     expect(help.files.some((f) => f.includes(join("dist", "cli")))).toBe(false);
     expect(help.libraries).toContain("commander");
     for (const heavy of HEAVY) expect(help.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
+  });
+
+  it("coc list in an empty repository loads no templates, git or prompt library", async () => {
+    const alice = world.person("alice");
+    const repo = await teamRepo(world, [alice]);
+    const list = loaded(["list"], { COC_IDENTITY: alice.identityFile }, repo);
+    expect(list.code, list.stdout).toBe(0);
+    expect(list.stdout).toContain("No cases yet");
+    for (const heavy of ["handlebars", "simple-git", "@inquirer"]) expect(list.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
   });
 });
