@@ -5,6 +5,8 @@
  */
 import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
+import { define as bans } from "./commands/bans/index.js";
+import { define as consent } from "./commands/consent/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
 import { define as followup } from "./commands/followup/index.js";
@@ -78,7 +80,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, consent, bans];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

@@ -27,12 +27,15 @@ export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey
 // Records
 export { parseYaml } from "./records/document.js";
 export { compareRecords } from "./records/order.js";
+export { CONSENT_ANSWERS, SCOPES, SHARE_TARGETS, type ConsentBlock, type Plan } from "./records/schema.js";
 export { formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
 
 // One case, as data
 export { caseAudience, type Audience } from "./case/audience.js";
 export { foldCase, pendingActions, type CaseState, type CaseSummary, type DeadlineStatus } from "./case/fold.js";
 export { partiesOf } from "./case/people.js";
+export { consentAllows, consentLine, consentProblem, effectiveConsent, requireConsent, type Consent, type ConsentGate } from "./case/consent.js";
+export { activeAt, casePeople, type Consequence } from "./case/consequences.js";
 export { checkRules, decisionWarnings, FREE_TEXT_LEVEL, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
 
 // Use cases
@@ -51,11 +54,15 @@ export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/s
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
+export { consentOf, recordConsent, recordOverride, type ConsentChange } from "./actions/consent.js";
+export { consequenceRegister, matchAttendees, registerCsv, type AttendeeMatch, type Register } from "./actions/bans.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";
 export { announcementData, announcementValues, publicSettingValues } from "./reports/announcement.js";
 export { buildLetter, LETTER_RECIPIENTS, letterValues, type LetterRecipient } from "./reports/letters.js";
+export { buildStageLetter, LETTER_KINDS, type LetterKind } from "./reports/stage-letters.js";
+export { parseCsv } from "./reports/csv.js";
 export { transparencyValues } from "./reports/transparency-values.js";
 export { readableTerms } from "./actions/public-text.js";
 export { isDay, TRANSPARENCY_FORMATS, type TransparencyFormat } from "./reports/transparency.js";

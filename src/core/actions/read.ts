@@ -3,7 +3,8 @@
  */
 import { UserError } from "../errors.js";
 import { caseAudience, type Audience } from "../case/audience.js";
-import { actionsInForce, foldCase, type CaseSummary } from "../case/fold.js";
+import { actionsInForce, foldCase, planInForce, type CaseSummary } from "../case/fold.js";
+import { casePeople } from "../case/consequences.js";
 import type { RuleContext } from "../case/rules.js";
 import { LADDERS } from "../repo/config.js";
 import { assertCaseCode, randomCaseCode } from "../repo/codes.js";
@@ -114,6 +115,9 @@ export function ruleContext(repo: Repo, files: CaseFiles): RuleContext {
     readers: audience.readers,
     ladder: LADDERS[repo.config.ladder],
     actions: actionsInForce(records),
+    checkIns: planInForce(records)?.check_ins ?? [],
+    people: casePeople(records),
+    platforms: repo.config.platforms,
   };
 }
 

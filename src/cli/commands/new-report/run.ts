@@ -2,6 +2,7 @@
 import { addReport, validateBody } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { consentFromFlags, mergeConsent, type ConsentFlags } from "../../consent-flags.js";
 import { intake } from "../../prompts/intake.js";
 import { sayNotShared } from "../../output/not-shared.js";
 
@@ -10,6 +11,8 @@ export interface NewReportOptions {
   case?: string | undefined;
   /** Members the report names who may still read the case (otherwise excluded). */
   includeMember?: string[] | undefined;
+  /** The reporter's consent as flags (laid over the --from file's consent block). */
+  consent?: ConsentFlags | undefined;
 }
 
 export async function run(o: NewReportOptions, io: Io): Promise<void> {
@@ -17,8 +20,13 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   const now = io.now();
   let input: unknown;
   let source: string;
+  const consent = consentFromFlags(o.consent ?? {});
   if (o.from) {
     ({ value: input, source } = await io.readFrom(o.from));
+    if (consent && input !== null && typeof input === "object" && !Array.isArray(input)) {
+      const body = input as Record<string, unknown>;
+      input = { ...body, consent: mergeConsent(body["consent"], consent) };
+    }
   } else {
     io.requirePrompting("new-report", ["--from <file|->"]);
     const me = await repo.me();
@@ -27,6 +35,7 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
       me: me.name,
       members: roster,
       now,
+      consent,
       describeRecipients: (excluded) => {
         if (o.case) return `the members of case ${o.case}${excluded.length ? ` except ${excluded.join(", ")}` : ""}`;
         return roster.filter((n) => !excluded.includes(n)).join(", ");
