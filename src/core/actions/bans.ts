@@ -66,7 +66,8 @@ export function matchAttendees(rows: readonly { line: number; cells: readonly st
   const out: AttendeeMatch[] = [];
   rows.forEach((row) => {
     const cells = row.cells.map((c) => c.trim()).filter(Boolean);
-    const rowWords = words(cells.join(" "));
+    // Names are looked for in the cells that are not addresses or handles ("dana@online.example" is not "Dana Online").
+    const rowWords = words(cells.filter((c) => !c.includes("@")).join(" "));
     const folded = cells.map((c) => fold(c));
     for (const c of register) {
       const by = new Set<AttendeeMatch["by"][number]>();
