@@ -48,8 +48,9 @@ function days(n: number): string {
 export function buildStageLetter(code: string, records: readonly CocRecord[], config: Config, kind: "ack" | "update", now: Date, message?: string): Omit<Letter, "data"> & { data: StageLetterData } {
   const { name, except } = reporterAddressee(records);
   const summary = foldCase(code, records, config.deadlines, now);
-  const outcome = summary.deadlines.find((d) => d.name === "outcome");
-  const due = outcome && Date.parse(outcome.due_at) > now.getTime() ? outcome.due_at.slice(0, 10) : null;
+  // The outcome deadline from config.yaml, counted from when the report was received (also for a reporter the list does not chase).
+  const dueMs = summary.received_at ? Date.parse(summary.received_at) + config.deadlines.outcome_days * 86_400_000 : Number.NaN;
+  const due = dueMs > now.getTime() ? new Date(dueMs).toISOString().slice(0, 10) : null;
   return {
     template: TEMPLATES[kind],
     terms: sensitiveTerms(code, records, except),
