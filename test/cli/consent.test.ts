@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXED_NOW, World, reportYaml, teamRepo, type Person, type RunResult } from "../helpers/env.js";
+import { ScriptedPrompter } from "../helpers/prompter.js";
 
 const HOUR = 3600_000;
 const at = (hours: number) => new Date(FIXED_NOW.getTime() + hours * HOUR);
@@ -144,6 +145,35 @@ describe("a later consent change", () => {
     // and back to no: the newest answer wins
     await ok(["consent", code, "--from", "-"], { stdin: "{changes: {public_statement: no}, said_by: reporter, said_at: 2026-06-01T20:00:00Z, how: phone}", now: at(5) });
     expect((await run(["announce", code], { now: at(6) })).code).toBe(1);
+  });
+
+  it("in a terminal, asks each part with the answers in force, and records who said it", async () => {
+    const code = await newCase(NO);
+    const prompter = new ScriptedPrompter({
+      "consent.contact_reported": "yes",
+      "consent.share": ["venue", "mediator"],
+      "consent.public_statement": "no",
+      "consent.transparency": "yes",
+      "consent.followup.channel": "phone",
+      "consent.followup.times": "",
+    });
+    const r = await world.run(["consent", code, "--how", "in person"], { as: alice, cwd: repo, tty: true, prompter, now: at(3) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(prompter.said[0]).toMatch(/^In force now: consent: contact reported person: no/);
+    const consent = (await records(code)).find((x) => x.type === "consent")!;
+    expect(consent.body).toEqual({
+      changes: { contact_reported: "yes", share: { venue: "yes", security: "ask", police: "ask", umbrella: "ask", mediator: "yes" }, public_statement: "no", transparency: "yes", followup: { channel: "phone" } },
+      said_by: "reporter",
+      how: "in person",
+    });
+  });
+
+  it("letter in a terminal asks whether it was sent, and records it when it was", async () => {
+    const code = await newCase("consent: { contact_reported: yes }\n", { decide: DECISION });
+    const prompter = new ScriptedPrompter({ sent: true });
+    const r = await world.run(["letter", code, "--to", "reported"], { as: alice, cwd: repo, tty: true, prompter, now: at(3) });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await records(code)).filter((x) => x.type === "note").map((x) => x.body["kind"])).toEqual(["reported-contact"]);
   });
 
   it("without a flag and without a terminal names the missing flags (usage error)", async () => {
