@@ -99,7 +99,10 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
         }
         if (level.temporary && a.permanent) throw new UserError(`${source}: ${field}.permanent: "${level.level}" is temporary, it cannot be permanent`);
       });
-      b.actions.forEach((a, i) => checkConsequence(a, f(`actions[${i}]`), ctx, source));
+      b.actions.forEach((a, i) => {
+        const rung = a.level.trim().toLowerCase() === FREE_TEXT_LEVEL ? undefined : ladderLevel(ctx.ladder, a.level);
+        checkConsequence(a, Boolean(rung?.temporary || rung?.permanent), f(`actions[${i}]`), ctx, source);
+      });
       break;
     }
     case "followup": {
@@ -123,7 +126,7 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
 }
 
 /** The structured parts of a consequence: whom, where, when. */
-function checkConsequence(a: DecisionBody["actions"][number], field: string, ctx: RuleContext, source: string): void {
+function checkConsequence(a: DecisionBody["actions"][number], registeredLevel: boolean, field: string, ctx: RuleContext, source: string): void {
   if (a.ends_at && a.permanent) throw new UserError(`${source}: ${field}.ends_at: a permanent action has no end; give ends_at or permanent: true, not both`);
   if (a.ends_at && a.starts_at && Date.parse(a.ends_at) <= Date.parse(a.starts_at)) throw new UserError(`${source}: ${field}.ends_at: ${a.ends_at} is not after starts_at ${a.starts_at}`);
   if (a.platforms?.length) {
@@ -145,7 +148,7 @@ function checkConsequence(a: DecisionBody["actions"][number], field: string, ctx
     const wanted = a.subject.trim().toLowerCase();
     if (!people.some((p) => p.name?.trim().toLowerCase() === wanted)) throw new UserError(`${source}: ${field}.subject: no person of the case's reports is named "${a.subject}"`);
   }
-  const registered = a.scope !== undefined || a.platforms?.length || a.starts_at || a.ends_at || a.permanent;
+  const registered = registeredLevel || a.scope !== undefined || a.platforms?.length || a.starts_at || a.ends_at || a.permanent;
   if (registered && a.subject === undefined && people.filter((p) => p.role?.trim().toLowerCase() === "reported").length !== 1) {
     throw new UserError(`${source}: ${field}.subject: say whom it applies to (the index of a person in the reports, from 0, or their name): the reports do not name exactly one reported person`);
   }
