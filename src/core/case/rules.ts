@@ -94,7 +94,8 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
           );
         }
         if (level.temporary && !a.duration?.trim() && !a.ends_at) throw new UserError(`${source}: ${field}.duration: "${level.level}" is temporary: say for how long (e.g. "12 months")`);
-        if (level.temporary && !a.ends_at && durationEnd(a.starts_at ?? "2000-01-01T00:00:00Z", a.duration ?? "") === null && (a.scope !== undefined || a.subject !== undefined)) {
+        // The register must know when a temporary consequence ends: a duration it can count, or ends_at.
+        if (level.temporary && !a.ends_at && durationEnd(a.starts_at ?? "2000-01-01T00:00:00Z", a.duration ?? "") === null) {
           throw new UserError(`${source}: ${field}.duration: "${a.duration ?? ""}" is not a duration such as "12 months" or "6 weeks": give one, or ends_at, so the register knows when it ends`);
         }
         if (level.temporary && a.permanent) throw new UserError(`${source}: ${field}.permanent: "${level.level}" is temporary, it cannot be permanent`);
