@@ -75,7 +75,8 @@ export function matchAttendees(rows: readonly { line: number; cells: readonly st
       const name = c.person.name ? termKey(c.person.name) : "";
       if (name.length >= 3 && countKey(rowWords, name) > 0) {
         by.add("name");
-        for (const cell of cells) if (words(cell).some((w) => name.includes(w))) matched.add(cell);
+        const nameWords = new Set(words(c.person.name ?? ""));
+        for (const cell of cells) if (!cell.includes("@") && words(cell).some((w) => nameWords.has(w))) matched.add(cell);
       }
       const contact = c.person.contact ? fold(c.person.contact.trim()) : "";
       cells.forEach((cell, j) => {
