@@ -145,6 +145,14 @@ describe("a later consent change", () => {
     // and back to no: the newest answer wins
     await ok(["consent", code, "--from", "-"], { stdin: "{changes: {public_statement: no}, said_by: reporter, said_at: 2026-06-01T20:00:00Z, how: phone}", now: at(5) });
     expect((await run(["announce", code], { now: at(6) })).code).toBe(1);
+
+    // A change that changes nothing, or says nothing of who said it, is refused naming the field.
+    const empty = await run(["consent", code, "--from", "-"], { stdin: "{changes: {}, said_by: reporter}", now: at(7) });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("changes must name at least one part");
+    const nobody = await run(["consent", code, "--from", "-"], { stdin: "{changes: {transparency: maybe}}", now: at(7) });
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/changes\.transparency: expected yes or no|said_by/);
   });
 
   it("in a terminal, asks each part with the answers in force, and records who said it", async () => {

@@ -128,7 +128,7 @@ export const reportBody = z.strictObject({
 
 /** A later change of the reporter's consent: what changed, who said it, when and how. */
 export const consentBody = z.strictObject({
-  changes: consentBlock,
+  changes: consentBlock.refine((c) => Object.values(c).some((v) => v !== undefined), { error: "changes must name at least one part of the consent" }),
   said_by: required("said_by"),
   said_at: timestamp.optional(),
   how: text.optional(),
