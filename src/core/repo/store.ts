@@ -22,6 +22,7 @@ import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
 import { removeEmptyCaseDirs } from "./debris.js";
 import { caseDir, type RepoPaths } from "./layout.js";
+import { EVIDENCE_FILE } from "./evidence-path.js";
 
 /** A record read from disk, with where it came from. */
 export interface StoredRecord {
@@ -52,6 +53,8 @@ export interface CaseFiles {
   /** Files encrypted to others but not to the caller. */
   notForYou: string[];
   problems: Problem[];
+  /** The case's evidence files (`cases/<code>/<id>.file.age`, regular files; not decrypted here). */
+  evidence?: string[];
 }
 
 const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
@@ -101,15 +104,16 @@ export async function caseExists(paths: RepoPaths, code: string): Promise<boolea
   return (await dirState(caseDir(paths, code))).kind !== "missing";
 }
 
-async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: string[]; problems: Problem[] }> {
+async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: string[]; problems: Problem[]; evidence: string[] }> {
   const ids: string[] = [];
   const problems: Problem[] = [];
+  const evidence: string[] = [];
   // Neither cases/ nor the case directory may be a link: the files below would belong elsewhere.
   const root = await dirState(paths.cases);
-  if (root.kind === "other") return { ids, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
+  if (root.kind === "other") return { ids, evidence, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   const dir = caseDir(paths, code);
   const own = await dirState(dir);
-  if (own.kind === "other") return { ids, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
+  if (own.kind === "other") return { ids, evidence, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith(".")) continue; // temp files of an interrupted write
@@ -122,9 +126,10 @@ async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: str
     }
     const m = RECORD_FILE.exec(e.name);
     if (m) ids.push(m[1]!);
+    else if (EVIDENCE_FILE.test(e.name)) evidence.push(file);
     else problems.push({ file, message: "unexpected file (record files are named <time>-<type>-<rand>.age)" });
   }
-  return { ids, problems };
+  return { ids, problems, evidence };
 }
 
 /**
@@ -137,8 +142,8 @@ async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: str
 export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<CaseFiles[]> {
   const cases = await Promise.all(
     codes.map(async (code) => {
-      const { ids, problems } = await caseFileNames(paths, code);
-      return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems } as CaseFiles };
+      const { ids, problems, evidence } = await caseFileNames(paths, code);
+      return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
     }),
   );
   const byCode = new Map(cases.map((c) => [c.code, c.files]));
