@@ -15,7 +15,8 @@ import { verifyRecords, type TrustedMember } from "../records/verification.js";
 import { sweepDebris } from "./debris.js";
 import { refuseMidOperation } from "./git-state.js";
 import { readLimits } from "./read.js";
-import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
+import { listCaseCodes, readCases, type CaseFiles, type Problem, type StoredRecord } from "./store.js";
+import { ReadCache } from "./cache.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
@@ -156,19 +157,25 @@ export class Repo {
    * Reads every case (or the given ones) in one batch; bad files are
    * problems, never thrown. Each case's records are sorted into verified
    * (they count) and unverified (shown, never counted): see ../records/verification.ts.
+   * What the user's read cache (./cache.ts) knows of a file's exact bytes is
+   * not decrypted or checked again, unless `opts.cache` is false (`coc verify`).
    */
-  async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+  async readCases(codes?: readonly string[], opts: { cache?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
-    // The stanza cap follows the team's size (a record lists at most the roster).
-    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length));
+    const decrypter = await this.decrypter();
     const members = await this.trustedMembers();
+    const cache = opts.cache === false ? ReadCache.none() : await ReadCache.open(await this.git.dir(), decrypter, members);
+    // The stanza cap follows the team's size (a record lists at most the roster).
+    const cases = await readCases(this.paths, listed.codes, decrypter, readLimits(this.team.members.length), cache);
+    const known = { get: (r: StoredRecord) => cache.signed(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
     await Promise.all(
       cases.map(async (c) => {
-        const { verified, unverified } = await verifyRecords(c.records, members);
+        const { verified, unverified } = await verifyRecords(c.records, members, known);
         c.records = verified;
         c.unverified = unverified;
       }),
     );
+    await cache.save(!codes);
     return { cases, problems: listed.problems };
   }
 
