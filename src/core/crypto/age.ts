@@ -31,9 +31,11 @@ export function isAgeFile(bytes: Uint8Array): boolean {
   return startsWith(bytes, MAGIC);
 }
 
-/** True when `bytes` begin like an ASCII-armored age file. */
+/** True when `bytes` begin like an ASCII-armored age file (whitespace before the armor is allowed, as the spec does). */
 export function isArmoredAgeFile(bytes: Uint8Array): boolean {
-  return startsWith(bytes, ARMOR_MAGIC);
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return startsWith(bytes.subarray(i), ARMOR_MAGIC);
 }
 
 /**
