@@ -115,6 +115,16 @@ describe("the read cache", () => {
     expect(await ok(["list", "--json"], alice)).toBe(before);
   });
 
+  it("forgets a purged case at once", async () => {
+    await ok(["list", "--json"], alice);
+    const mine = await RecordDecrypter.fromIdentities([alice.identity]);
+    const cached = async () => Buffer.from(await mine.decrypt(readFileSync(cacheFiles()[0]!))).toString();
+    expect(await cached()).toContain(MARKER);
+    await ok(["purge", code, "--yes"], alice);
+    expect(await cached()).not.toContain(MARKER);
+    expect(await cached()).not.toContain(code);
+  });
+
   it("is used (a file it says is not for you is listed so) but never by coc verify", async () => {
     await ok(["list", "--json"], alice);
     // Alice's own cache, written through its API, claiming her record is not for her (as a stale cache would).

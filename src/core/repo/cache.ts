@@ -139,10 +139,12 @@ export class ReadCache {
     }
   }
 
-  /** Drops the entries of `files` and writes the cache if any was there. Never throws. */
-  async forget(files: readonly string[]): Promise<void> {
+  /** Drops the entries of `paths` (files, or directories and all below) and writes the cache if any was there. Never throws. */
+  async forget(paths: readonly string[]): Promise<void> {
     let dropped = false;
-    for (const f of files) dropped = this.#old.delete(f) || dropped;
+    for (const f of [...this.#old.keys()]) {
+      if (paths.some((p) => f === p || f.startsWith(`${p.replace(/\/+$/, "")}/`))) dropped = this.#old.delete(f) || dropped;
+    }
     if (!dropped) return;
     this.#changed = true;
     await this.save(false);
@@ -165,13 +167,13 @@ export class ReadCache {
 }
 
 /**
- * Drops the entries of `files` (deleted or rewritten by a change) from the
- * user's cache of this clone, at once rather than at the next read: after a
- * purge, nothing of a purged record stays. Never throws.
+ * Drops the entries of `paths` (files or directories deleted by a change)
+ * from the user's cache of this clone, at once rather than at the next read:
+ * after a purge, nothing of a purged record stays. Never throws.
  */
-export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, files: readonly string[]): Promise<void> {
+export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, paths: readonly string[]): Promise<void> {
   const cache = await ReadCache.open(gitDir, decrypter, undefined).catch(() => undefined);
-  await cache?.forget(files);
+  await cache?.forget(paths);
 }
 
 function mac(key: Buffer, json: string): Buffer {

@@ -16,7 +16,7 @@ import { sweepDebris } from "./debris.js";
 import { refuseMidOperation } from "./git-state.js";
 import { readLimits } from "./read.js";
 import { listCaseCodes, readCases, type CaseFiles, type Problem, type StoredRecord } from "./store.js";
-import { ReadCache } from "./cache.js";
+import { ReadCache, forgetFiles } from "./cache.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
@@ -110,9 +110,14 @@ export class Repo {
     });
   }
 
-  /** Commits a transaction; only inside {@link write}. */
-  commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
-    return this.log.commit(t);
+  /**
+   * Commits a transaction; only inside {@link write}. What it deletes (a
+   * purge) is dropped from the user's read cache at once.
+   */
+  async commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
+    const result = await this.log.commit(t);
+    if (t.deletes?.length && this.#decrypter) await forgetFiles(await this.git.dir(), await this.#decrypter, t.deletes);
+    return result;
   }
 
   /** The caller's identity, unlocked once per process. */
