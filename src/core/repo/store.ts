@@ -11,17 +11,18 @@
  * opened through, never decrypted, and never written through or over.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, readdirSync } from "node:fs";
-import { lstat, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
-import { serializeRecord } from "../records/record.js";
-import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
 import { UserError } from "../errors.js";
+import { serializeRecord } from "../records/record.js";
+import { removeEmptyCaseDirs } from "./debris.js";
+import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
+import { checkRecordDestination, dirStateSync } from "./stage.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
-import { removeEmptyCaseDirs } from "./debris.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 import type { ReadCache } from "./cache.js";
 
@@ -58,31 +59,9 @@ export interface CaseFiles {
 
 const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
 
-type DirState = { kind: "directory" } | { kind: "missing" } | { kind: "other"; what: string };
-
-/** What stands at `abs`, by `lstat` (a symlink is reported as one, never followed). */
-async function dirState(abs: string): Promise<DirState> {
-  return dirStateSync(abs);
-}
-
-/**
- * {@link dirState} without the thread pool: reading a thousand case
- * directories is a few thousand tiny system calls, faster done in line.
- */
-function dirStateSync(abs: string): DirState {
-  try {
-    const st = lstatSync(abs);
-    return st.isDirectory() ? { kind: "directory" } : { kind: "other", what: describeKind(st) };
-  } catch (e) {
-    const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === "ENOENT") return { kind: "missing" };
-    return { kind: "other", what: `unreadable (${errno ?? (e as Error).message})` };
-  }
-}
-
 /** The case codes present under `cases/` (sorted); odd entries are reported as problems. */
 export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]; problems: Problem[] }> {
-  const root = await dirState(paths.cases);
+  const root = dirStateSync(paths.cases);
   if (root.kind === "missing") return { codes: [], problems: [] };
   if (root.kind === "other") return { codes: [], problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   let entries;
@@ -108,10 +87,10 @@ export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]
  * symlink counts, and is refused when the case is read).
  */
 export async function caseExists(paths: RepoPaths, code: string): Promise<boolean> {
-  return (await dirState(caseDir(paths, code))).kind !== "missing";
+  return (dirStateSync(caseDir(paths, code))).kind !== "missing";
 }
 
-function caseFileNames(paths: RepoPaths, code: string, root: DirState): { ids: string[]; problems: Problem[] } {
+function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[] } {
   const ids: string[] = [];
   const problems: Problem[] = [];
   // Neither cases/ nor the case directory may be a link: the files below would belong elsewhere.
@@ -192,56 +171,38 @@ export interface StagedRecord {
 /**
  * Encrypts every record into a hidden temp file in its case directory
  * (ciphertext only); nothing is in place yet. On failure, no temp file is left.
+ * A few files are written at once, so that one file's encryption overlaps
+ * the others' writes (a re-encryption writes thousands).
  */
 export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<StagedRecord[]> {
-  const staged: StagedRecord[] = [];
-  try {
-    for (const w of writes) {
-      const dir = caseDir(paths, w.record.case);
+  const staged = new Array<StagedRecord | undefined>(writes.length);
+  const temps: string[] = [];
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (next < writes.length && !failed) {
+      const i = next++;
+      const w = writes[i]!;
       const rel = recordPath(w.record);
       await checkRecordDestination(paths, rel, { create: true });
       const final = join(paths.root, rel);
-      const temp = join(dir, `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
+      const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       const ciphertext = await encrypt(serializeRecord(w.record), w.keys);
       // Every clone refuses to read a larger file, so it is never written.
       if (ciphertext.length > MAX_RECORD_BYTES) {
         throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
       }
+      temps.push(temp);
       await writeFile(temp, ciphertext, { mode: 0o644, flag: "wx" });
-      staged.push({ temp, final, rel });
+      staged[i] = { temp, final, rel };
     }
-  } catch (e) {
-    await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(8, writes.length) }, () => lane().catch((e: unknown) => ((failed = true), Promise.reject(e)))));
+  const failure = results.find((r) => r.status === "rejected");
+  if (failure) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
     await removeEmptyCaseDirs(paths, writes.map((w) => recordPath(w.record)));
-    throw e;
+    throw failure.reason;
   }
-  return staged;
-}
-
-/**
- * Checks that a record can be written at `rel` (`cases/<code>/<id>.age`)
- * without going through or over a link: `cases/` and the case directory are
- * real directories (by `lstat`; with `create`, made when missing), and the
- * file is absent or a regular file. Called before a temp file is written and
- * again before it is renamed into place.
- * @throws UserError naming the path, when anything else stands there.
- */
-export async function checkRecordDestination(paths: RepoPaths, rel: string, opts: { create?: boolean } = {}): Promise<void> {
-  const [top, code, name, ...rest] = rel.split("/");
-  if (top !== "cases" || !code || !name || rest.length > 0) throw new Error(`not a record path: ${rel}`);
-  for (const [abs, shown] of [
-    [paths.cases, "cases"],
-    [caseDir(paths, code), `cases/${code}`],
-  ] as const) {
-    let state = await dirState(abs);
-    if (state.kind === "missing" && opts.create) {
-      // Not recursive: each level is created (or found) and checked in turn.
-      await mkdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? undefined : Promise.reject(e)));
-      state = await dirState(abs);
-    }
-    if (state.kind === "missing") throw new UserError(`${shown} is missing; nothing was written`);
-    if (state.kind === "other") throw new UserError(`${shown}: ${state.what}; coc writes records only into real directories (nothing was written)`);
-  }
-  const st = await lstat(join(paths.root, rel)).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-  if (st && !st.isFile()) throw new UserError(`${rel}: ${describeKind(st)}; coc writes only over regular files (nothing was written)`);
+  return staged as StagedRecord[];
 }
