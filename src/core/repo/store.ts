@@ -197,7 +197,16 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
       staged[i] = { temp, final, rel };
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(8, writes.length) }, () => lane().catch((e: unknown) => ((failed = true), Promise.reject(e)))));
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(8, writes.length) }, async () => {
+      try {
+        await lane();
+      } catch (e) {
+        failed = true; // the other lanes stop at their next record
+        throw e;
+      }
+    }),
+  );
   const failure = results.find((r) => r.status === "rejected");
   if (failure) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));
