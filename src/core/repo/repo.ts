@@ -11,12 +11,12 @@ import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
 import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
-import { verifyRecords, type TrustedMember } from "../records/verification.js";
+import type { TrustedMember } from "../records/verification.js";
 import { sweepDebris } from "./debris.js";
 import { refuseMidOperation } from "./git-state.js";
-import { readLimits } from "./read.js";
-import { listCaseCodes, readCases, type CaseFiles, type Problem, type StoredRecord } from "./store.js";
-import { ReadCache, forgetFiles } from "./cache.js";
+import type { CaseFiles, Problem } from "./store.js";
+import { forgetFiles } from "./cache.js";
+import { readVerified } from "./read-cases.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
@@ -161,27 +161,12 @@ export class Repo {
   /**
    * Reads every case (or the given ones) in one batch; bad files are
    * problems, never thrown. Each case's records are sorted into verified
-   * (they count) and unverified (shown, never counted): see ../records/verification.ts.
-   * What the user's read cache (./cache.ts) knows of a file's exact bytes is
-   * not decrypted or checked again, unless `opts.cache` is false (`coc verify`).
+   * (they count) and unverified (shown, never counted): see ./read-cases.ts
+   * (and ./cache.ts for the user's read cache, which `coc verify` turns off
+   * with `opts.cache`).
    */
   async readCases(codes?: readonly string[], opts: { cache?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
-    const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
-    const decrypter = await this.decrypter();
-    const members = await this.trustedMembers();
-    const cache = opts.cache === false ? ReadCache.none() : await ReadCache.open(await this.git.dir(), decrypter, members);
-    // The stanza cap follows the team's size (a record lists at most the roster).
-    const cases = await readCases(this.paths, listed.codes, decrypter, readLimits(this.team.members.length), cache);
-    const known = { get: (r: StoredRecord) => cache.signed(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
-    await Promise.all(
-      cases.map(async (c) => {
-        const { verified, unverified } = await verifyRecords(c.records, members, known);
-        c.records = verified;
-        c.unverified = unverified;
-      }),
-    );
-    await cache.save(!codes);
-    return { cases, problems: listed.problems };
+    return readVerified({ paths: this.paths, gitDir: () => this.git.dir(), decrypter: await this.decrypter(), members: await this.trustedMembers(), roster: this.team.members.length }, codes, opts);
   }
 
   /**
