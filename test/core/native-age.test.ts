@@ -6,13 +6,14 @@
  * parser, including a body that fills its last line.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Decrypter } from "age-encryption";
 import { RecordDecrypter, encrypt } from "../../src/core/crypto/age.js";
 import { encodeHeaderNoMAC, parseHeader } from "../../src/core/crypto/header.js";
+import { hkdf32 } from "../../src/core/crypto/hkdf.js";
 import { decryptNative } from "../../src/core/crypto/native.js";
 import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
 import { World, hasAgeCli, type Person } from "../helpers/env.js";
@@ -94,6 +95,20 @@ describe("header encoding", () => {
       "age-encryption.org/v1\n--- " + "A".repeat(43) + "\n", // no stanza
     ]) {
       expect(parseHeader(Buffer.from(bad)), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe("hkdf32", () => {
+  it("matches RFC 5869 test case 1 and node's hkdfSync, with and without salt", () => {
+    const ikm = Buffer.alloc(22, 0x0b);
+    const salt = Buffer.from("000102030405060708090a0b0c", "hex");
+    const info = Buffer.from("f0f1f2f3f4f5f6f7f8f9", "hex");
+    // RFC 5869 A.1, the first 32 of its 42 bytes.
+    expect(hkdf32(ikm, salt, info).toString("hex")).toBe("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+    for (let i = 0; i < 50; i++) {
+      const [k, s, n] = [randomBytes(1 + i), randomBytes(i % 3 === 0 ? 0 : 16 + i), randomBytes(i)];
+      expect(hkdf32(k, s, n).equals(Buffer.from(hkdfSync("sha256", k, s, n, 32)))).toBe(true);
     }
   });
 });

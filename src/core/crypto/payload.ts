@@ -4,7 +4,8 @@
  * STREAM construction, 64 KiB ChaCha20-Poly1305 chunks whose 12-byte nonce is
  * an 11-byte big-endian counter and a last-chunk flag. Also the header MAC.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hkdf32 } from "./hkdf.js";
 
 const CHUNK = 64 * 1024;
 const TAG = 16;
@@ -15,7 +16,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** The header MAC: HMAC-SHA-256 keyed with HKDF-SHA-256(file key, "", "header") over `headerNoMAC`. */
 export function headerMac(fileKey: Uint8Array, headerNoMAC: Uint8Array): Buffer {
-  const key = Buffer.from(hkdfSync("sha256", fileKey, EMPTY, HEADER_LABEL, 32));
+  const key = hkdf32(fileKey, EMPTY, HEADER_LABEL);
   return createHmac("sha256", key).update(headerNoMAC).digest();
 }
 
@@ -42,7 +43,7 @@ export function decryptPayload(fileKey: Uint8Array, payload: Uint8Array): Buffer
   if (payload.length < NONCE) return undefined;
   const nonce = payload.subarray(0, NONCE);
   const body = payload.subarray(NONCE);
-  const key = Buffer.from(hkdfSync("sha256", fileKey, nonce, PAYLOAD_LABEL, 32));
+  const key = hkdf32(fileKey, nonce, PAYLOAD_LABEL);
   const full = CHUNK + TAG;
   // Every chunk but the last is full; the last is what remains (a full one when the body divides evenly).
   const chunks = Math.max(1, Math.ceil(body.length / full));
@@ -69,7 +70,7 @@ export function decryptPayload(fileKey: Uint8Array, payload: Uint8Array): Buffer
 /** Encrypts `plaintext` as a payload (fresh nonce, then STREAM chunks) under the file key. */
 export function encryptPayload(fileKey: Uint8Array, plaintext: Uint8Array): Buffer {
   const nonce = randomBytes(NONCE);
-  const key = Buffer.from(hkdfSync("sha256", fileKey, nonce, PAYLOAD_LABEL, 32));
+  const key = hkdf32(fileKey, nonce, PAYLOAD_LABEL);
   const chunks = Math.max(1, Math.ceil(plaintext.length / CHUNK));
   const out: Buffer[] = [nonce];
   for (let i = 0; i < chunks; i++) {

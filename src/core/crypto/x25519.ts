@@ -24,6 +24,7 @@ import {
 } from "node:crypto";
 import type { Stanza } from "./header.js";
 import { base64nopad, bech32 } from "@scure/base";
+import { hkdf32 } from "./hkdf.js";
 
 const LABEL = Buffer.from("age-encryption.org/v1/X25519");
 // The bech32 prefix of age secret keys (written this way so that no source line looks like a key).
@@ -48,7 +49,7 @@ function rawPublicKey(key: KeyObject): Buffer {
 
 function wrapKey(sharedSecret: Buffer, share: Uint8Array, recipient: Uint8Array): Buffer {
   const salt = Buffer.concat([share, recipient]);
-  return Buffer.from(hkdfSync("sha256", sharedSecret, salt, LABEL, 32));
+  return hkdf32(sharedSecret, salt, LABEL);
 }
 
 /** Decodes an `age1...` X25519 recipient to its 32 raw bytes; throws "invalid recipient". */
