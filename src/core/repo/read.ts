@@ -164,7 +164,8 @@ export async function readOne(job: ReadJob, decrypter: RecordDecrypter, limits: 
   // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
   const hash = fileHash(read.bytes);
   const known = cache.lookup(job.file, hash);
-  if (known) return { file: job.file, code: job.code, ...known };
+  // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
+  if (known && (await countStanzas(read.bytes, limits.maxStanzas).catch(() => Infinity)) <= limits.maxStanzas) return { file: job.file, code: job.code, ...known };
   const outcome = await decodeRecord(read.bytes, job, decrypter, limits);
   if (outcome.kind !== "problem") cache.remember(job.file, hash, outcome);
   return outcome;
