@@ -25,7 +25,8 @@
  * directory, then rename). `coc verify` never uses it.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import type { TrustedMember } from "../records/verification.js";
@@ -182,7 +183,8 @@ function mac(key: Buffer, json: string): Buffer {
 
 async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string): Promise<Content | undefined> {
   try {
-    const bytes = await readFile(path);
+    // In one read (fs/promises reads a large file in many trips through the thread pool).
+    const bytes = readFileSync(path);
     if (bytes.length > MAX_CACHE_BYTES) return undefined;
     const plain = Buffer.from(await decrypter.decrypt(bytes));
     const nl = plain.indexOf(0x0a);
