@@ -162,6 +162,8 @@ export class ReadCache {
     if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r };
     for (const [f, e] of this.#now) files[f] = e;
     if (!this.#changed && (!complete || Object.keys(files).length === this.#old.size)) return;
+    // Nothing read and nothing cached before (an empty repository): no file to write.
+    if (Object.keys(files).length === 0 && this.#old.size === 0) return;
     const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
     await store(this.#path, this.#key, this.#recipient, content).catch(() => undefined);
   }
