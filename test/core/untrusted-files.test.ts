@@ -50,19 +50,19 @@ describe("countStanzas", () => {
   it("counts the recipient stanzas of binary and armored files, with no key", async () => {
     const keys = [generateIdentity(), generateIdentity(), generateIdentity()].map((k) => k.recipient);
     const file = await encrypt("hello", keys);
-    expect(await countStanzas(file)).toBe(3);
-    expect(await countStanzas(new TextEncoder().encode(armor.encode(file)))).toBe(3);
+    expect(countStanzas(file)).toBe(3);
+    expect(countStanzas(new TextEncoder().encode(armor.encode(file)))).toBe(3);
   });
 
   it("stops once the limit is passed", async () => {
     const header = `age-encryption.org/v1\n${"-> X25519 AAAA\nBBBB\n".repeat(1000)}--- CCCC\n`;
-    expect(await countStanzas(new TextEncoder().encode(header))).toBe(1000);
-    expect(await countStanzas(new TextEncoder().encode(header), 10)).toBe(11);
+    expect(countStanzas(new TextEncoder().encode(header))).toBe(1000);
+    expect(countStanzas(new TextEncoder().encode(header), 10)).toBe(11);
   });
 
-  it("refuses what is not an age file or has no end to its header", async () => {
-    await expect(countStanzas(new TextEncoder().encode("hello\n"))).rejects.toThrow(CorruptFileError);
-    await expect(countStanzas(new TextEncoder().encode("age-encryption.org/v1\n-> X25519 AAAA\nBBBB\n"))).rejects.toThrow(/invalid header/);
+  it("refuses what is not an age file or has no end to its header", () => {
+    expect(() => countStanzas(new TextEncoder().encode("hello\n"))).toThrow(CorruptFileError);
+    expect(() => countStanzas(new TextEncoder().encode("age-encryption.org/v1\n-> X25519 AAAA\nBBBB\n"))).toThrow(/invalid header/);
   });
 });
 

@@ -165,10 +165,18 @@ export async function readOne(job: ReadJob, decrypter: RecordDecrypter, limits: 
   const hash = fileHash(read.bytes);
   const known = cache.lookup(job.file, hash);
   // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
-  if (known && (await countStanzas(read.bytes, limits.maxStanzas).catch(() => Infinity)) <= limits.maxStanzas) return { file: job.file, code: job.code, ...known };
+  if (known && withinStanzaCap(read.bytes, limits)) return { file: job.file, code: job.code, ...known };
   const outcome = await decodeRecord(read.bytes, job, decrypter, limits);
   if (outcome.kind !== "problem") cache.remember(job.file, hash, outcome);
   return outcome;
+}
+
+function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
+  try {
+    return countStanzas(bytes, limits.maxStanzas) <= limits.maxStanzas;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -179,7 +187,7 @@ export async function decodeRecord(bytes: Uint8Array, job: Pick<ReadJob, "file" 
   const { file, code } = job;
   if (bytes.length > limits.maxBytes) return { file, code, kind: "problem", message: tooLarge(bytes.length, limits.maxBytes) };
   try {
-    const stanzas = await countStanzas(bytes, limits.maxStanzas);
+    const stanzas = countStanzas(bytes, limits.maxStanzas);
     if (stanzas > limits.maxStanzas) {
       const team = limits.roster > 0 ? `, far more than a team of ${limits.roster} needs` : "";
       return { file, code, kind: "problem", message: `more than ${limits.maxStanzas} recipient stanzas${team}; not decrypted` };
