@@ -56,6 +56,11 @@ function input(stream: NodeJS.ReadStream): Input {
       for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
       return Buffer.concat(chunks).toString("utf8");
     },
+    async readAllBytes() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks);
+    },
   };
 }
 

@@ -86,6 +86,23 @@ export class Io {
     throw new UsageError(`${command}: ${flags.join(", ")} required ${why}`);
   }
 
+  /**
+   * Reads a file, or stdin for `-`, as bytes (`flag` names the option in messages).
+   * @throws UsageError for `-` when stdin is a terminal; UserError when the file cannot be read.
+   */
+  async readBytes(from: string, flag: string): Promise<{ bytes: Uint8Array; source: string }> {
+    if (from === "-") {
+      if (this.ctx.stdin.isTTY) throw new UsageError(`${flag} - reads stdin, but stdin is a terminal; pipe a file in or pass ${flag} <file>`);
+      const stdin = this.ctx.stdin;
+      return { bytes: stdin.readAllBytes ? await stdin.readAllBytes() : new TextEncoder().encode(await stdin.readAll()), source: "stdin" };
+    }
+    try {
+      return { bytes: await readFile(resolve(this.ctx.cwd, from)), source: from };
+    } catch {
+      throw new UserError(`cannot read ${from}`);
+    }
+  }
+
   /** Reads a `--from` source (a file, or `-` for stdin) as YAML. */
   async readFrom(from: string): Promise<{ value: unknown; source: string }> {
     let text: string;

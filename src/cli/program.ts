@@ -5,6 +5,9 @@
  */
 import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
+import { define as attach } from "./commands/attach/index.js";
+import { define as form } from "./commands/form/index.js";
+import { define as openEvidence } from "./commands/open/index.js";
 import { define as decide } from "./commands/decide/index.js";
 import { define as demo } from "./commands/demo/index.js";
 import { define as followup } from "./commands/followup/index.js";
@@ -41,7 +44,8 @@ export const ENVIRONMENT_HELP = `Environment:
   COC_IDENTITY     identity file (default: $XDG_CONFIG_HOME/coc/identity.txt)
   COC_REPO         repository directory (default: nearest ancestor holding .coc/)
   COC_DEBUG=1      show stack traces for internal errors
-  COC_RAM_DIR      RAM directory for $EDITOR files (default: /dev/shm)
+  COC_RAM_DIR      RAM directory for $EDITOR files and coc open (default: /dev/shm)
+  COC_VIEWER       program coc open shows an evidence file with (default: xdg-open, open on macOS)
   XDG_CONFIG_HOME  configuration directory (default: ~/.config)
   VISUAL, EDITOR   editor for long text
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
@@ -78,7 +82,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, attach, openEvidence, form];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

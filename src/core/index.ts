@@ -17,6 +17,7 @@ export { describeDiff, type TrustDiff, type TrustState } from "./repo/trust.js";
 export { LADDERS, LADDER_NAMES, ROLES, type Config, type LadderName, type Member, type Team } from "./repo/config.js";
 export { isCocRepo } from "./repo/layout.js";
 export type { CaseFiles, Problem, StoredRecord } from "./repo/store.js";
+export { caseFilePaths } from "./repo/evidence.js";
 export type { GuardInstall } from "./git/guard.js";
 
 // Identities
@@ -51,6 +52,9 @@ export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/s
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
+export { formSettings, openSubmission, type FormSettings } from "./actions/form.js";
+export { parseEmailReport, type EmailReport } from "./actions/email.js";
+export { attachEvidence, evidenceCap, evidenceOf, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";

@@ -24,7 +24,8 @@ function sampleBodies(): Record<(typeof RECORD_TYPES)[number], unknown> {
     followup: { action: 0, done_at: "2026-06-02T10:00:00Z", text: "told them" },
     resolution: { reporter_informed_at: "2026-06-03T10:00:00Z", public: { statement: "none" }, transparency: { include: true, title: "A comment", category: "verbal" } },
     vouch: { records: [{ id: "20260601T140500Z-report-k3f9", sha256: "0".repeat(64) }], readers: ["alice"] },
-    purge: { records: ["20260601T140500Z-report-k3f9"], reason: "retention" }
+    purge: { records: ["20260601T140500Z-report-k3f9"], reason: "retention" },
+    evidence: { name: "screenshot 1.png", media_type: "image/png", size: 1234, sha256: "a".repeat(64), description: "the DMs", added_by: "alice", metadata_removed: ["text"] },
   };
 }
 

@@ -152,7 +152,7 @@ let signalsHandled = false;
  * listeners stay for the rest of the process: a signal that arrived while the
  * editor ran is only delivered once it has returned.
  */
-function removeOnSignals(cleanup: () => void): () => void {
+export function removeOnSignals(cleanup: () => void): () => void {
   if (!signalsHandled) {
     signalsHandled = true;
     for (const [signal, code] of [["SIGHUP", 129], ["SIGTERM", 143]] as const) {

@@ -46,6 +46,27 @@ export interface IntakeOptions {
   now: Date;
   /** How the recipients will be described in the final confirmation. */
   describeRecipients: (excluded: string[]) => string;
+  /** Answers found elsewhere (an e-mail), offered as the defaults to confirm or correct. */
+  prefill?: IntakePrefill | undefined;
+}
+
+/** Prefilled answers of the interview (see `coc new-report --from-eml`). */
+export interface IntakePrefill {
+  received_at?: Date | undefined;
+  channel?: (typeof CHANNELS)[number]["value"] | undefined;
+  reporter_name?: string | undefined;
+  reporter_contact?: string | undefined;
+  summary?: string | undefined;
+  description?: string | undefined;
+}
+
+/** The description: a prefilled one shown and kept when confirmed, else typed (or written in the editor). */
+async function description(p: Prompter, prefilled: string | undefined): Promise<string> {
+  if (prefilled) {
+    p.say(`What happened, as the message says:\n${prefilled.split("\n").map((l) => `  | ${l}`).join("\n")}`);
+    if (await p.confirm({ id: "incident.description.keep", message: "Use this text as the description?", default: true })) return prefilled;
+  }
+  return p.longText({ id: "incident.description", message: "What happened, in their words", required: true });
 }
 
 /** Runs the interview. @throws CancelledError when the responder stops. */
@@ -59,14 +80,15 @@ export async function intake(p: Prompter, o: IntakeOptions): Promise<Record<stri
     }
   }
 
-  const receivedAt = await p.input({ id: "received_at", message: "When was the report received? (local time)", default: localInputTime(o.now), validate: validTime });
-  const channel = await p.select({ id: "channel", message: "How was it reported?", choices: CHANNELS, default: "in-person" });
+  const pre = o.prefill ?? {};
+  const receivedAt = await p.input({ id: "received_at", message: "When was the report received? (local time)", default: localInputTime(pre.received_at ?? o.now), validate: validTime });
+  const channel = await p.select({ id: "channel", message: "How was it reported?", choices: CHANNELS, default: pre.channel ?? "in-person" });
 
   const anonymous = await p.confirm({ id: "reporter.anonymous", message: "Does the reporter want to stay anonymous, even to the team?", default: false });
   const reporter: Record<string, unknown> = { anonymous };
   if (!anonymous) {
-    const name = await p.input({ id: "reporter.name", message: "Reporter's name (optional)" });
-    const contact = await p.input({ id: "reporter.contact", message: "How to reach them (optional)" });
+    const name = await p.input({ id: "reporter.name", message: "Reporter's name (optional)", default: pre.reporter_name });
+    const contact = await p.input({ id: "reporter.contact", message: "How to reach them (optional)", default: pre.reporter_contact });
     if (name) reporter["name"] = name;
     if (contact) reporter["contact"] = contact;
   }
@@ -74,8 +96,8 @@ export async function intake(p: Prompter, o: IntakeOptions): Promise<Record<stri
   reporter["wants_followup"] = await p.confirm({ id: "reporter.wants_followup", message: "Do they want to hear about the outcome?", default: true });
 
   const incident: Record<string, unknown> = {};
-  incident["summary"] = await p.input({ id: "incident.summary", message: "In one line, what happened?", required: true });
-  incident["description"] = await p.longText({ id: "incident.description", message: "What happened, in their words", required: true });
+  incident["summary"] = await p.input({ id: "incident.summary", message: "In one line, what happened?", required: true, default: pre.summary });
+  incident["description"] = await description(p, pre.description);
   const occurred = await p.input({ id: "incident.occurred_at", message: "When did it happen? (free text, optional)" });
   if (occurred) incident["occurred_at"] = occurred;
   const location = await p.input({ id: "incident.location", message: "Where did it happen? (optional)" });

@@ -9,6 +9,7 @@ import type { Repo } from "../repo/repo.js";
 import { rosterChanged } from "../repo/trust.js";
 import type { PendingWrite } from "../repo/store.js";
 import { reencryptions } from "./write.js";
+import { evidenceRewrites, type BlobWrite } from "../repo/evidence.js";
 
 export interface HealResult {
   /** Cases whose stale files were re-encrypted. */
@@ -31,6 +32,8 @@ export interface HealResult {
 export async function reencryptStale(repo: Repo, member: string, codes?: readonly string[]): Promise<HealResult> {
   const { cases } = await repo.readCases(codes);
   const writes: PendingWrite[] = [];
+  const blobs: BlobWrite[] = [];
+  const decrypter = await repo.decrypter();
   const healed: string[] = [];
   const removed: Record<string, string[]> = {};
   const unreadable: string[] = [];
@@ -49,11 +52,13 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
     const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readers.includes(n))));
     removed[c.code] = [...gone].sort();
     writes.push(...rewrites);
+    blobs.push(...evidenceRewrites(repo.paths, c, repo.keysFor(readers), decrypter));
     healed.push(c.code);
   }
   if (writes.length === 0) return { healed, files: [], removed, unreadable, committed: false };
   const { written, committed } = await repo.commit({
     writes,
+    blobs,
     message: `coc: re-encrypt ${healed.join(", ")} without ${[...new Set(Object.values(removed).flat())].sort().join(", ")}`,
     as: { member },
   });

@@ -10,7 +10,10 @@ import { incomingChanges, mergeBase, type Side, type SyncTarget } from "../git/s
 import type { CocRecord } from "../records/schema.js";
 import { verifyRecords, vouchHash } from "../records/verification.js";
 import { decodeRecord, readLimits, MAX_RECORD_BYTES, type ReadOutcome } from "../repo/read.js";
+import { countStanzas, NotARecipientError } from "../crypto/age.js";
 import type { Repo } from "../repo/repo.js";
+import { EVIDENCE_FILE, MAX_EVIDENCE_FILE_BYTES, evidencePath } from "../repo/evidence-path.js";
+import { createHash } from "node:crypto";
 
 const RECORD_PATH = /^cases\/([^/]+)\/([^/]+)\.age$/;
 
@@ -56,6 +59,10 @@ export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Pro
       altered.push(c.path);
       continue;
     }
+    if (isEvidence(c.path)) {
+      if (!(await sameEvidence(repo, t, [base, ref], c.path))) altered.push(c.path);
+      continue;
+    }
     const seen = await decodeAt(repo, t, [base, ref], c.path);
     const [before, after] = [seen.get(base), seen.get(ref)];
     if (after?.kind === "not-for-you") continue; // re-encrypted away from the caller: nothing to compare
@@ -95,7 +102,10 @@ async function purgedIn(repo: Repo, t: SyncTarget, ref: string): Promise<Set<str
     if (read.kind !== "record" || read.record.type !== "purge" || !leads.has(read.record.author)) continue;
     const { verified } = await verifyRecords([{ record: read.record }], members);
     if (verified.length === 0) continue;
-    for (const r of read.record.body.records) out.add(`cases/${code}/${r}.age`);
+    for (const r of read.record.body.records) {
+      out.add(`cases/${code}/${r}.age`);
+      out.add(evidencePath(code!, r));
+    }
   }
   return out;
 }
@@ -110,6 +120,10 @@ export async function settleConflicts(repo: Repo, t: SyncTarget, paths: readonly
   const members = await repo.trustedMembers();
   const sides = new Map<string, Side>();
   for (const path of paths) {
+    if (isEvidence(path)) {
+      sides.set(path, await evidenceSide(repo, t, path));
+      continue;
+    }
     const seen = await decodeAt(repo, t, [":2", ":3"], path);
     const candidates: { side: Side; record: CocRecord }[] = [];
     for (const [rev, side] of [[":2", "ours"], [":3", "theirs"]] as const) {
@@ -121,4 +135,45 @@ export async function settleConflicts(repo: Repo, t: SyncTarget, paths: readonly
     sides.set(path, verified[0]?.side ?? candidates[0]?.side ?? "theirs");
   }
   return sides;
+}
+
+const isEvidence = (path: string) => path.startsWith("cases/") && EVIDENCE_FILE.test(path.slice(path.lastIndexOf("/") + 1));
+
+/** An evidence file at each of `revs`: its plaintext's SHA-256 and stanza count, "not-for-you", or a problem. */
+async function evidenceAt(repo: Repo, t: SyncTarget, revs: readonly string[], path: string): Promise<Map<string, { sha256: string; stanzas: number } | "not-for-you" | "problem">> {
+  const blobs = await blobHeads(t.client, revs.map((r) => `${r}:${path}`), MAX_EVIDENCE_FILE_BYTES + 1);
+  const decrypter = await repo.decrypter();
+  const out = new Map<string, { sha256: string; stanzas: number } | "not-for-you" | "problem">();
+  for (const rev of revs) {
+    const bytes = blobs.get(`${rev}:${path}`);
+    if (!bytes || bytes.length > MAX_EVIDENCE_FILE_BYTES) {
+      out.set(rev, "problem");
+      continue;
+    }
+    try {
+      const stanzas = countStanzas(bytes, readLimits(repo.team.members.length).maxStanzas);
+      const plain = await decrypter.decrypt(bytes);
+      out.set(rev, { sha256: createHash("sha256").update(plain).digest("hex"), stanzas });
+    } catch (e) {
+      out.set(rev, e instanceof NotARecipientError ? "not-for-you" : "problem");
+    }
+  }
+  return out;
+}
+
+/** True when an evidence file changed only by re-encryption (as far as the caller can decrypt it). */
+async function sameEvidence(repo: Repo, t: SyncTarget, [base, ref]: [string, string], path: string): Promise<boolean> {
+  const seen = await evidenceAt(repo, t, [base, ref], path);
+  const [before, after] = [seen.get(base), seen.get(ref)];
+  if (after === "not-for-you") return true;
+  if (after === undefined || after === "problem") return false;
+  return typeof before !== "object" || before.sha256 === after.sha256;
+}
+
+/** Of two re-encryptions of one evidence file: the one the caller can decrypt with fewer readers (the heal re-encrypts it), else theirs. */
+async function evidenceSide(repo: Repo, t: SyncTarget, path: string): Promise<Side> {
+  const seen = await evidenceAt(repo, t, [":2", ":3"], path);
+  const [ours, theirs] = [seen.get(":2"), seen.get(":3")];
+  if (typeof ours === "object" && (typeof theirs !== "object" || ours.stanzas <= theirs.stanzas)) return "ours";
+  return "theirs";
 }

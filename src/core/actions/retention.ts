@@ -11,6 +11,7 @@
  * member, including for cases they cannot read.
  */
 import { readdir } from "node:fs/promises";
+import { EVIDENCE_FILE } from "../repo/evidence-path.js";
 import { UserError } from "../errors.js";
 import { historyState, replaceHistory, type HistoryState } from "../git/history.js";
 import { assertCaseCode } from "../repo/codes.js";
@@ -130,7 +131,8 @@ export async function purgeCases(repo: Repo, codes: readonly string[], opts: { n
  * clone must be able to check it), for `.coc/purged/<code>/<id>.age`.
  */
 async function purgeRecordFile(repo: Repo, code: string, author: string, opts: { now: Date; reason?: string | undefined }): Promise<{ rel: string; content: Uint8Array }> {
-  const ids = (await readdir(caseDir(repo.paths, code)).catch(() => [] as string[])).filter((f) => f.endsWith(".age") && !f.startsWith(".")).map((f) => f.slice(0, -4));
+  // Record ids only: an evidence file (<id>.file.age) goes with its record's id (see ./incoming.ts).
+  const ids = (await readdir(caseDir(repo.paths, code)).catch(() => [] as string[])).filter((f) => f.endsWith(".age") && !f.startsWith(".") && !EVIDENCE_FILE.test(f)).map((f) => f.slice(0, -4));
   const roster = repo.roster();
   const reason = opts.reason?.trim();
   const record = makeRecord({ type: "purge", case: code, id: newRecordId("purge", opts.now), author, created_at: opts.now, recipients: roster, body: { records: ids, ...(reason ? { reason } : {}) } });

@@ -9,6 +9,7 @@ import { formatUtc, type CocRecord } from "../records/schema.js";
 import { memberSchema, teamText, type Member, type Team } from "../repo/config.js";
 import type { Repo } from "../repo/repo.js";
 import type { PendingWrite } from "../repo/store.js";
+import { evidenceRewrites, type BlobWrite } from "../repo/evidence.js";
 
 /**
  * Adds a member to the roster (one commit). New records are encrypted to
@@ -82,6 +83,8 @@ export async function removeMember(repo: Repo, name: string, now: Date): Promise
     const roster = team.members.map((m) => m.name);
     const { cases } = await repo.readCases();
     const rewrites: PendingWrite[] = [];
+    const blobs: BlobWrite[] = [];
+    const decrypter = await repo.decrypter();
     const reencrypted: string[] = [];
     for (const c of cases) {
       const all = [...c.records, ...c.unverified];
@@ -91,12 +94,14 @@ export async function removeMember(repo: Repo, name: string, now: Date): Promise
       if (readers.length === 0) throw new UserError(`case ${c.code} would be left with no reader if ${name} were removed`);
       const keys = readers.map((n) => team.members.find((m) => m.name === n)!.recipient);
       for (const { record } of all) rewrites.push({ record: { ...record, recipients: readers } as CocRecord, keys });
+      blobs.push(...evidenceRewrites(repo.paths, c, keys, decrypter));
       reencrypted.push(c.code);
     }
     if (!onRoster && rewrites.length === 0) throw new UserError(`"${name}" is not on the roster, and no record you can read is encrypted to them`);
     const unreadable = cases.filter((c) => c.records.length + c.unverified.length === 0 && c.notForYou.length > 0).map((c) => c.code);
     const { written, committed } = await repo.commit({
       writes: rewrites,
+      blobs,
       files: onRoster ? [{ rel: ".coc/team.yaml", content: teamText(team) }] : [],
       message: onRoster ? `coc: remove team member ${name}` : `coc: re-encrypt without ${name}`,
       as: { member: me.name },

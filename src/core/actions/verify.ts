@@ -17,6 +17,7 @@ import { blobHeads, caseBlobsInHistory, oddCaseEntriesInHistory } from "../git/h
 import { readLimits, readRecordFile } from "../repo/read.js";
 import type { Repo } from "../repo/repo.js";
 import type { StoredRecord } from "../repo/store.js";
+import { checkEvidence } from "./verify-evidence.js";
 
 export interface VerifyProblem {
   /** Repository-relative file. */
@@ -130,6 +131,7 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     // Every file must be encrypted to exactly the case's readers, as the rules compute them from the verified records.
     const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined());
     problems.push(...checkCaseRecipients(root, c.code, readable, audience, roster));
+    problems.push(...(await checkEvidence(repo, c, audience)));
     const unshared = roster.filter((m) => ![...audience.readers, ...audience.excluded, ...audience.recused].includes(m));
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }

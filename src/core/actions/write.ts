@@ -11,6 +11,7 @@ import type { CocRecord } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
 import type { Repo } from "../repo/repo.js";
 import type { CaseFiles, PendingWrite } from "../repo/store.js";
+import { evidenceRewrites, type BlobWrite } from "../repo/evidence.js";
 
 export interface WriteResult {
   case: string;
@@ -26,10 +27,20 @@ export interface WriteResult {
 
 /**
  * Writes `creates` (new records) to a case and, when its readers changed,
- * re-encrypts every existing record of it to `readers`; all in one commit.
+ * re-encrypts every existing record and evidence file of it to `readers`;
+ * all in one commit. `blobs` are new evidence files (of `creates`).
  * Must run inside `repo.write`, after `repo.ensureTrusted()`.
  */
-export async function writeCase(repo: Repo, code: string, files: CaseFiles | undefined, readers: string[], creates: CocRecord[], message: string, author: string): Promise<WriteResult> {
+export async function writeCase(
+  repo: Repo,
+  code: string,
+  files: CaseFiles | undefined,
+  readers: string[],
+  creates: CocRecord[],
+  message: string,
+  author: string,
+  blobs: readonly BlobWrite[] = [],
+): Promise<WriteResult> {
   const signer = await signerFor(repo, author);
   const signed = creates.map((record) => ({ ...record, signature: signRecord(record, signer) }) as CocRecord);
   const keys = repo.keysFor(readers);
@@ -39,6 +50,7 @@ export async function writeCase(repo: Repo, code: string, files: CaseFiles | und
   const { removed } = audienceChange(previous, readers);
   const { written, committed } = await repo.commit({
     writes: [...rewrites, ...signed.map((record) => ({ record, keys }))],
+    blobs: [...(files && rewrites.length > 0 ? evidenceRewrites(repo.paths, files, keys, await repo.decrypter()) : []), ...blobs],
     message,
     as: { member: author },
   });

@@ -8,7 +8,7 @@ import { z } from "zod";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
@@ -197,6 +197,27 @@ export const purgeBody = z.strictObject({
   reason: text.optional(),
 });
 
+/**
+ * An evidence file of a case: the file itself is encrypted, to the same
+ * readers as this record, beside it as `cases/<code>/<id>.file.age` (see
+ * ../repo/evidence.ts). The original name lives only here, inside the
+ * encrypted record, never in a file name or a commit message.
+ */
+export const evidenceBody = z.strictObject({
+  name: required("name"),
+  media_type: required("media_type"),
+  /** Size in bytes of what was encrypted (after metadata removal). */
+  size: z.number({ error: "size is required (bytes)" }).int().nonnegative(),
+  /** SHA-256 (hex) of what was encrypted. */
+  sha256: z.string({ error: "sha256 is required" }).regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 in hex" }),
+  description: text.optional(),
+  added_by: memberName,
+  /** What was removed before encryption (e.g. "EXIF", "XMP"); empty when nothing was, absent when kept on purpose. */
+  metadata_removed: z.array(text).optional(),
+  /** Where it came from, e.g. "e-mail attachment". */
+  source: text.optional(),
+});
+
 /** The body schema for each record type. */
 export const BODY_SCHEMAS = {
   report: reportBody,
@@ -208,6 +229,7 @@ export const BODY_SCHEMAS = {
   resolution: resolutionBody,
   vouch: vouchBody,
   purge: purgeBody,
+  evidence: evidenceBody,
 } as const;
 
 export type ReportBody = z.output<typeof reportBody>;
@@ -250,6 +272,7 @@ export const recordSchema = z.discriminatedUnion(
     envelope("resolution"),
     envelope("vouch"),
     envelope("purge"),
+    envelope("evidence"),
   ],
   { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
 );

@@ -91,6 +91,8 @@ export const configSchema = z.strictObject({
   retention: z
     .strictObject({ delete_after_days: z.number().int().positive().nullable().default(null) })
     .default({ delete_after_days: null }),
+  /** Evidence files (`coc attach`): the largest file accepted, in MB (default 25, at most 100). */
+  evidence: z.strictObject({ max_file_mb: z.number().positive().max(100, { error: "evidence.max_file_mb must be at most 100" }) }).optional(),
 });
 export type Config = z.output<typeof configSchema>;
 

@@ -25,6 +25,7 @@ import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 import type { ReadCache } from "./cache.js";
+import { EVIDENCE_FILE } from "./evidence-path.js";
 
 /** A record read from disk, with where it came from. */
 export interface StoredRecord {
@@ -55,6 +56,8 @@ export interface CaseFiles {
   /** Files encrypted to others but not to the caller. */
   notForYou: string[];
   problems: Problem[];
+  /** The case's evidence files (`cases/<code>/<id>.file.age`, regular files; not decrypted here). */
+  evidence?: string[];
 }
 
 const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
@@ -90,14 +93,15 @@ export async function caseExists(paths: RepoPaths, code: string): Promise<boolea
   return (dirStateSync(caseDir(paths, code))).kind !== "missing";
 }
 
-function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[] } {
+function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[]; evidence: string[] } {
   const ids: string[] = [];
   const problems: Problem[] = [];
+  const evidence: string[] = [];
   // Neither cases/ nor the case directory may be a link: the files below would belong elsewhere.
-  if (root.kind === "other") return { ids, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
+  if (root.kind === "other") return { ids, evidence, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   const dir = caseDir(paths, code);
   const own = dirStateSync(dir);
-  if (own.kind === "other") return { ids, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
+  if (own.kind === "other") return { ids, evidence, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith(".")) continue; // temp files of an interrupted write
@@ -110,9 +114,10 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
     }
     const m = RECORD_FILE.exec(e.name);
     if (m) ids.push(m[1]!);
+    else if (EVIDENCE_FILE.test(e.name)) evidence.push(file);
     else problems.push({ file, message: "unexpected file (record files are named <time>-<type>-<rand>.age)" });
   }
-  return { ids, problems };
+  return { ids, problems, evidence };
 }
 
 /**
@@ -126,8 +131,8 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
 export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0), cache?: ReadCache): Promise<CaseFiles[]> {
   const root = dirStateSync(paths.cases);
   const cases = codes.map((code) => {
-    const { ids, problems } = caseFileNames(paths, code, root);
-    return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems } as CaseFiles };
+    const { ids, problems, evidence } = caseFileNames(paths, code, root);
+    return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
   });
   const byCode = new Map(cases.map((c) => [c.code, c.files]));
   const jobs: ReadJob[] = cases.flatMap((c) =>

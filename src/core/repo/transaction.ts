@@ -19,6 +19,7 @@ import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { checkRecordDestination } from "./stage.js";
 import { stageRecords, type PendingWrite } from "./store.js";
+import { stageBlobs, type BlobWrite } from "./evidence.js";
 
 interface Journal {
   coc: 1;
@@ -43,6 +44,8 @@ interface Journal {
 export interface Transaction {
   /** Records to (re)write. */
   writes: readonly PendingWrite[];
+  /** Evidence files to (re)write, encrypted like the records (see ./evidence.ts). */
+  blobs?: readonly BlobWrite[];
   /** Other files to write, e.g. `.coc/team.yaml`, relative to the root. */
   files?: readonly { rel: string; content: string | Uint8Array }[];
   /** Paths to delete (files or directories), relative to the root. */
@@ -184,7 +187,11 @@ export class WriteLog {
   async commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
     if (!this.#held) throw new Error("a change must be made under the repository lock");
     const root = this.#paths.root;
-    const staged = await stageRecords(this.#paths, t.writes);
+    const blobs = await stageBlobs(this.#paths, t.blobs ?? []);
+    const staged = [...blobs, ...(await stageRecords(this.#paths, t.writes).catch(async (e: unknown) => {
+      await Promise.all(blobs.map((x) => rm(x.temp, { force: true })));
+      throw e;
+    }))];
     const others = await Promise.all(
       (t.files ?? []).map(async (f) => {
         const final = join(root, f.rel);

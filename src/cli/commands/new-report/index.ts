@@ -8,6 +8,9 @@ export function define(program: Command, r: Runner): void {
     .command("new-report")
     .description("take a report (the care checklist, then the questions); prints the case code")
     .option("--from <file|->", "read the report body as YAML from a file or stdin instead of asking")
+    .option("--from-age <file|->", "import a submission of the reporting form (coc form): age-encrypted to you, armored or binary")
+    .option("--from-eml <file|->", "take the report from an e-mail saved as .eml: sender, date, subject and text prefill the report; attachments become evidence files")
+    .option("--keep-metadata", "with --from-eml: keep image metadata (EXIF, GPS…) of the attachments")
     .option("--case <code>", "add a further report to an existing case")
     .option("--include-member <name>", "a team member the report names who may still read the case (repeatable; otherwise excluded)", (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
@@ -17,6 +20,9 @@ Examples:
   coc new-report
   coc new-report --from report.yaml
   coc new-report --case quiet-otter-42 --from - < second-report.yaml
+  coc new-report --from-age report.age        # a submission of the form (coc form)
+  coc new-report --from-eml message.eml       # an e-mail: confirm or correct what it says
+  coc new-report --from-eml message.eml --no-input
 
 The --from file holds the report body (see README: Record formats), for example:
   channel: in-person

@@ -1,40 +1,79 @@
-/** `coc new-report`: the intake, interactive or from a YAML body. */
-import { addReport, validateBody } from "../../../core/index.js";
+/** `coc new-report`: the intake, interactive, from a YAML body, a form submission or an e-mail. */
+import { addReport, attachEvidence, evidenceCap, openSubmission, parseEmailReport, UserError, validateBody, type EmailReport } from "../../../core/index.js";
+import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
-import { intake } from "../../prompts/intake.js";
+import { intake, type IntakePrefill } from "../../prompts/intake.js";
 import { sayNotShared } from "../../output/not-shared.js";
+import { sayAttached } from "../attach/run.js";
+import { formatBytes } from "../../output/evidence.js";
 
 export interface NewReportOptions {
   from?: string | undefined;
+  fromAge?: string | undefined;
+  fromEml?: string | undefined;
   case?: string | undefined;
   /** Members the report names who may still read the case (otherwise excluded). */
   includeMember?: string[] | undefined;
+  /** Keep image metadata of an e-mail's attachments. */
+  keepMetadata?: boolean | undefined;
 }
 
 export async function run(o: NewReportOptions, io: Io): Promise<void> {
+  const given = [o.from && "--from", o.fromAge && "--from-age", o.fromEml && "--from-eml"].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together: a report comes from one source`);
   const repo = await openRepo(io);
   const now = io.now();
-  let input: unknown;
-  let source: string;
-  if (o.from) {
-    ({ value: input, source } = await io.readFrom(o.from));
-  } else {
-    io.requirePrompting("new-report", ["--from <file|->"]);
-    const me = await repo.me();
-    const roster = repo.roster();
-    input = await intake(io.ctx.prompter, {
+  const me = await repo.me();
+  const roster = repo.roster();
+  const interview = (prefill?: IntakePrefill) =>
+    intake(io.ctx.prompter, {
       me: me.name,
       members: roster,
       now,
+      prefill,
       describeRecipients: (excluded) => {
         if (o.case) return `the members of case ${o.case}${excluded.length ? ` except ${excluded.join(", ")}` : ""}`;
         return roster.filter((n) => !excluded.includes(n)).join(", ");
       },
     });
+  let input: unknown;
+  let source: string;
+  let email: EmailReport | undefined;
+  if (o.fromAge) {
+    const read = await io.readBytes(o.fromAge, "--from-age");
+    source = read.source;
+    input = await openSubmission(repo, read.bytes, source);
+  } else if (o.fromEml) {
+    const read = await io.readBytes(o.fromEml, "--from-eml");
+    source = read.source;
+    email = await parseEmailReport(read.bytes, source);
+    if (io.canPrompt) {
+      const { draft } = email;
+      io.info(`From the message: ${email.attachments.length} attachment(s) become evidence files of the case.`);
+      input = await interview({ received_at: email.date, channel: "email", reporter_name: draft.reporter.name, reporter_contact: draft.reporter.contact, summary: draft.incident.summary, description: draft.incident.description });
+      source = "the intake";
+    } else {
+      input = { ...email.draft, received_by: me.name };
+    }
+  } else if (o.from) {
+    ({ value: input, source } = await io.readFrom(o.from));
+  } else {
+    io.requirePrompting("new-report", ["--from <file|->", "--from-age <file|->", "--from-eml <file|->"]);
+    input = await interview();
     source = "the intake";
   }
   const body = validateBody("report", input, source);
+  if (o.fromAge) {
+    // The reporter filled the form; the member importing it received it.
+    body.received_by = me.name;
+    body.channel ??= "online-form";
+    body.received_at ??= now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  const cap = evidenceCap(repo);
+  for (const a of email?.attachments ?? []) {
+    if (a.bytes.length > cap) throw new UserError(`the attachment ${a.name} is ${formatBytes(a.bytes.length)}, over the ${formatBytes(cap)} limit for an evidence file (config.yaml: evidence.max_file_mb); nothing was recorded`);
+  }
   const result = await addReport(repo, body, { caseCode: o.case, now, includeMembers: o.includeMember });
   for (const m of result.excludedNamed) {
     io.warn(`the report names team member ${m.member} (${m.as}: "${m.name}"), so the case is not encrypted to them; if that is wrong, record it again with --include-member ${m.member}`);
@@ -45,5 +84,12 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   if (result.removedFromCase.length > 0) {
     io.info(`Re-encrypted the case without ${result.removedFromCase.join(", ")}. Copies they already pulled stay readable to them (git history keeps old ciphertexts).`);
   }
+  if (email && email.attachments.length > 0) {
+    const attached = await attachEvidence(repo, result.case, email.attachments, { now, keepMetadata: o.keepMetadata, source: "e-mail attachment" });
+    const numbers = new Map(attached.records.flatMap((r) => (r.type === "evidence" ? [r.id] : [])).map((id, i) => [id, i + 1]));
+    sayAttached(io, result.case, attached.attached, numbers, Boolean(o.keepMetadata));
+  }
+  if (email) io.info("The original message is still in your mail client (and on its server): delete it there once you no longer need it, and empty the trash.");
+  if (o.fromAge && o.fromAge !== "-") io.info(`The submission file ${o.fromAge} is encrypted; delete it, or keep it where only you can read it.`);
   await sayNotShared(io, repo);
 }

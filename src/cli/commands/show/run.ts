@@ -5,6 +5,7 @@ import { openRepo } from "../../open.js";
 import { escapeTerminalLine as line } from "../../output/escape.js";
 import { localTime } from "../../output/format.js";
 import { renderValue } from "../../output/record.js";
+import { evidenceTable } from "../../output/evidence.js";
 
 export interface ShowOptions {
   code: string;
@@ -52,6 +53,7 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
     lines.push(`${mark}${c.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}  ${c.dim(line(`(${record.id}; to ${record.recipients.join(", ")})`))}`);
     lines.push(...renderValue(record.body, c));
   }
+  lines.push(...evidenceTable(shown.records.map((r) => r.record)));
   io.print(lines.join("\n"));
   return shown.problems.length > 0 ? 1 : 0;
 }

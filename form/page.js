@@ -1,0 +1,78 @@
+// The reporting form's script (bundled with age-encryption by scripts/build-form.mjs into
+// dist/form/page.js, and inlined into the page by `coc form`). It runs only in the reporter's
+// browser: it reads the form, builds a report body, encrypts it to the team's keys and shows the
+// encrypted text. It makes no request of any kind (the page's Content-Security-Policy forbids it).
+import { Encrypter, armor } from "age-encryption";
+
+const settings = JSON.parse(document.getElementById("coc-settings").textContent);
+const form = document.getElementById("report-form");
+const result = document.getElementById("result");
+const output = document.getElementById("encrypted");
+const status = document.getElementById("status");
+const download = document.getElementById("download");
+const copy = document.getElementById("copy");
+
+const value = (name) => form.elements.namedItem(name).value.trim();
+const checked = (name) => form.elements.namedItem(name).checked;
+const lines = (name) => value(name).split("\n").map((l) => l.trim()).filter(Boolean);
+
+/** Leaves out empty fields, so the body holds only what the reporter wrote. */
+function compact(o) {
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) delete o[k];
+  }
+  return o;
+}
+
+/** The report body (see the README: Records), as coc new-report --from-age reads it. */
+function reportBody() {
+  const name = value("reporter_name");
+  const contact = value("reporter_contact");
+  return {
+    received_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    channel: "online-form",
+    reporter: compact({ name, contact, anonymous: !name && !contact, wants_followup: checked("wants_followup") }),
+    incident: compact({
+      summary: value("summary"),
+      description: value("description"),
+      occurred_at: value("occurred_at"),
+      location: value("location"),
+      ongoing: checked("ongoing"),
+      people: lines("people").map((l) => ({ name: l })),
+      witnesses: lines("witnesses").map((l) => ({ name: l })),
+      links: lines("links"),
+    }),
+    safety: { immediate_risk: checked("immediate_risk"), support_offered: [] },
+  };
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!form.reportValidity()) return;
+  status.textContent = "Encrypting…";
+  try {
+    const e = new Encrypter();
+    for (const r of settings.recipients) e.addRecipient(r);
+    const text = armor.encode(await e.encrypt(JSON.stringify(reportBody())));
+    output.value = text;
+    if (download.href) URL.revokeObjectURL(download.href);
+    download.href = URL.createObjectURL(new Blob([text], { type: "application/octet-stream" }));
+    result.hidden = false;
+    status.textContent = "Your report is encrypted. Copy the text below into an e-mail to the team, or download it as a file and send that.";
+    output.focus();
+    output.select();
+  } catch (err) {
+    status.textContent = `Encryption failed: ${err && err.message ? err.message : err}. Nothing was sent anywhere.`;
+  }
+});
+
+copy.addEventListener("click", async () => {
+  output.select();
+  try {
+    await navigator.clipboard.writeText(output.value);
+    status.textContent = "Copied. Paste it into an e-mail to the team.";
+  } catch {
+    status.textContent = "Select the text and copy it with your keyboard (Ctrl+C or Cmd+C).";
+  }
+});
