@@ -8,34 +8,18 @@
  */
 import { bech32 } from "@scure/base";
 import type { Decrypter } from "age-encryption";
+import { CorruptFileError, NotARecipientError } from "./errors.js";
+import { isAgeFile, isArmoredAgeFile } from "./header.js";
 import { decryptNative, encryptNative } from "./native.js";
 import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
 import type { KeyObject } from "node:crypto";
 
+export { CorruptFileError, NotARecipientError } from "./errors.js";
+export { countStanzas, isAgeFile, isArmoredAgeFile } from "./header.js";
+
 /** typage, loaded on first need (it and its dependencies are some 60 modules). */
 function typage(): Promise<typeof import("age-encryption")> {
   return import("age-encryption");
-}
-
-const MAGIC = new TextEncoder().encode("age-encryption.org/v1\n");
-const ARMOR_MAGIC = new TextEncoder().encode("-----BEGIN AGE ENCRYPTED FILE-----");
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
-/** True when `bytes` begin like a binary age file. */
-export function isAgeFile(bytes: Uint8Array): boolean {
-  return startsWith(bytes, MAGIC);
-}
-
-/** True when `bytes` begin like an ASCII-armored age file (whitespace before the armor is allowed, as the spec does). */
-export function isArmoredAgeFile(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  return startsWith(bytes.subarray(i), ARMOR_MAGIC);
 }
 
 /**
@@ -65,19 +49,6 @@ export function parseRecipient(s: string): string {
   return lower;
 }
 
-/** Thrown by {@link RecordDecrypter.decrypt} when the file is not encrypted to the caller. */
-export class NotARecipientError extends Error {
-  override readonly name = "NotARecipientError";
-  constructor() {
-    super("not a recipient");
-  }
-}
-
-/** Thrown when a file is not a well-formed age file, or fails authentication. */
-export class CorruptFileError extends Error {
-  override readonly name = "CorruptFileError";
-}
-
 /**
  * The binary form of an age file: armored files are decoded.
  * @throws CorruptFileError when it is not an age file or its armor is bad.
@@ -93,45 +64,6 @@ async function binaryAgeFile(file: Uint8Array): Promise<Uint8Array> {
   }
   if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
   return bytes;
-}
-
-/**
- * The bytes inside an armored age file, for counting stanzas only (typage,
- * loaded when the file is decrypted, decodes and checks the armor itself):
- * the base64 between the BEGIN and END lines. Where typage accepts the armor,
- * these are the same bytes; where it does not, the file is never decrypted,
- * so a count off on bad armor decides nothing.
- */
-function armoredHeaderBytes(file: Uint8Array): Uint8Array {
-  const lines = Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("latin1").trim().split(/\r?\n/);
-  return Buffer.from(lines.slice(1, -1).join(""), "base64");
-}
-
-/**
- * Counts the recipient stanzas in an age file's header (the `-> ` lines before
- * the `---` MAC line) with no cryptographic work, so a file with an absurd
- * number of stanzas can be refused before decrypting tries each one. Stops
- * reading as soon as the count passes `limit` (and then returns `limit + 1`).
- * Accepts binary and armored files.
- * @throws CorruptFileError when the file is not an age file or its header never ends.
- */
-export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
-  const bytes = isArmoredAgeFile(file) ? armoredHeaderBytes(file) : file;
-  if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
-  const DASH = 0x2d;
-  const GT = 0x3e;
-  const SPACE = 0x20;
-  let count = 0;
-  for (let pos = MAGIC.length; ; ) {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) throw new CorruptFileError("invalid header");
-    if (bytes[pos] === DASH && bytes[pos + 1] === GT && bytes[pos + 2] === SPACE) {
-      if (++count > limit) return count;
-    } else if (bytes[pos] === DASH && bytes[pos + 1] === DASH && bytes[pos + 2] === DASH) {
-      return count;
-    }
-    pos = end + 1;
-  }
 }
 
 /**

@@ -3,6 +3,9 @@
  * parsed and encoded without typage: the version line, the recipient
  * stanzas, and the `---` line with the header MAC.
  *
+ * Also the cheap checks made before any decryption: whether bytes look like
+ * an age file (binary or armored), and how many stanzas its header has.
+ *
  * The parser is strict: it accepts only what the spec's ABNF allows (one
  * space between arguments, printable ASCII arguments, body lines of exactly
  * 64 canonical base64 characters until a shorter final one, a 43-character
@@ -10,6 +13,7 @@
  * typage, which then gives its own verdict: so this parser can refuse more
  * than typage, never accept more.
  */
+import { CorruptFileError } from "./errors.js";
 
 /** One recipient stanza: its arguments (the first is the type) and its raw body. */
 export interface Stanza {
@@ -114,4 +118,63 @@ export function encodeHeaderNoMAC(stanzas: readonly Stanza[]): Buffer {
     if (body.length % BASE64_LINE === 0) text += "\n";
   }
   return Buffer.from(`${text}---`, "latin1");
+}
+
+const ARMOR_MAGIC = new TextEncoder().encode("-----BEGIN AGE ENCRYPTED FILE-----");
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** True when `bytes` begin like a binary age file. */
+export function isAgeFile(bytes: Uint8Array): boolean {
+  return startsWith(bytes, VERSION_LINE);
+}
+
+/** True when `bytes` begin like an ASCII-armored age file (whitespace before the armor is allowed, as the spec does). */
+export function isArmoredAgeFile(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return startsWith(bytes.subarray(i), ARMOR_MAGIC);
+}
+
+/**
+ * The bytes inside an armored age file, for counting stanzas only (typage,
+ * loaded when the file is decrypted, decodes and checks the armor itself):
+ * the base64 between the BEGIN and END lines. Where typage accepts the armor,
+ * these are the same bytes; where it does not, the file is never decrypted,
+ * so a count off on bad armor decides nothing.
+ */
+function armoredHeaderBytes(file: Uint8Array): Uint8Array {
+  const lines = Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("latin1").trim().split(/\r?\n/);
+  return Buffer.from(lines.slice(1, -1).join(""), "base64");
+}
+
+/**
+ * Counts the recipient stanzas in an age file's header (the `-> ` lines before
+ * the `---` MAC line) with no cryptographic work, so a file with an absurd
+ * number of stanzas can be refused before decrypting tries each one. Stops
+ * reading as soon as the count passes `limit` (and then returns `limit + 1`).
+ * Accepts binary and armored files.
+ * @throws CorruptFileError when the file is not an age file or its header never ends.
+ */
+export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
+  const bytes = isArmoredAgeFile(file) ? armoredHeaderBytes(file) : file;
+  if (!isAgeFile(bytes)) throw new CorruptFileError("not an age file");
+  const DASH = 0x2d;
+  const GT = 0x3e;
+  const SPACE = 0x20;
+  let count = 0;
+  for (let pos = VERSION_LINE.length; ; ) {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0) throw new CorruptFileError("invalid header");
+    if (bytes[pos] === DASH && bytes[pos + 1] === GT && bytes[pos + 2] === SPACE) {
+      if (++count > limit) return count;
+    } else if (bytes[pos] === DASH && bytes[pos + 1] === DASH && bytes[pos + 2] === DASH) {
+      return count;
+    }
+    pos = end + 1;
+  }
 }
