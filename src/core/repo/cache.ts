@@ -78,6 +78,8 @@ export class ReadCache {
   readonly #trustMatches: boolean;
   readonly #now = new Map<string, Entry>();
   #changed = false;
+  /** Whether a cache file of this user was there (and valid) when opened. */
+  readonly #existed: boolean;
 
   private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, trust: string, old: Content | undefined) {
     this.#path = path;
@@ -86,6 +88,7 @@ export class ReadCache {
     this.#trust = trust;
     this.#old = new Map(Object.entries(old?.files ?? {}));
     this.#trustMatches = old?.trust === trust;
+    this.#existed = old !== undefined;
     if (!old) this.#changed = true;
   }
 
@@ -162,8 +165,8 @@ export class ReadCache {
     if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r };
     for (const [f, e] of this.#now) files[f] = e;
     if (!this.#changed && (!complete || Object.keys(files).length === this.#old.size)) return;
-    // Nothing read and nothing cached before (an empty repository): no file to write.
-    if (Object.keys(files).length === 0 && this.#old.size === 0) return;
+    // Nothing read and no cache before (an empty repository): no file to write.
+    if (Object.keys(files).length === 0 && !this.#existed) return;
     const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
     await store(this.#path, this.#key, this.#recipient, content).catch(() => undefined);
   }
