@@ -4,7 +4,7 @@
  * that the record schema then validates.
  */
 import { Option, type Command } from "commander";
-import { UsageError } from "./errors.js";
+import { UsageError } from "./usage-error.js";
 
 /** Spelled out here (not imported from core) so that `coc --help` does not load core. */
 const ANSWERS = ["yes", "no", "ask"];
