@@ -1,0 +1,61 @@
+/**
+ * Attacks on evidence, intake and oversight (issues 15 and 16), each through
+ * the real CLI: what someone with push access, a member named in or recused
+ * from a case, or a reporter's adversary could try.
+ */
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+let liaison: Person;
+let repo: string;
+
+async function ok(argv: string[], who: Person, opts: { stdin?: string; now?: Date; cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  const r = await world.run(argv, { as: who, cwd: opts.cwd ?? repo, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** alice (lead), bob and carol, with a board liaison on the oversight list since 2026-05-01. */
+async function withLiaison(t: World): Promise<{ repo: string }> {
+  const [alice, bob, carol, liaison] = [t.person("alice"), t.person("bob"), t.person("carol"), t.person("liaison")];
+  const repo = await teamRepo(t, [alice, bob, carol]);
+  const r = await t.run(["oversight", "add", "liaison", liaison.memberKey, "--role", "board-liaison"], { as: alice, cwd: repo, now: new Date("2026-05-01T10:00:00Z") });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { repo };
+}
+
+const files = (code: string) => readdirSync(join(repo, "cases", code)).map((f) => join(repo, "cases", code, f));
+const git = (dir: string, args: string[]) => world.git(dir, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x", ...args]);
+
+beforeEach(async () => {
+  world = new World();
+  [alice, bob, carol, liaison] = [world.person("alice"), world.person("bob"), world.person("carol"), world.person("liaison")];
+  ({ repo } = await fromTemplate(world, "redteam.test: a team with a board liaison", withLiaison));
+});
+afterEach(() => world.cleanup());
+
+describe("attacks on escalation", () => {
+  it.skipIf(!hasAgeCli())("a recused member's escalation, back-dated to before the recusal, gives the liaison nothing", async () => {
+    const code = (await ok(["new-report", "--from", "-"], carol, { stdin: reportYaml("bob's friend"), now: new Date("2026-06-01T10:00:00Z") })).stdout.trim();
+    const beforeRecusal = git(repo, ["rev-parse", "HEAD"]).trim();
+    await ok(["recuse", code, "bob"], alice, { now: new Date("2026-06-03T10:00:00Z") });
+    // bob goes back to a commit he could still read, escalates with his clock set back, and carries the record over with plain git.
+    git(repo, ["checkout", "--quiet", "-b", "evil", beforeRecusal]);
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob, { now: new Date("2026-06-02T10:00:00Z") });
+    const record = git(repo, ["diff", "--name-only", "--diff-filter=A", "HEAD~1", "HEAD"]).trim();
+    expect(record).toMatch(/-escalation-/);
+    git(repo, ["checkout", "--quiet", "main"]);
+    writeFileSync(join(repo, record), world.gitBytes(repo, ["cat-file", "blob", `evil:${record}`]));
+    git(repo, ["add", record]);
+    git(repo, ["commit", "--quiet", "-m", "coc: escalate"]);
+    // The next write by a member who reads the case re-encrypts it to its audience.
+    await ok(["note", code, "--from", "-"], carol, { stdin: "kind: other\ntext: after bob's record\n", now: new Date("2026-06-04T10:00:00Z") });
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env), f).toBe(false);
+  });
+});
