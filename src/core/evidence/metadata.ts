@@ -26,27 +26,30 @@ export function stripJpeg(input: Uint8Array): Stripped {
   const removed = new Set<string>();
   let pos = 2;
   for (;;) {
-    if (pos + 4 > input.length || input[pos] !== 0xff) throw new Error("not a well-formed JPEG (a segment is cut short)");
+    if (pos + 2 > input.length || input[pos] !== 0xff) throw new Error("not a well-formed JPEG (a segment is cut short)");
     let marker = input[pos + 1]!;
     while (marker === 0xff && pos + 2 < input.length) marker = input[++pos + 1]!; // fill bytes
     if (marker === 0xd9) {
+      // End of image: anything after it (appended files, a second image with its own EXIF) is dropped.
       out.push(input.subarray(pos, pos + 2));
+      if (pos + 2 < input.length) removed.add("data after the image");
       break;
     }
+    if (pos + 4 > input.length) throw new Error("not a well-formed JPEG (a segment is cut short)");
     const len = (input[pos + 2]! << 8) | input[pos + 3]!;
     const end = pos + 2 + len;
     if (len < 2 || end > input.length) throw new Error("not a well-formed JPEG (a segment runs past the end)");
     const segment = input.subarray(pos, end);
     if (marker === 0xda) {
-      // Start of scan: the entropy-coded data follows. A 0xFF inside it is always followed by 0x00 or a
-      // restart marker, so the first FF D9 after it ends the image; anything after that (appended files,
-      // a second image with its own EXIF) is dropped.
-      let eoi = end;
-      while (eoi + 1 < input.length && !(input[eoi] === 0xff && input[eoi + 1] === 0xd9)) eoi++;
-      if (eoi + 1 >= input.length) throw new Error("not a well-formed JPEG (no end of image)");
-      out.push(input.subarray(pos, eoi + 2));
-      if (eoi + 2 < input.length) removed.add("data after the image");
-      break;
+      // Start of scan: the entropy-coded data follows. A 0xFF inside it is always followed by 0x00, a
+      // restart marker (D0-D7) or fill bytes, so the next other marker ends the scan: the segments after
+      // it (another scan, tables, or an APPn/COM hidden between scans) are read like the ones before.
+      let next = end;
+      while (next + 1 < input.length && !(input[next] === 0xff && input[next + 1] !== 0x00 && input[next + 1] !== 0xff && (input[next + 1]! < 0xd0 || input[next + 1]! > 0xd7))) next++;
+      if (next + 1 >= input.length) throw new Error("not a well-formed JPEG (no end of image)");
+      out.push(input.subarray(pos, next));
+      pos = next;
+      continue;
     }
     const isApp = marker >= 0xe0 && marker <= 0xef;
     const label = (offset: number, text: string) => new TextDecoder("latin1").decode(segment.subarray(4 + offset, 4 + offset + text.length)) === text;
