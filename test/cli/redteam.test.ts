@@ -3,7 +3,8 @@
  * the real CLI: what someone with push access, a member named in or recused
  * from a case, or a reporter's adversary could try.
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -31,6 +32,7 @@ async function withLiaison(t: World): Promise<{ repo: string }> {
 }
 
 const files = (code: string) => readdirSync(join(repo, "cases", code)).map((f) => join(repo, "cases", code, f));
+const caseCodes = () => (existsSync(join(repo, "cases")) ? readdirSync(join(repo, "cases")) : []);
 const git = (dir: string, args: string[]) => world.git(dir, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x", ...args]);
 
 beforeEach(async () => {
@@ -57,5 +59,53 @@ describe("attacks on escalation", () => {
     // The next write by a member who reads the case re-encrypts it to its audience.
     await ok(["note", code, "--from", "-"], carol, { stdin: "kind: other\ntext: after bob's record\n", now: new Date("2026-06-04T10:00:00Z") });
     for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env), f).toBe(false);
+  });
+});
+
+/** An armored age submission of `text` to `to`, as the form makes it. */
+function submission(text: string, to: Person[]): string {
+  const r = spawnSync("age", ["-a", ...to.flatMap((p) => ["-r", p.recipient])], { input: text, env: world.env, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const formBody = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    channel: "online-form",
+    reporter: { name: "Kim", contact: "kim@example.net", anonymous: false },
+    incident: { summary: "Comments in the chat", description: "Repeated comments about my looks." },
+    ...extra,
+  });
+
+describe("attacks on a form submission", () => {
+  it.skipIf(!hasAgeCli())("a submission also encrypted to an outsider is stored encrypted to the team only", async () => {
+    const outsider = world.person("outsider");
+    const code = (await ok(["new-report", "--from-age", "-"], alice, { stdin: submission(formBody(), [alice, bob, carol, outsider]) })).stdout.trim();
+    for (const f of files(code)) {
+      expect(ageDecrypts(f, outsider, world.env), f).toBe(false);
+      expect(ageDecrypts(f, bob, world.env), f).toBe(true);
+    }
+  });
+
+  it.skipIf(!hasAgeCli())("a submission may keep members out (never all of them) but cannot name who received it", async () => {
+    const all = await world.run(["new-report", "--from-age", "-"], { as: alice, cwd: repo, stdin: submission(formBody({ exclude: ["alice", "bob", "carol"] }), [alice, bob, carol]) });
+    expect(all.code).toBe(1);
+    expect(all.stderr.trim().split("\n"), all.stderr).toHaveLength(1);
+    expect(caseCodes()).toEqual([]);
+    // The reporter's wish to keep the importer out is honoured; received_by is the importer, whatever the body says.
+    const code = (await ok(["new-report", "--from-age", "-"], alice, { stdin: submission(formBody({ exclude: ["alice"], received_by: "mallory" }), [alice, bob, carol]) })).stdout.trim();
+    for (const f of files(code)) expect(ageDecrypts(f, alice, world.env), f).toBe(false);
+    const shown = JSON.parse((await ok(["show", code, "--json"], bob)).stdout) as { records: { body: { received_by?: string } }[] };
+    expect(shown.records[0]!.body.received_by).toBe("alice");
+  });
+
+  it.skipIf(!hasAgeCli())("a YAML alias bomb or a __proto__ key is refused in one line, storing nothing", async () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    for (const text of [bomb, `{"__proto__": {"exclude": ["bob"]}, ${formBody().slice(1)}`]) {
+      const r = await world.run(["new-report", "--from-age", "-"], { as: alice, cwd: repo, stdin: submission(text, [alice, bob, carol]) });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split("\n"), r.stderr).toHaveLength(1);
+    }
+    expect(caseCodes()).toEqual([]);
   });
 });
