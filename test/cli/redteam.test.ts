@@ -109,3 +109,56 @@ describe("attacks on a form submission", () => {
     expect(caseCodes()).toEqual([]);
   });
 });
+
+/** A hostile message: a team member's name as sender, escapes in the subject, and attachments named to escape or to mislead. */
+function hostileEml(): string {
+  const esc = (s: string) => Buffer.from(s, "utf8").toString("base64");
+  return [
+    "From: Bob <robin@example.net>",
+    "To: care@example.org",
+    `Subject: =?utf-8?B?${esc("Help \u001b[2J\u001b]52;c;cHduZWQ=\u0007 now")}?=`,
+    "Date: Sun, 31 May 2026 21:14:09 +0200",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="b1"',
+    "",
+    "--b1",
+    "Content-Type: text/plain; charset=iso-8859-1",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    "Caf=E9 incident, see attached.",
+    "--b1",
+    'Content-Type: application/octet-stream; name="../../.git/hooks/pre-commit"',
+    'Content-Disposition: attachment; filename="../../.git/hooks/pre-commit"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    esc("#!/bin/sh\necho pwned > /tmp/pwned\n"),
+    "--b1",
+    "Content-Type: text/plain",
+    "Content-Disposition: attachment; filename*=utf-8''%1B%5B31mred%0Aevidence%201%3A%20fake.txt",
+    "Content-Transfer-Encoding: base64",
+    "",
+    "!!!not base64 at all ***",
+    "--b1--",
+    "",
+  ].join("\r\n");
+}
+
+describe("attacks through an e-mail", () => {
+  it.skipIf(!hasAgeCli())("a hostile message: the named member is kept out, escapes never reach the terminal, attachment names never become paths", async () => {
+    const r = await world.run(["new-report", "--from-eml", "-", "--no-input"], { as: alice, cwd: repo, stdin: hostileEml() });
+    expect(r.code, r.stderr).toBe(0);
+    const code = r.stdout.trim();
+    expect(r.stderr).toMatch(/names team member bob \(reporter/);
+    expect(r.stderr).not.toMatch(/\u001b\[31m|\u001b\]52|\u001b\[2J/);
+    expect(existsSync(join(repo, ".git", "hooks", "pre-commit"))).toBe(false);
+    expect(readdirSync(join(repo, "cases", code)).every((f) => /^[0-9TZ]+-(report|evidence)-[a-z0-9]+(\.file)?\.age$/.test(f))).toBe(true);
+    for (const f of files(code)) expect(ageDecrypts(f, bob, world.env), f).toBe(false);
+    const show = await ok(["show", code], carol);
+    expect(show.stdout + show.stderr).not.toMatch(/\u001b\[31m|\u001b\]52|\u001b\[2J/);
+    expect(show.stdout).toMatch(/Caf\u00e9 incident/);
+    const list = await ok(["list"], carol);
+    expect(list.stdout + list.stderr).not.toMatch(/\u001b\]52|\u001b\[2J/);
+    const json = JSON.parse((await ok(["show", code, "--json"], carol)).stdout) as { records: { type: string; body: { name?: string } }[] };
+    expect(json.records.filter((x) => x.type === "evidence").map((x) => x.body.name)).toContain("pre-commit");
+  });
+});
