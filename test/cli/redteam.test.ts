@@ -162,3 +162,18 @@ describe("attacks through an e-mail", () => {
     expect(json.records.filter((x) => x.type === "evidence").map((x) => x.body.name)).toContain("pre-commit");
   });
 });
+
+describe("attacks on the audit bundle", () => {
+  it.skipIf(!hasAgeCli())("the reporter's name is withheld however the other records spell it: case, accents, decomposed letters", async () => {
+    const report = reportYaml("audit").replace("name: Sam Reporter", "name: Zo\u00eb Lef\u00e8vre").replace("contact: sam@example.org", "contact: zoe.l@example.org");
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: report })).stdout.trim();
+    await ok(["note", code, "--from", "-"], bob, { stdin: "kind: other\ntext: Called ZOE LEFEVRE back; Zoe\u0308 (as she signs) and Mrs Lefevre agree.\n" });
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    const out = join(world.root, "bundle.age");
+    await ok(["export", "--audit", code, "--to", "liaison", "--out", out], bob);
+    const plain = spawnSync("age", ["-d", "-i", liaison.identityFile, out], { env: world.env, encoding: "utf8" });
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/Called \[reporter withheld\] back/);
+    expect(plain.stdout.normalize("NFD").replace(/\p{M}/gu, "")).not.toMatch(/zoe|lefevre/i);
+  });
+});
