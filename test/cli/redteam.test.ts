@@ -144,6 +144,16 @@ function hostileEml(): string {
 }
 
 describe("attacks through an e-mail", () => {
+  it("a message or submission that never ends (a device, a huge file) is refused after its size cap, in one line", async () => {
+    for (const [flag, message] of [["--from-eml", /\/dev\/zero is larger than 100 MiB; not read/], ["--from-age", /\/dev\/zero: more than \d+ bytes, far larger than a report/]] as const) {
+      const r = await world.run(["new-report", flag, "/dev/zero", "--no-input"], { as: alice, cwd: repo });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(caseCodes()).toEqual([]);
+  });
+
   it.skipIf(!hasAgeCli())("a hostile message: the named member is kept out, escapes never reach the terminal, attachment names never become paths", async () => {
     const r = await world.run(["new-report", "--from-eml", "-", "--no-input"], { as: alice, cwd: repo, stdin: hostileEml() });
     expect(r.code, r.stderr).toBe(0);
