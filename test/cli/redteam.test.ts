@@ -187,3 +187,26 @@ describe("attacks on the audit bundle", () => {
     expect(plain.stdout.normalize("NFD").replace(/\p{M}/gu, "")).not.toMatch(/zoe|lefevre/i);
   });
 });
+
+describe("oversight and evidence files", () => {
+  it.skipIf(!hasAgeCli())("a summary gives no evidence file; oversight remove takes every evidence file back from them", async () => {
+    const other = (await ok(["new-report", "--from", "-"], carol, { stdin: reportYaml("another case") })).stdout.trim();
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml("with a photo") })).stdout.trim();
+    const photo = join(world.root, "photo.txt");
+    writeFileSync(photo, "a screenshot, in words");
+    await ok(["attach", code, photo], bob);
+    const everything = () => readdirSync(join(repo, "cases")).flatMap((c) => readdirSync(join(repo, "cases", c)).map((f) => join(repo, "cases", c, f)));
+    await ok(["escalate", code, "--to", "liaison", "--summary-only", "--text", "One report, with a photo, handled by two members."], bob);
+    expect(everything().filter((f) => ageDecrypts(f, liaison, world.env)).map((f) => f.replace(/^.*\//, ""))).toEqual([expect.stringMatching(/-summary-/)]);
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    const evidence = files(code).filter((f) => f.endsWith(".file.age"));
+    expect(evidence).toHaveLength(1);
+    expect(ageDecrypts(evidence[0]!, liaison, world.env)).toBe(true);
+    expect(files(other).some((f) => ageDecrypts(f, liaison, world.env))).toBe(false);
+    await ok(["oversight", "remove", "liaison", "--yes"], alice);
+    await ok(["trust", "--yes"], bob);
+    expect(everything().filter((f) => ageDecrypts(f, liaison, world.env))).toEqual([]);
+    const v = await world.run(["verify"], { as: bob, cwd: repo });
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+});
