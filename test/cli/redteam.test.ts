@@ -210,3 +210,20 @@ describe("oversight and evidence files", () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });
+
+describe("attacks on the reporting form", () => {
+  it("hostile settings stay text: one script, a CSP that forbids every request, no attribute injected", async () => {
+    const dir = join(world.root, "hostile");
+    const event = `</title></script><script>alert(1)</script><img src=https://evil.example/x>`;
+    const contact = `" onmouseover="alert(2)" x='`;
+    const init = await world.run(["init", dir, "--event", event, "--member", "alice", "--contact", contact, "--policy-url", `https://example.org/"onclick="alert(3)`], { as: alice });
+    expect(init.code, init.stderr).toBe(0);
+    const r = await world.run(["form"], { as: alice, cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const html = r.stdout;
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<img|onmouseover="|onclick=|evil\.example\/x>/);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'">/);
+    expect(html).not.toMatch(/\b(src|href)="(?!https:\/\/example)/);
+  });
+});
