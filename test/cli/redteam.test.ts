@@ -4,7 +4,7 @@
  * from a case, or a reporter's adversary could try.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -43,6 +43,15 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 describe("attacks on escalation", () => {
+  it("a hand-edit back-dating an oversight person's added_at says so where it waits for confirmation", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml() })).stdout.trim();
+    const path = join(repo, ".coc", "oversight.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace("added_at: 2026-05-01T10:00:00Z", "added_at: 2020-01-01T00:00:00Z"));
+    const r = await world.run(["note", code, "--from", "-", "--no-input"], { as: bob, cwd: repo, stdin: "kind: other\ntext: x\n" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/oversight.yaml liaison \(board-liaison\): added_at 2020-01-01T00:00:00Z \(was 2026-05-01T10:00:00Z\): escalations dated from then on count/);
+  });
+
   it.skipIf(!hasAgeCli())("a recused member's escalation, back-dated to before the recusal, gives the liaison nothing", async () => {
     const code = (await ok(["new-report", "--from", "-"], carol, { stdin: reportYaml("bob's friend"), now: new Date("2026-06-01T10:00:00Z") })).stdout.trim();
     const beforeRecusal = git(repo, ["rev-parse", "HEAD"]).trim();
