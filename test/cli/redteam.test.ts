@@ -236,3 +236,17 @@ describe("attacks on the reporting form", () => {
     expect(html).not.toMatch(/\b(src|href)="(?!https:\/\/example)/);
   });
 });
+
+describe("who may change the oversight list", () => {
+  it("a member who is not a lead cannot add or remove oversight people, and a name with path characters is refused", async () => {
+    const mallory = world.person("mallory");
+    for (const argv of [["oversight", "add", "mallory", mallory.memberKey, "--role", "mediator"], ["oversight", "remove", "liaison", "--yes"]]) {
+      const r = await world.run(argv, { as: bob, cwd: repo });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^coc: only a lead can change the oversight list; bob is not a lead$/m);
+    }
+    const bad = await world.run(["oversight", "add", "../../x", mallory.memberKey, "--role", "mediator"], { as: alice, cwd: repo });
+    expect(bad.code).toBe(1);
+    expect(readFileSync(join(repo, ".coc", "oversight.yaml"), "utf8")).not.toMatch(/mallory|\.\.\//);
+  });
+});
