@@ -4,9 +4,10 @@
  * from a case, or a reporter's adversary could try.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { jpegWithGps } from "../helpers/images.js";
 import { World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
@@ -248,5 +249,24 @@ describe("who may change the oversight list", () => {
     const bad = await world.run(["oversight", "add", "../../x", mallory.memberKey, "--role", "mediator"], { as: alice, cwd: repo });
     expect(bad.code).toBe(1);
     expect(readFileSync(join(repo, ".coc", "oversight.yaml"), "utf8")).not.toMatch(/mallory|\.\.\//);
+  });
+});
+
+describe("attacks through an evidence file's name", () => {
+  it.skipIf(!hasAgeCli())("open names the copy after what the bytes are, not after a misleading name (an image called .html never opens as a page)", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml() })).stdout.trim();
+    const file = join(world.root, "invitation.html");
+    writeFileSync(file, jpegWithGps());
+    await ok(["attach", code, file], bob);
+    const ram = join(world.root, "ram");
+    mkdirSync(ram);
+    const seen = join(world.root, "seen.txt");
+    const viewer = join(world.root, "viewer.sh");
+    writeFileSync(viewer, `#!/bin/sh\nbasename "$1" > "${seen}"\n`);
+    chmodSync(viewer, 0o755);
+    const r = await world.run(["open", code, "1"], { as: bob, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: ram } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(seen, "utf8").trim()).toBe("evidence-1.jpg");
+    expect(readdirSync(ram)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { readEvidence, UserError } from "../../../core/index.js";
+import { readEvidence, UserError, viewerExtension } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { ramDir, removeOnSignals } from "../../prompts/editor.js";
@@ -46,8 +46,9 @@ export async function run(o: OpenOptions, io: Io): Promise<number> {
   if (!base) throw new UserError("no RAM directory (/dev/shm, or COC_RAM_DIR) to hold the file safely; nothing was decrypted to disk");
   const dir = mkdtempSync(join(base, "coc-"));
   chmodSync(dir, 0o700);
-  // A neutral name: the extension lets the viewer know the type; the original name stays in the record.
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(record.body.name)?.[1]?.toLowerCase();
+  // A neutral name: the extension lets the viewer know the type (from the bytes first: an image named
+  // .html must not open as a web page); the original name stays in the record.
+  const ext = viewerExtension(record.body.name, bytes);
   const file = join(dir, `evidence-${o.n}${ext ? `.${ext}` : ""}`);
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const onInterrupt = () => {
