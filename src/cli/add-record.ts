@@ -30,6 +30,8 @@ export interface AddRecordSpec<T extends AddedType> {
   type: T;
   code: string;
   from?: string | undefined;
+  /** The body given as flags (instead of --from or the questions). */
+  given?: unknown;
   /** Asks the questions; only called when prompting is allowed. */
   ask: (c: AskContext) => Promise<unknown>;
   /** Adjusts a valid body before the rules are checked (e.g. `--urgent`). */
@@ -58,7 +60,7 @@ export interface AddedRecord<T extends AddedType> {
  * @throws UserError for an invalid body (naming the source and the field) or a case the caller cannot write to.
  */
 export async function addRecord<T extends AddedType>(io: Io, spec: AddRecordSpec<T>): Promise<AddedRecord<T>> {
-  if (!spec.from) io.requirePrompting(spec.command, ["--from <file|->"]);
+  if (!spec.from && spec.given === undefined) io.requirePrompting(spec.command, ["--from <file|->"]);
   const repo = await openRepo(io);
   const now = io.now();
   const files = await openCase(repo, spec.code);
@@ -67,7 +69,10 @@ export async function addRecord<T extends AddedType>(io: Io, spec: AddRecordSpec
 
   let input: unknown;
   let source: string;
-  if (spec.from) {
+  if (spec.given !== undefined) {
+    input = spec.given;
+    source = "the flags";
+  } else if (spec.from) {
     ({ value: input, source } = await io.readFrom(spec.from));
   } else {
     input = await spec.ask({ repo, files, rules, me, members: rules.readers, now });

@@ -9,10 +9,8 @@ import { escapeTerminal, escapeTerminalLine as line } from "./output/escape.js";
 
 export { UserError, CancelledError };
 
-/** The command line itself is wrong (missing flag, unknown option). Exit 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+import { UsageError } from "./usage-error.js";
+export { UsageError };
 
 import { ExitCode } from "./exit-codes.js";
 

@@ -6,6 +6,8 @@
 import { Command } from "commander";
 import { define as announce } from "./commands/announce/index.js";
 import { define as appeal } from "./commands/appeal/index.js";
+import { define as bans } from "./commands/bans/index.js";
+import { define as consent } from "./commands/consent/index.js";
 import { define as attach } from "./commands/attach/index.js";
 import { define as form } from "./commands/form/index.js";
 import { define as openEvidence } from "./commands/open/index.js";
@@ -86,7 +88,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, attach, openEvidence, form, oversight, escalate, appeal, exportCase];
+  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, attach, openEvidence, form, oversight, escalate, appeal, exportCase, consent, bans];
   for (const define of commands) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;

@@ -29,12 +29,15 @@ export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey
 export { parseYaml } from "./records/document.js";
 export { compareRecords } from "./records/order.js";
 export { APPEAL_RESULTS, formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
+export { CONSENT_ANSWERS, SCOPES, SHARE_TARGETS, type ConsentBlock, type Plan } from "./records/schema.js";
 
 // One case, as data
 export { caseAudience, type Audience } from "./case/audience.js";
 export { foldCase, pendingActions, type CaseState, type CaseSummary, type DeadlineStatus } from "./case/fold.js";
 export { partiesOf } from "./case/people.js";
 export type { EscalationAdvice } from "./case/escalation.js";
+export { consentAllows, consentLine, consentProblem, effectiveConsent, requireConsent, type Consent, type ConsentGate } from "./case/consent.js";
+export { activeAt, casePeople, type Consequence } from "./case/consequences.js";
 export { checkRules, decisionWarnings, FREE_TEXT_LEVEL, markUrgent, noteWarnings, presentWarnings, RATIFY_HOURS, selfRecusalWarning, type LadderLevel, type RuleContext } from "./case/rules.js";
 
 // Use cases
@@ -61,11 +64,15 @@ export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/ove
 export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
 export { planAppeal, recordAppeal, recordAppealOutcome } from "./actions/appeal.js";
 export { auditBundle, type AuditBundle } from "./actions/audit.js";
+export { consentOf, recordConsent, recordOverride, type ConsentChange } from "./actions/consent.js";
+export { consequenceRegister, matchAttendees, registerCsv, type AttendeeMatch, type Register } from "./actions/bans.js";
 
 // Public text and the matrix
 export { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "./reports/matrix.js";
 export { announcementData, announcementValues, publicSettingValues } from "./reports/announcement.js";
 export { buildLetter, LETTER_RECIPIENTS, letterValues, type LetterRecipient } from "./reports/letters.js";
+export { buildStageLetter, LETTER_KINDS, type LetterKind } from "./reports/stage-letters.js";
+export { parseCsv } from "./reports/csv.js";
 export { transparencyValues } from "./reports/transparency-values.js";
 export { readableTerms } from "./actions/public-text.js";
 export { isDay, TRANSPARENCY_FORMATS, type TransparencyFormat } from "./reports/transparency.js";

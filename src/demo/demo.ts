@@ -89,7 +89,7 @@ export interface CreateOptions {
 }
 
 /** What each step records, by the command a member would have run. */
-const RECORD_TYPES = { note: "note", decide: "decision", followup: "followup", resolve: "resolution" } as const;
+const RECORD_TYPES = { note: "note", decide: "decision", followup: "followup", resolve: "resolution", consent: "consent" } as const;
 
 /**
  * Creates the demo in `world.dir`, which must not exist or be empty: the
@@ -128,7 +128,7 @@ export async function createDemo(world: DemoWorld, opts: CreateOptions): Promise
   for (const m of DEMO_MEMBERS) recipients[m] = await step(`coc keygen --out ${world.identity(m)}`, m, () => writeNewIdentity(world.identity(m), setup));
   const { event } = script;
   await step(`coc init . --event ${event.name} --member alex`, "alex", async () => {
-    await initRepo({ dir, env: world.env("alex"), event: event.name, member: "alex", recipient: recipients.alex.recipient, signingKey: recipients.alex.signingKey, contact: event.contact, policyUrl: event.policy_url, templatesDir: opts.templatesDir });
+    await initRepo({ dir, env: world.env("alex"), event: event.name, member: "alex", recipient: recipients.alex.recipient, signingKey: recipients.alex.signingKey, contact: event.contact, policyUrl: event.policy_url, platforms: event.platforms, templatesDir: opts.templatesDir });
     // The roster alex just created is the one alex trusts.
     await (await repoOf("alex")).confirmTrust();
   });

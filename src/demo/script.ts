@@ -11,7 +11,7 @@ export const DEMO_MEMBERS = ["alex", "bo", "chris"] as const;
 export type DemoMember = (typeof DEMO_MEMBERS)[number];
 
 /** What a step records, named after the command a member would run (`report` is `coc new-report`). */
-const STEP_KINDS = ["report", "note", "review", "decide", "followup", "resolve"] as const;
+const STEP_KINDS = ["report", "note", "review", "decide", "followup", "resolve", "consent"] as const;
 type StepKind = (typeof STEP_KINDS)[number];
 
 /** One thing a member records: the body (the `--from` file of the command), at a time in hours from now. */
@@ -32,7 +32,7 @@ interface DemoCase {
 }
 
 interface DemoScript {
-  event: { name: string; contact: string; policy_url: string };
+  event: { name: string; contact: string; policy_url: string; platforms: string[] };
   cases: DemoCase[];
 }
 
@@ -68,6 +68,7 @@ function checkScript(value: unknown): DemoScript {
   const root = record(value) ?? bad("the document", "expected a mapping with event and cases");
   const event = record(root["event"]) ?? bad("event", "expected a mapping");
   for (const k of ["name", "contact", "policy_url"]) if (typeof event[k] !== "string") bad(`event.${k}`, "expected text");
+  if (!Array.isArray(event["platforms"]) || !event["platforms"].every((x) => typeof x === "string")) bad("event.platforms", "expected a list of platform names");
   if (!Array.isArray(root["cases"])) bad("cases", "expected a list");
   const cases = (root["cases"] as unknown[]).map((raw, i): DemoCase => {
     const c = record(raw) ?? bad(`cases[${i}]`, "expected a mapping with title and steps");

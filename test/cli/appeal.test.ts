@@ -80,6 +80,7 @@ describe("appeals", () => {
 
   it("the letter to the reported person says how to appeal, from config.yaml", async () => {
     appendFileSync(join(repo, ".coc", "config.yaml"), "appeal_instructions: Write to the board at board@example.org within 14 days.\n");
+    await ok(["consent", code, "--contact-reported", "yes", "--how", "phone"], alice, { now: day(1) });
     const letter = await ok(["letter", code, "--to", "reported"], alice, { now: day(1) });
     expect(letter.stdout).toMatch(/How to appeal\nWrite to the board at board@example.org within 14 days\./);
     // It goes through the public-text check like every value of the letter: no reporter's name.

@@ -33,7 +33,8 @@ describe("coc demo", () => {
   });
 
   it("prints the list, a matrix and the transparency report, with no fictional name in them", () => {
-    const out = demo.stdout;
+    // The public part ends where the register (which names the people it applies to, for the team) begins.
+    const out = demo.stdout.slice(0, demo.stdout.indexOf("$ coc bans"));
     expect(out).toMatch(/^\$ coc list\n/);
     const cases = [...out.matchAll(CASE_LINE)].map((m) => [m[1], m[2]]);
     expect(cases).toHaveLength(5);
@@ -45,6 +46,34 @@ describe("coc demo", () => {
     expect(out).toContain("# DemoConf 2026: Code of Conduct transparency report");
     expect(out).toMatch(/6 reports about 5 incidents/);
     expect(out).not.toMatch(/Sample|Example|Placeholder|Fictional|mail\.invalid/);
+  });
+
+  it("shows the register, a list checked against it, the acknowledgement, the plan, a consent refusal and what is coming due", () => {
+    const out = demo.stdout;
+    const section = (heading: RegExp) => {
+      const start = out.search(heading);
+      expect(start, String(heading)).toBeGreaterThan(-1);
+      const next = out.indexOf("\n$ coc ", start + 1);
+      return out.slice(start, next === -1 ? undefined : next);
+    };
+    const bans = section(/^\$ coc bans$/m);
+    expect(bans).toMatch(/Kim Example <kim@mail\.invalid, @kim_example> +both +discord, matrix /);
+    expect(bans).toMatch(/Pat Example <@pat\.example:matrix\.invalid> +both +discord, matrix, mailing-list .* permanent /);
+    expect(bans).not.toMatch(/Jordan|Morgan|Sample|sexual|jokes/);
+    const check = section(/^\$ coc bans check/m);
+    expect(check).toContain("PAT EXAMPLE");
+    expect(check).not.toMatch(/Alexis|Robin Guest/);
+    const ack = section(/^\$ coc letter [a-z]+-[a-z]+-\d+ --to reporter --kind ack$/m);
+    expect(ack).toContain("We have received your report");
+    expect(ack).toMatch(/You will hear from us by \d{4}-\d{2}-\d{2}/);
+    const plan = section(/^\$ coc letter [a-z]+-[a-z]+-\d+ --to reported$/m);
+    expect(plan).toContain("  - A short written apology, which the team passes on if the other participant wants it.");
+    expect(plan).toContain("We will check in with you:");
+    expect(section(/# the reporter said no$/m)).toContain("the reporter did not agree to the team contacting the reported person");
+    const overdue = section(/^\$ coc list --overdue$/m);
+    expect(overdue).toContain("Within 14 days:");
+    expect(overdue).toMatch(/due: check-in 0: /);
+    expect(overdue).toMatch(/ends: remove from the event without refund for Kim Example/);
   });
 
   it("says how to explore further with a demo identity", () => {

@@ -9,6 +9,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CONSENT_INTRO } from "../../src/cli/prompts/consent.js";
 import { CARE_CHECKLIST } from "../../src/cli/prompts/intake.js";
 import { NotARecipientError, RecordDecrypter } from "../../src/core/crypto/age.js";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -55,6 +56,12 @@ function answers(overrides: Record<string, Answer | Sequence> = {}): Record<stri
     "incident.witnesses.name": "Wren Witness",
     "incident.witnesses.contact": "wren@example.org",
     "incident.links": "https://chat.example.org/m/1, https://chat.example.org/m/2 ,",
+    "consent.contact_reported": "ask",
+    "consent.share": ["venue", "security"],
+    "consent.public_statement": "no",
+    "consent.transparency": "yes",
+    "consent.followup.channel": "e-mail",
+    "consent.followup.times": "weekday evenings",
     "safety.police_contacted": false,
     "safety.support_offered": ["a quiet place", "water"],
     names_member: true,
@@ -119,7 +126,18 @@ describe("new-report, interactive", () => {
       },
       safety: { immediate_risk: false, police_contacted: false, support_offered: ["a quiet place", "water"] },
       exclude: ["bob"],
+      consent: {
+        contact_reported: "ask",
+        share: { venue: "yes", security: "yes", police: "ask", umbrella: "ask", mediator: "ask" },
+        public_statement: "no",
+        transparency: "yes",
+        followup: { channel: "e-mail", times: "weekday evenings" },
+      },
     });
+    // The consent questions come after the account, gently, saying it can change later.
+    expect(prompter.asked.indexOf("consent.contact_reported")).toBeGreaterThan(prompter.asked.indexOf("incident.links"));
+    expect(prompter.said).toContain(CONSENT_INTRO);
+    expect(CONSENT_INTRO).toMatch(/change any of it later/);
 
     // carol received it; bob, excluded, did not.
     const asCarol = await world.run(["show", code, "--json"], { as: carol, cwd: repo });

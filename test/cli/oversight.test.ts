@@ -165,5 +165,16 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     // To stdout: ASCII-armored, for the same person only.
     const armored = await ok(["export", "--audit", code, "--to", "liaison"], bob);
     expect(armored.stdout).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    // A later consent change to share with an umbrella body lets the reporter's identity go with --include-reporter.
+    await ok(["consent", code, "--share", "umbrella=yes", "--how", "phone"], bob, undefined, new Date("2026-06-02T10:00:00Z"));
+    const withReporter = join(world.root, "with-reporter.age");
+    await ok(["export", "--audit", code, "--to", "liaison", "--out", withReporter, "--include-reporter"], bob);
+    const named = spawnSync("age", ["-d", "-i", liaison.identityFile, withReporter], { env: world.env, encoding: "utf8" });
+    expect(named.stdout).toMatch(/sam@example\.org/);
+    // And a change back to "no" withholds it again.
+    await ok(["consent", code, "--share", "umbrella=no", "--how", "e-mail"], bob, undefined, new Date("2026-06-03T10:00:00Z"));
+    const again = await world.run(["export", "--audit", code, "--to", "liaison", "--out", withReporter, "--include-reporter"], { as: bob, cwd: repo });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/consent does not allow/);
   });
 });

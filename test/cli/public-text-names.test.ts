@@ -76,7 +76,7 @@ async function ok(args: string[], opts: { stdin?: string; now?: Date } = {}): Pr
 }
 
 async function newCase(text: string): Promise<string> {
-  const code = (await ok(["new-report", "--from", "-"], { stdin: REPORT, now: at(-1) })).stdout.trim();
+  const code = (await ok(["new-report", "--from", "-", "--contact-reported", "yes", "--public-statement", "yes", "--transparency", "yes"], { stdin: REPORT, now: at(-1) })).stdout.trim();
   await ok(["decide", code, "--from", "-"], { stdin: decision(text), now: at(0) });
   await ok(["resolve", code, "--from", "-"], { stdin: resolution(text), now: at(1) });
   return code;

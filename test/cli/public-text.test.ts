@@ -72,7 +72,7 @@ async function ok(args: string[], opts: { as?: Person; stdin?: string; now?: Dat
 
 /** A new case (report an hour before FIXED_NOW), optionally decided and resolved. */
 async function newCase(opts: { report?: string; decide?: string; resolve?: string } = {}): Promise<string> {
-  const code = (await ok(["new-report", "--from", "-"], { stdin: opts.report ?? reportYaml("public text"), now: at(-1) })).stdout.trim();
+  const code = (await ok(["new-report", "--from", "-", "--contact-reported", "yes", "--public-statement", "yes", "--transparency", "yes"], { stdin: opts.report ?? reportYaml("public text"), now: at(-1) })).stdout.trim();
   if (opts.decide !== undefined) await ok(["decide", code, "--from", "-"], { stdin: opts.decide, now: at(0) });
   if (opts.resolve !== undefined) await ok(["resolve", code, "--from", "-"], { stdin: opts.resolve, now: at(1) });
   return code;

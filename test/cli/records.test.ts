@@ -210,6 +210,13 @@ describe("interactive", () => {
       "actions.detail": seq("", "Ask them to skip the evening social"),
       "actions.owner": seq("bob", "-"),
       "actions.due": seq("2026-06-02 09:00", ""),
+      "plan.add": true,
+      "plan.expectations": seq("Keep discussions about the code.", ""),
+      "plan.conditions_for_return": "",
+      "plan.repair": seq("A written apology.", ""),
+      "plan.check_ins.add": seq(true, false),
+      "plan.check_ins.due": "2026-07-01 10:00",
+      "plan.check_ins.what": "a call about how it is going",
       reasoning: "Repeated after a clear request to stop.",
       decided_by: ["alice", "bob", "carol"],
       lead_agreement: "alice",
@@ -228,6 +235,7 @@ describe("interactive", () => {
         { level: "demand no further contact with certain people", owner: "bob", due: "2026-06-02T09:00:00Z" },
         { level: "other", detail: "Ask them to skip the evening social" },
       ],
+      plan: { expectations: ["Keep discussions about the code."], conditions_for_return: [], check_ins: [{ due: "2026-07-01T10:00:00Z", what: "a call about how it is going" }], repair: ["A written apology."] },
       reasoning: "Repeated after a clear request to stop.",
       decided_by: ["alice", "bob", "carol"],
       lead_agreement: { by: "alice", at: utc(at(3)) },
@@ -241,6 +249,7 @@ describe("interactive", () => {
       finding: "",
       outcome_for_reporter: "",
       "actions.add": false,
+      "plan.add": false,
       reasoning: "",
       decided_by: ["alice"],
       lead_agreement: "-",
@@ -443,8 +452,11 @@ describe("a team on the cc2.1 ladder", () => {
       "actions.level": "temporary ban",
       "actions.detail": "from the chat and the forum",
       "actions.duration": "3 months",
+      "actions.scope": "online",
+      "actions.starts_at": "",
       "actions.owner": "alice",
       "actions.due": "",
+      "plan.add": false,
       reasoning: "",
       decided_by: ["alice", "bob"],
       lead_agreement: "alice",
@@ -453,7 +465,7 @@ describe("a team on the cc2.1 ladder", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(prompter.unused()).toEqual([]);
     const body = (await shown(bob, ccCode, ccRepo)).records[1]!.body;
-    expect(body["actions"]).toEqual([{ level: "temporary ban", detail: "from the chat and the forum", duration: "3 months", owner: "alice" }]);
+    expect(body["actions"]).toEqual([{ level: "temporary ban", detail: "from the chat and the forum", duration: "3 months", scope: "online", owner: "alice" }]);
     expect(body["decided_by"]).toEqual(["alice", "bob"]);
   });
 });
@@ -494,7 +506,7 @@ describe("warnings that need --yes", () => {
         return super.select(q);
       }
     }
-    const prompter = new Recording({ stage: "interim", violation: "unclear", finding: "", outcome_for_reporter: "", "actions.add": false, reasoning: "", decided_by: ["alice", "bob"], lead_agreement: "alice" });
+    const prompter = new Recording({ stage: "interim", violation: "unclear", finding: "", outcome_for_reporter: "", "actions.add": false, "plan.add": false, reasoning: "", decided_by: ["alice", "bob"], lead_agreement: "alice" });
     const ok = await world.run(["decide", secret], { as: alice, cwd: repo, tty: true, prompter });
     expect(ok.code, ok.stderr).toBe(0);
     expect(offered["decided_by"]).toEqual(["alice", "bob"]);
@@ -564,6 +576,7 @@ describe("urgent decisions", () => {
       finding: "",
       outcome_for_reporter: "",
       "actions.add": false,
+      "plan.add": false,
       reasoning: "",
       decided_by: ["alice", "carol"],
       lead_agreement: "alice",

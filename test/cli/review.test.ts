@@ -408,6 +408,8 @@ describe("review, interactive", () => {
     // The conflict check names the people of the case; then the case is shown.
     expect(prompter.said.join("\n")).toContain("The people named in this case: Sam Reporter (reporter); pat  example (reported).");
     expect(r.stderr).toContain("Unwanted comments at the social (lowercase)");
+    // The reporter's consent comes first, before the case (this report was taken without one).
+    expect(r.stderr).toMatch(new RegExp(`\nconsent: not recorded [^\n]*\nCase ${third}\n`));
     expect(r.stderr).toContain("1 earlier assessment is shown with the matrix");
     // Related cases: both earlier cases name the same person, whatever the case and spacing.
     expect(r.stderr).toContain("Other cases naming the same people:");

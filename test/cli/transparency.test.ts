@@ -46,7 +46,7 @@ async function ok(args: string[], opts: RunOptions = {}): Promise<RunResult> {
 }
 
 async function report(body: string, extra: string[] = []): Promise<string> {
-  return (await ok(["new-report", "--from", "-", ...extra], { stdin: body, now: new Date(FIXED_NOW.getTime() - 20 * DAY) })).stdout.trim();
+  return (await ok(["new-report", "--from", "-", "--contact-reported", "yes", "--public-statement", "yes", "--transparency", "yes", ...extra], { stdin: body, now: new Date(FIXED_NOW.getTime() - 20 * DAY) })).stdout.trim();
 }
 
 const A1 = `received_at: 2026-05-20T10:00:00Z
@@ -353,7 +353,7 @@ describe("public-text safety", () => {
     lead = w.person("lead");
     const helper = w.person("helper");
     dir = await teamRepo(w, [lead, helper]);
-    const r = await w.run(["new-report", "--from", "-"], {
+    const r = await w.run(["new-report", "--from", "-", "--contact-reported", "yes", "--public-statement", "yes", "--transparency", "yes"], {
       as: lead,
       cwd: dir,
       stdin: "channel: in-person\nreporter: { anonymous: true }\nincident:\n  summary: Shouting at a volunteer\n  description: Rose Marsh shouted at a volunteer.\n  people: [{ name: Rose Marsh, role: reported }]\n",

@@ -43,6 +43,8 @@ describe("module boundaries", () => {
     expect(importers("chalk")).toEqual(["cli/output/color.ts"]);
     expect(importers("yaml")).toEqual(["core/records/document.ts"]);
     expect(importers("handlebars")).toEqual(["core/templates/render.ts"]);
+    expect(importers("csv-parse")).toEqual(["core/reports/csv.ts"]);
+    expect(importers("csv-stringify")).toEqual(["core/reports/csv.ts"]);
     for (const p of importers("commander")) expect(p.startsWith("cli/") || p === "main.ts").toBe(true);
   });
 });

@@ -47,6 +47,7 @@ const reportA = rec(A, "report", "2026-06-01T10:00:00Z", {
     witnesses: [{ name: "Kim Witness", contact: "kim@witness.example" }],
     links: ["https://social.example/@willt"],
   },
+  consent: { contact_reported: "yes", public_statement: "yes", transparency: "yes" },
 });
 const reportB = rec(B, "report", "2026-06-03T10:00:00Z", { reporter: { name: "Riley Second", contact: "riley@example.net" }, incident: { summary: "s", description: "d" } });
 

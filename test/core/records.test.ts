@@ -30,6 +30,7 @@ function sampleBodies(): Record<(typeof RECORD_TYPES)[number], unknown> {
     summary: { to: [{ name: "kim", recipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" }], text: "handled by two members" },
     appeal: { by: "reported", received_at: "2026-06-05T10:00:00Z", grounds: ["new information"], text: "I was not there." },
     appeal_outcome: { result: "upheld", decided_by: ["carol", "kim"], reasoning: "nothing new", decided_at: "2026-06-10T10:00:00Z" },
+    consent: { changes: { contact_reported: "no", share: { police: "no" }, followup: { channel: "e-mail" } }, said_by: "reporter", said_at: "2026-06-02T10:00:00Z", how: "phone" },
   };
 }
 

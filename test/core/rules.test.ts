@@ -103,6 +103,22 @@ describe("checkRules: decision levels come from the team's ladder", () => {
     expect(failure("decision", { actions: [{ level }] }, c)).toBe(`case.yaml: actions[0].duration: "${level}" is temporary: say for how long (e.g. "12 months")`);
     expect(failure("decision", { actions: [{ level: level.toUpperCase(), duration: " " }] }, c)).toContain("actions[0].duration");
     expect(failure("decision", { actions: [{ level: level.toUpperCase(), duration: "12 months" }] }, c)).toBeNull();
+    // The register must be able to tell when it ends: a duration it can count, or ends_at.
+    expect(failure("decision", { actions: [{ level, duration: "until the next conference" }] }, c)).toContain('actions[0].duration: "until the next conference" is not a duration such as "12 months"');
+    expect(failure("decision", { actions: [{ level, duration: "until the next conference", ends_at: "2027-06-01T00:00:00Z" }] }, c)).toBeNull();
+    expect(failure("decision", { actions: [{ level, ends_at: "2027-06-01T00:00:00Z", permanent: true }] }, c)).toContain("actions[0].");
+  });
+
+  it("a consequence names its platforms from config.yaml, a person of the reports, and an end after its start", () => {
+    const c = ctx({ ladder: LADDERS["cc2.1"], platforms: ["github", "discord"], people: [{ name: "Pat Doe", role: "reported" }, { name: "Jo Roe", role: "reported" }] });
+    const ban = (extra: object) => failure("decision", { actions: [{ level: "permanent ban", ...extra }] }, c);
+    expect(ban({ subject: 0, scope: "online", platforms: ["GitHub"] })).toBeNull();
+    expect(ban({ subject: "pat doe", scope: "online", platforms: ["myspace"] })).toContain('actions[0].platforms[0]: "myspace" is not one of the team\'s platforms (github, discord)');
+    expect(ban({ scope: "event" })).toContain("actions[0].subject: say whom it applies to");
+    expect(ban({ subject: 2, scope: "event" })).toContain("actions[0].subject: there is no person 2");
+    expect(ban({ subject: "Kim", scope: "event" })).toContain('no person of the case\'s reports is named "Kim"');
+    expect(ban({ subject: 0, scope: "event", platforms: ["github"] })).toContain('scope "event" applies to no online platform');
+    expect(failure("decision", { actions: [{ level: "temporary ban", subject: 0, starts_at: "2026-06-02T00:00:00Z", ends_at: "2026-06-01T00:00:00Z" }] }, c)).toContain("is not after starts_at");
   });
 
   it.each(LADDER_NAMES)("%s: every permanent level needs no duration", (name) => {

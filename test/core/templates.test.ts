@@ -18,6 +18,7 @@ import { newRecordId } from "../../src/core/repo/codes.js";
 import { configSchema } from "../../src/core/repo/config.js";
 import { announcementData } from "../../src/core/reports/announcement.js";
 import { buildLetter } from "../../src/core/reports/letters.js";
+import { buildStageLetter } from "../../src/core/reports/stage-letters.js";
 import { caseMatrix, matrixGrid, overallMatrix, type MatrixData } from "../../src/core/reports/matrix.js";
 import { buildTransparency } from "../../src/core/reports/transparency.js";
 import { renderTransparency } from "../../src/core/reports/transparency-render.js";
@@ -34,7 +35,7 @@ function rec(type: RecordType, at: string, body: unknown): CocRecord {
 
 const config = configSchema.parse({ coc: 1, event: { name: "Test Conf" }, contact: "care@example.org", policy_url: "https://example.org/coc", ladder: "cc2.1" });
 const records = [
-  rec("report", "2026-06-01T10:00:00Z", { received_at: "2026-06-01T10:00:00Z", reporter: { name: "Sam Reporter" }, incident: { summary: "s", description: "d", people: [{ name: "Pat Example", role: "reported" }] } }),
+  rec("report", "2026-06-01T10:00:00Z", { received_at: "2026-06-01T10:00:00Z", reporter: { name: "Sam Reporter" }, incident: { summary: "s", description: "d", people: [{ name: "Pat Example", role: "reported" }] }, consent: { transparency: "yes" } }),
   rec("assessment", "2026-06-01T11:00:00Z", { risk: "high", impact: "low", in_scope: true, violation: "yes" }),
   rec("decision", "2026-06-02T10:00:00Z", { stage: "final", violation: "yes", finding: "Comments were made.", outcome_for_reporter: "The team acted on the report.", reasoning: "Because.", actions: [{ level: "warning" }], decided_by: ["alice", "bob"] }),
   rec("resolution", "2026-06-03T10:00:00Z", {
@@ -103,6 +104,12 @@ describe("the shipped templates", () => {
       if (to === "reported") expect(out).toContain("Comments were made.");
       else expect(out).toContain("The team acted on the report.");
       if (to === "reporter") expect(out).not.toContain("Comments were made.");
+    }
+    for (const kind of ["ack", "update"] as const) {
+      const letter = buildStageLetter(CODE, records, config, kind, NOW, kind === "update" ? "We have spoken with the people involved." : undefined);
+      const out = await text(letter.template, letter.data);
+      expect(out).toContain("Dear Sam Reporter");
+      if (kind === "update") expect(out).toContain("We have spoken with the people involved.");
     }
     const summary = foldCase(CODE, records, config.deadlines, NOW);
     expect(await text("matrix.hbs", caseMatrix(summary, config), { helpers: matrixHelpers })).toContain("alice: high risk, low impact");

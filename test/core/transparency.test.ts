@@ -27,7 +27,7 @@ function build(cases: Record<string, CocRecord[]>, extra: { since?: string; unti
 describe("buildTransparency", () => {
   const code = "quiet-otter-42";
   const records = [
-    rec(code, "report", "2026-06-01T10:00:00Z", { received_at: "2026-06-01T10:00:00Z", reporter: { name: "Kim Vale" }, incident: { summary: "Kim Vale's secret", description: "private" } }),
+    rec(code, "report", "2026-06-01T10:00:00Z", { received_at: "2026-06-01T10:00:00Z", reporter: { name: "Kim Vale" }, incident: { summary: "Kim Vale's secret", description: "private" }, consent: { transparency: "yes" } }),
     rec(code, "decision", "2026-06-01T11:00:00Z", { stage: "interim", violation: "unclear", actions: [{ level: "warning" }] }),
     rec(code, "decision", "2026-06-02T11:00:00Z", { stage: "final", violation: "yes", actions: [{ level: "Temporary Ban", duration: "1 year" }, { level: "other", detail: "Kim Vale told at the door" }] }),
     rec(code, "resolution", "2026-06-03T10:00:00Z", { transparency: { include: false, category: "first try" } }),

@@ -180,6 +180,12 @@ describe.skipIf(Boolean(tmuxMissing))(`in a real terminal (tmux)${tmuxMissing ? 
       await t.answer("Add another person involved?", "n");
       await t.answer("Add a witness?", "n");
       await t.answer("Links (posts, screenshots)");
+      await t.answer("May the team talk to the person whose behaviour is reported?"); // ask them first
+      await t.answer("who may the team share the report with?"); // nobody ticked: ask first
+      await t.answer("May the team make a public statement"); // ask them first
+      await t.answer("May the case be described"); // no
+      await t.answer("How would they like to hear from us?");
+      await t.answer("When suits them?");
       await t.answer("Have the police been contacted?", "n");
       await t.answer("What support was offered?"); // none
       await t.answer("Does the report name or involve a member of the team?", "n");
@@ -213,6 +219,7 @@ describe.skipIf(Boolean(tmuxMissing))(`in a real terminal (tmux)${tmuxMissing ? 
         },
         safety: { immediate_risk: false, police_contacted: false, support_offered: [] },
         exclude: [],
+        consent: { contact_reported: "ask", share: { venue: "ask", security: "ask", police: "ask", umbrella: "ask", mediator: "ask" }, public_statement: "ask", transparency: "no" },
       });
     } finally {
       t.kill();

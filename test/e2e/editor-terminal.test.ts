@@ -109,6 +109,12 @@ describe.skipIf(Boolean(missing))(`$EDITOR=vim leaves no residue${missing ? `: S
       await t.answer("Add a person involved?", "n");
       await t.answer("Add a witness?");
       await t.answer("Links (posts, screenshots)");
+      await t.answer("May the team talk to the person whose behaviour is reported?"); // ask them first
+      await t.answer("who may the team share the report with?"); // nobody ticked: ask first
+      await t.answer("May the team make a public statement"); // ask them first
+      await t.answer("May the case be described"); // no
+      await t.answer("How would they like to hear from us?");
+      await t.answer("When suits them?");
       await t.answer("Have the police been contacted?");
       await t.answer("What support was offered?");
       await t.answer("Save this report, encrypted to");

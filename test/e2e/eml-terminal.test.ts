@@ -73,6 +73,12 @@ describe.skipIf(Boolean(skip))(`coc new-report --from-eml in a real terminal (tm
       await t.answer("Add a person involved?", "n");
       await t.answer("Add a witness?", "n");
       await t.answer("Links (posts, screenshots)");
+      await t.answer("May the team talk to the person whose behaviour is reported?"); // the consent questions: defaults
+      await t.answer("who may the team share the report with?");
+      await t.answer("May the team make a public statement");
+      await t.answer("May the case be described");
+      await t.answer("How would they like to hear from us?");
+      await t.answer("When suits them?");
       await t.answer("Have the police been contacted?", "n");
       await t.answer("What support was offered?");
       await t.answer("Does the report name or involve a member of the team?", "n");

@@ -85,7 +85,7 @@ describe.skipIf(!available)(title, () => {
       ["Advertising in the chat", "spam", "no action"],
     ];
     for (const [i, [summary, category, level]] of cases.entries()) {
-      const r = await world.run(["new-report", "--from", "-"], {
+      const r = await world.run(["new-report", "--from", "-", "--contact-reported", "yes", "--public-statement", "yes", "--transparency", "yes"], {
         as: lead,
         cwd: repo,
         stdin: `received_at: 2026-05-2${i}T10:00:00Z\nchannel: in-person\nreporter: { anonymous: true }\nincident:\n  summary: ${summary}\n  description: Private details.\n`,

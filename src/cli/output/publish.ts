@@ -20,6 +20,8 @@ export interface PublishOptions extends GateInput {
   out?: string | undefined;
   /** The repository's work tree: `--out` may not point inside it. */
   repoRoot: string;
+  /** Runs once the check passed and the text is rendered, before anything is printed or written (an override's note). */
+  beforeOutput?: (() => Promise<void>) | undefined;
 }
 
 /** `p` with its existing ancestors' symlinks resolved (the file itself need not exist). */
@@ -53,6 +55,7 @@ export async function publish(io: Io, opts: PublishOptions): Promise<void> {
   const { skipped } = checkPublicText(opts);
   for (const t of skipped) io.warn(`not checked: "${t.term}" (${t.what}, case ${t.case}) is too short to check safely; make sure the text does not name them`);
   const rendered = await opts.render();
+  if (opts.beforeOutput) await opts.beforeOutput();
   const text = rendered.endsWith("\n") ? rendered : `${rendered}\n`;
   if (target === undefined) {
     io.ctx.stdout.write(text);

@@ -4,6 +4,7 @@
  * data; the core validates and stores it.
  */
 import { CancelledError } from "../errors.js";
+import { CONSENT_INTRO, consentQuestions } from "./consent.js";
 import type { Prompter } from "./prompter.js";
 
 export const CARE_CHECKLIST = `Before the questions, take care of the person in front of you:
@@ -46,6 +47,8 @@ export interface IntakeOptions {
   now: Date;
   /** How the recipients will be described in the final confirmation. */
   describeRecipients: (excluded: string[]) => string;
+  /** The consent given as flags: the consent questions are then not asked. */
+  consent?: Record<string, unknown> | undefined;
   /** Answers found elsewhere (an e-mail), offered as the defaults to confirm or correct. */
   prefill?: IntakePrefill | undefined;
 }
@@ -137,6 +140,13 @@ export async function intake(p: Prompter, o: IntakeOptions): Promise<Record<stri
   const links = await p.input({ id: "incident.links", message: "Links (posts, screenshots), comma-separated (optional)" });
   incident["links"] = links.split(",").map((l) => l.trim()).filter(Boolean);
 
+  // After the account, gently: what they agree the team may do (it can change later).
+  let consent = o.consent;
+  if (!consent) {
+    p.say(CONSENT_INTRO);
+    consent = await consentQuestions(p);
+  }
+
   const safety: Record<string, unknown> = { immediate_risk: immediateRisk };
   safety["police_contacted"] = await p.confirm({ id: "safety.police_contacted", message: "Have the police been contacted?", default: false });
   safety["support_offered"] = await p.checkbox({
@@ -158,7 +168,7 @@ export async function intake(p: Prompter, o: IntakeOptions): Promise<Record<stri
     }
   }
 
-  const body = { received_at: receivedAt, received_by: o.me, channel, reporter, incident, safety, exclude };
+  const body = { received_at: receivedAt, received_by: o.me, channel, reporter, incident, safety, exclude, consent };
   const ok = await p.confirm({ id: "confirm", message: `Save this report, encrypted to ${o.describeRecipients(exclude)}?`, default: true });
   if (!ok) throw new CancelledError("report discarded; nothing was written");
   return body;

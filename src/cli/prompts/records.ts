@@ -4,6 +4,7 @@
  * it and checks the team's rules, exactly as for a `--from` file.
  */
 import { formatUtc, FREE_TEXT_LEVEL, NOTE_KINDS, type LadderLevel } from "../../core/index.js";
+import { consequenceQuestions, planQuestions, type ConsequenceOptions } from "./consequence.js";
 import type { Choice, Prompter } from "./prompter.js";
 
 /** The value of "nobody" in a select of members (never a member name: names start with a letter or digit). */
@@ -16,6 +17,7 @@ const KIND_NAMES: Record<(typeof NOTE_KINDS)[number], string> = {
   "reported-contact": "conversation with the reported person",
   "witness-contact": "contact with a witness",
   other: "other",
+  override: "override of the reporter's consent",
 };
 
 /** Accepts the same date forms as the record schema; the schema stores them as UTC. */
@@ -42,7 +44,8 @@ export async function noteQuestions(p: Prompter, o: NoteOptions): Promise<Record
   const kind = await p.select({
     id: "kind",
     message: "What is this note about?",
-    choices: NOTE_KINDS.map((k) => ({ value: k, name: KIND_NAMES[k] })),
+    // Overrides are recorded by the commands that take --override, with the reason.
+    choices: NOTE_KINDS.filter((k) => k !== "override").map((k) => ({ value: k, name: KIND_NAMES[k] })),
     default: "meeting",
   });
   if (kind === "reported-contact") {
@@ -58,7 +61,7 @@ export async function noteQuestions(p: Prompter, o: NoteOptions): Promise<Record
   return body;
 }
 
-export interface DecisionOptions {
+export interface DecisionOptions extends ConsequenceOptions {
   me: string;
   /** Members who may decide (the case's members, not recused, not excluded). */
   members: readonly string[];
@@ -86,9 +89,12 @@ async function actionQuestions(p: Prompter, o: DecisionOptions): Promise<Record<
     required: free,
   });
   if (detail) action["detail"] = detail;
-  if (o.ladder.find((l) => l.level === level)?.temporary) {
+  const rung = o.ladder.find((l) => l.level === level);
+  if (rung?.temporary) {
     action["duration"] = await p.input({ id: "actions.duration", message: "For how long? (e.g. 12 months)", required: true });
   }
+  // A consequence goes into the register (coc bans): whom, where, from when.
+  if (rung?.temporary || rung?.permanent) await consequenceQuestions(p, o, action);
   const owner = await p.select({
     id: "actions.owner",
     message: "Who carries it out?",
@@ -133,6 +139,8 @@ export async function decisionQuestions(p: Prompter, o: DecisionOptions): Promis
     actions.push(await actionQuestions(p, o));
   }
   body["actions"] = actions;
+  const plan = await planQuestions(p);
+  if (plan) body["plan"] = plan;
 
   const reasoning = await p.longText({ id: "reasoning", message: "The reasoning (the reporter is told it with the outcome)" });
   if (reasoning) body["reasoning"] = reasoning;
@@ -153,18 +161,32 @@ export async function decisionQuestions(p: Prompter, o: DecisionOptions): Promis
 export interface FollowupOptions {
   /** The actions of the decision in force, described, and whether each is done already. */
   actions: readonly { label: string; done: boolean }[];
+  /** The check-ins of its plan, described, and whether each is recorded already. */
+  checkIns?: readonly { label: string; done: boolean }[];
   now: Date;
 }
 
-/** The `coc followup` questions: which action, whether it is done now, what happened. */
+/** The `coc followup` questions: which action (or check-in of the plan), whether it is done now, what happened. */
 export async function followupQuestions(p: Prompter, o: FollowupOptions): Promise<Record<string, unknown>> {
-  const action = await p.select({
-    id: "action",
-    message: "Which action?",
-    choices: o.actions.map((a, i) => ({ value: String(i), name: `${i}: ${a.label}${a.done ? " (done)" : ""}` })),
-    default: String(Math.max(0, o.actions.findIndex((a) => !a.done))),
-  });
-  const body: Record<string, unknown> = { action: Number(action) };
+  const checkIns = o.checkIns ?? [];
+  let body: Record<string, unknown>;
+  if (checkIns.length === 0) {
+    const action = await p.select({
+      id: "action",
+      message: "Which action?",
+      choices: o.actions.map((a, i) => ({ value: String(i), name: `${i}: ${a.label}${a.done ? " (done)" : ""}` })),
+      default: String(Math.max(0, o.actions.findIndex((a) => !a.done))),
+    });
+    body = { action: Number(action) };
+  } else {
+    const choices = [
+      ...o.actions.map((a, i) => ({ value: `a${i}`, name: `action ${i}: ${a.label}${a.done ? " (done)" : ""}` })),
+      ...checkIns.map((c, i) => ({ value: `c${i}`, name: `check-in ${i}: ${c.label}${c.done ? " (recorded)" : ""}` })),
+    ];
+    const firstOpen = choices.find((c) => !c.name.endsWith("(done)") && !c.name.endsWith("(recorded)"));
+    const which = await p.select({ id: "action", message: "Which action or check-in?", choices, default: (firstOpen ?? choices[0]!).value });
+    body = which.startsWith("c") ? { check_in: Number(which.slice(1)) } : { action: Number(which.slice(1)) };
+  }
   if (await p.confirm({ id: "done", message: "Is it done now?", default: true })) body["done_at"] = formatUtc(o.now);
   const text = await p.longText({ id: "text", message: "What was done, or what is still open? (optional)" });
   if (text) body["text"] = text;

@@ -5,12 +5,14 @@
  *
  * The reporter's identity is left out (their name and contact, and every
  * occurrence of them in the text of any record) unless `includeReporter` is
- * asked for and every report's consent allows sharing with this person
- * (`consent.share.umbrella: yes`, or `consent.share.mediator: yes` for a
- * mediator). Reports without a consent block never allow it.
+ * asked for and the reporter's consent in force (the reports' blocks and later
+ * `consent` records, see ../case/consent.ts) allows sharing with this person
+ * (`share.umbrella: yes`, or `share.mediator: yes` for a mediator). Consent
+ * not recorded never allows it.
  */
 import { UserError } from "../errors.js";
 import { caseAudience } from "../case/audience.js";
+import { effectiveConsent } from "../case/consent.js";
 import { encrypt } from "../crypto/age.js";
 import { toYaml } from "../records/document.js";
 import { formatUtc, type CocRecord, type ReportBody } from "../records/schema.js";
@@ -28,11 +30,10 @@ export interface AuditBundle {
 
 const WITHHELD = "[reporter withheld]";
 
-/** Whether a report's consent (issue 14's `consent.share`) lets its reporter's identity go to a person of this role. */
-function consentAllows(body: ReportBody, role: string): boolean {
-  const consent = (body as { consent?: { share?: { umbrella?: unknown; mediator?: unknown } } }).consent;
-  const share = consent?.share;
-  return share?.umbrella === "yes" || (role === "mediator" && share?.mediator === "yes");
+/** Whether the consent in force (report blocks and later consent records) lets the reporter's identity go to a person of this role. */
+function consentAllows(records: readonly CocRecord[], role: string): boolean {
+  const { share } = effectiveConsent(records);
+  return share.umbrella === "yes" || (role === "mediator" && share.mediator === "yes");
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -75,8 +76,9 @@ export async function auditBundle(repo: Repo, code: string, to: string, opts: { 
   const me = await repo.me();
   const files = await readExisting(repo, code);
   const records = files.records.map((r) => r.record);
-  const reports = records.filter((r): r is Extract<CocRecord, { type: "report" }> => r.type === "report").map((r) => r.body);
-  if (opts.includeReporter && !reports.every((b) => consentAllows(b, person.role))) {
+  // Redaction takes the reporters of unverified reports too: withholding more is the safe side.
+  const reports = [...records, ...files.unverified.map((u) => u.record)].filter((r): r is Extract<CocRecord, { type: "report" }> => r.type === "report").map((r) => r.body);
+  if (opts.includeReporter && !consentAllows(records, person.role)) {
     throw new UserError(`--include-reporter: the reporter's consent does not allow sharing their identity with ${to} (${person.role}); the bundle leaves it out without --include-reporter`);
   }
   const patterns = opts.includeReporter ? [] : reporterPatterns(reports);

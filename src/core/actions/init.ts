@@ -21,6 +21,8 @@ export interface InitOptions {
   contact?: string | undefined;
   policyUrl?: string | undefined;
   ladder?: LadderName | undefined;
+  /** The online platforms consequences can apply to (`platforms` in config.yaml). */
+  platforms?: readonly string[] | undefined;
   /** Where the built-in templates live (the package's templates/). */
   templatesDir: string;
   /** `coc init --from`: last year's settings and templates to start from (see `loadPrevious`). */
@@ -93,6 +95,7 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
       ...(opts.policyUrl ? { policy_url: opts.policyUrl } : {}),
       ...(opts.contact ? { contact: opts.contact } : {}),
       ladder: opts.ladder ?? opts.previous?.config.ladder ?? "care",
+      ...(opts.platforms ? { platforms: [...opts.platforms] } : {}),
     },
     "coc init",
   );

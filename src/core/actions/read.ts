@@ -3,7 +3,8 @@
  */
 import { UserError } from "../errors.js";
 import { caseAudience, type Audience } from "../case/audience.js";
-import { actionsInForce, foldCase, type CaseSummary } from "../case/fold.js";
+import { actionsInForce, foldCase, planInForce, type CaseSummary } from "../case/fold.js";
+import { casePeople } from "../case/consequences.js";
 import type { RuleContext } from "../case/rules.js";
 import { escalationAdvice, type EscalationAdvice } from "../case/escalation.js";
 import { softConflicts } from "../case/soft-conflicts.js";
@@ -129,6 +130,9 @@ export function ruleContext(repo: Repo, files: CaseFiles): RuleContext {
     soft: softConflicts(records),
     ladder: LADDERS[repo.config.ladder],
     actions: actionsInForce(records),
+    checkIns: planInForce(records)?.check_ins ?? [],
+    people: casePeople(records),
+    platforms: repo.config.platforms,
   };
 }
 

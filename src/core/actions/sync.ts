@@ -108,8 +108,8 @@ export interface SyncStatus {
 /** This clone's sync status, from git and `.git/coc/sync.json` only (no network). */
 export async function syncStatus(repo: Repo): Promise<SyncStatus> {
   const remote = (await repo.git.remotes().catch(() => [])).length > 0;
-  const head = await repo.git.head();
-  const unpushed = head ? Number((await repo.git.raw(["rev-list", "--count", "HEAD", "--not", "--remotes"]).catch(() => "0")).trim()) || 0 : 0;
+  // Without a remote nothing is counted; before the first commit the count fails and is 0.
+  const unpushed = remote ? Number((await repo.git.raw(["rev-list", "--count", "HEAD", "--not", "--remotes"]).catch(() => "0")).trim()) || 0 : 0;
   const { syncedAt } = await loadSyncState(repo.git);
   return { remote, unpushed, syncedAt: syncedAt ?? null };
 }

@@ -13,19 +13,27 @@ export interface CollectedTransparency extends BuiltTransparency {
 
 /**
  * Reads every case of the repository in one batch and builds the report over
- * those the caller can read.
+ * those the caller can read. A case the team would describe but whose
+ * reporter has not agreed is counted, not described, unless `overrideConsent`.
  * @throws UserError as buildTransparency, or when the identity cannot be unlocked.
  */
-export async function collectTransparency(repo: Repo, opts: { since?: string | null | undefined; until?: string | null | undefined; now: Date }): Promise<CollectedTransparency> {
+export async function collectTransparency(repo: Repo, opts: { since?: string | null | undefined; until?: string | null | undefined; now: Date; overrideConsent?: boolean | undefined }): Promise<CollectedTransparency> {
   const { cases, problems } = await repo.readCases();
-  const built = buildTransparency({
+  const input = {
     config: repo.config,
     team: repo.roster(),
     cases: cases.map((c) => ({ code: c.code, records: c.records.map((r) => r.record) })),
     since: opts.since,
     until: opts.until,
     now: opts.now,
-  });
+  };
+  let built = buildTransparency(input);
+  // --override: the cases the team chose to describe without the reporter's agreement are described after all
+  // (the caller records an override note in each); withoutConsent still names them.
+  if (opts.overrideConsent && built.withoutConsent.length > 0) {
+    const overridden = new Set(built.withoutConsent);
+    built = { ...buildTransparency({ ...input, overridden }), withoutConsent: [...overridden] };
+  }
   // Names in readable but unverified records are checked too (they only make the check stricter).
   for (const c of cases) built.terms.push(...sensitiveTerms(c.code, c.unverified.map((r) => r.record)));
   return {

@@ -24,7 +24,7 @@ export interface Deadlines {
 
 /** One deadline of a case: when it is due, whether and when it was met. */
 export interface DeadlineStatus {
-  name: "first-action" | "acknowledge" | "outcome" | "ratify" | "appeal-window" | "appeal";
+  name: "first-action" | "acknowledge" | "outcome" | "ratify" | "appeal-window" | "appeal" | "check-in";
   /** What has to happen, in words. */
   what: string;
   due_at: string;
@@ -76,6 +76,13 @@ export function actionsInForce(records: readonly CocRecord[]): RecordOf<"decisio
   const finals = decisions.filter((d) => d.body.stage === "final");
   const current = finals.at(-1) ?? decisions.at(-1);
   return current?.body.actions ?? [];
+}
+
+/** The behavioural plan of the decision in force, if it has one. */
+export function planInForce(records: readonly CocRecord[]): RecordOf<"decision">["body"]["plan"] {
+  const decisions = ofType(sortRecords(records), "decision");
+  const current = decisions.filter((d) => d.body.stage === "final").at(-1) ?? decisions.at(-1);
+  return current?.body.plan;
 }
 
 /** The actions in force that no follow-up marks done yet, with their index. */
@@ -171,9 +178,15 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
     }
     const appeals = appealDeadlines(sorted, deadlines);
     statuses.push(...appeals);
+    // The plan's check-ins: met by a follow-up naming them; due whatever the case's state (a plan runs after it closes).
+    const followups = ofType(sorted, "followup");
+    for (const [i, c] of (planInForce(sorted)?.check_ins ?? []).entries()) {
+      const met = followups.find((f) => f.body.check_in === i);
+      statuses.push({ name: "check-in", what: `check-in ${i}: ${c.what}`, due_at: c.due, met_at: met ? (met.body.done_at ?? met.created_at) : null, overdue: false });
+    }
     for (const s of statuses) {
-      // The appeal window is a limit for the appellant, never a task of the team's; a closed case is overdue only on an appeal.
-      if (s.name === "appeal-window" || (state === "closed" && s.name !== "appeal")) continue;
+      // The appeal window is a limit for the appellant, never a task of the team's; a closed case is overdue only on an appeal or a check-in.
+      if (s.name === "appeal-window" || (state === "closed" && s.name !== "appeal" && s.name !== "check-in")) continue;
       if (s.met_at === null && now.getTime() > Date.parse(s.due_at)) {
         s.overdue = true;
         reasons.push(`${s.name}: ${s.what} (due ${s.due_at})`);

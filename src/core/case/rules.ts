@@ -8,12 +8,15 @@
  */
 import { UserError } from "../errors.js";
 import { checkSoftConflicts } from "./soft-conflicts.js";
+import { durationEnd } from "./duration.js";
 import { formatUtc, type DecisionBody, type FollowupBody, type NoteBody, type RecordType } from "../records/schema.js";
 
 /** A level of a resolution ladder. */
 export interface LadderLevel {
   level: string;
   temporary?: boolean;
+  /** A level that never ends on its own (a permanent ban): in the register without an end. */
+  permanent?: boolean;
 }
 
 /** The level name that marks a free-text action (its `detail` says what). */
@@ -32,6 +35,12 @@ export interface RuleContext {
   ladder: readonly LadderLevel[];
   /** The actions of the decision in force (for follow-ups). */
   actions: readonly { level: string }[];
+  /** The check-ins of the plan of the decision in force (for follow-ups). */
+  checkIns?: readonly { due: string; what: string }[];
+  /** The people of the case's reports, in report order (for an action's `subject`). */
+  people?: readonly { name?: string | undefined; role?: string | undefined }[];
+  /** The platforms of config.yaml (for an action's `platforms`). */
+  platforms?: readonly string[] | undefined;
 }
 
 function checkMembers(names: readonly string[], field: string, ctx: RuleContext, source: string): void {
@@ -89,12 +98,26 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
             `${source}: ${field}.level: "${a.level}" is not a level of the team's ladder (${ctx.ladder.map((l) => l.level).join(", ")}); use level "${FREE_TEXT_LEVEL}" with a detail for anything else`,
           );
         }
-        if (level.temporary && !a.duration?.trim()) throw new UserError(`${source}: ${field}.duration: "${level.level}" is temporary: say for how long (e.g. "12 months")`);
+        if (level.temporary && !a.duration?.trim() && !a.ends_at) throw new UserError(`${source}: ${field}.duration: "${level.level}" is temporary: say for how long (e.g. "12 months")`);
+        // The register must know when a temporary consequence ends: a duration it can count, or ends_at.
+        if (level.temporary && !a.ends_at && durationEnd(a.starts_at ?? "2000-01-01T00:00:00Z", a.duration ?? "") === null) {
+          throw new UserError(`${source}: ${field}.duration: "${a.duration ?? ""}" is not a duration such as "12 months" or "6 weeks": give one, or ends_at, so the register knows when it ends`);
+        }
+        if (level.temporary && a.permanent) throw new UserError(`${source}: ${field}.permanent: "${level.level}" is temporary, it cannot be permanent`);
+      });
+      b.actions.forEach((a, i) => {
+        const rung = a.level.trim().toLowerCase() === FREE_TEXT_LEVEL ? undefined : ladderLevel(ctx.ladder, a.level);
+        checkConsequence(a, Boolean(rung?.temporary || rung?.permanent), f(`actions[${i}]`), ctx, source);
       });
       break;
     }
     case "followup": {
       const b = body as FollowupBody;
+      if (b.check_in !== undefined) {
+        const n = ctx.checkIns?.length ?? 0;
+        if (b.check_in >= n) throw new UserError(`${source}: ${f("check_in")}: there is no check-in ${b.check_in} (the plan of the decision in force has ${n}, numbered from 0)`);
+        break;
+      }
       if (typeof b.action === "number" && b.action >= ctx.actions.length) {
         throw new UserError(`${source}: ${f("action")}: there is no action ${b.action} (the decision in force has ${ctx.actions.length} action${ctx.actions.length === 1 ? "" : "s"}, numbered from 0)`);
       }
@@ -105,6 +128,35 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
     }
     default:
       break;
+  }
+}
+
+/** The structured parts of a consequence: whom, where, when. */
+function checkConsequence(a: DecisionBody["actions"][number], registeredLevel: boolean, field: string, ctx: RuleContext, source: string): void {
+  if (a.ends_at && a.permanent) throw new UserError(`${source}: ${field}.ends_at: a permanent action has no end; give ends_at or permanent: true, not both`);
+  if (a.ends_at && a.starts_at && Date.parse(a.ends_at) <= Date.parse(a.starts_at)) throw new UserError(`${source}: ${field}.ends_at: ${a.ends_at} is not after starts_at ${a.starts_at}`);
+  if (a.platforms?.length) {
+    if (a.scope === "event") throw new UserError(`${source}: ${field}.platforms: an action with scope "event" applies to no online platform; use scope online or both`);
+    const known = ctx.platforms ?? [];
+    const norm = (s: string) => s.trim().toLowerCase();
+    a.platforms.forEach((p, i) => {
+      if (!known.some((k) => norm(k) === norm(p))) {
+        throw new UserError(`${source}: ${field}.platforms[${i}]: "${p}" is not one of the team's platforms (${known.join(", ") || "none yet"}); list it under platforms in .coc/config.yaml`);
+      }
+    });
+  }
+  if (ctx.people === undefined) return;
+  const people = ctx.people;
+  if (typeof a.subject === "number" && a.subject >= people.length) {
+    throw new UserError(`${source}: ${field}.subject: there is no person ${a.subject} (the reports name ${people.length}, numbered from 0)`);
+  }
+  if (typeof a.subject === "string") {
+    const wanted = a.subject.trim().toLowerCase();
+    if (!people.some((p) => p.name?.trim().toLowerCase() === wanted)) throw new UserError(`${source}: ${field}.subject: no person of the case's reports is named "${a.subject}"`);
+  }
+  const registered = registeredLevel || a.scope !== undefined || a.platforms?.length || a.starts_at || a.ends_at || a.permanent;
+  if (registered && a.subject === undefined && people.filter((p) => p.role?.trim().toLowerCase() === "reported").length !== 1) {
+    throw new UserError(`${source}: ${field}.subject: say whom it applies to (the index of a person in the reports, from 0, or their name): the reports do not name exactly one reported person`);
   }
 }
 

@@ -1,14 +1,19 @@
 /**
- * Git, through simple-git: the only module that imports it. One client per
- * repository; every git process it starts runs with a deliberate environment
- * and with `core.hooksPath` forced to coc's own hooks in `.git/coc/hooks`, so
- * no hook that arrived through the remote (or was set in the clone's config)
- * ever runs (DESIGN.md §2, §7).
+ * Git for one repository. Local commands run as plain git processes
+ * (./spawn.ts); commands that talk to a remote (`coc sync`) go through
+ * simple-git, the only module that imports it, for its guard on unsafe
+ * options and environment. Every git process runs with a deliberate
+ * environment and with `core.hooksPath` forced to coc's own hooks in
+ * `.git/coc/hooks`, so no hook that arrived through the remote (or was set in
+ * the clone's config) ever runs (DESIGN.md §2, §7); coc's own commits run no
+ * hook at all (see {@link Git.commitPaths}).
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
+import { assertAgeFiles } from "./staged.js";
+import { runGit } from "./spawn.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,12 +47,15 @@ export function gitError(e: unknown, doing: string): UserError {
   return new UserError(`git failed while ${doing}: ${useful.slice(0, 300)}`);
 }
 
+/** Where coc's own commits look for hooks: nowhere (no hook runs for them). */
+const NO_HOOKS = "/dev/null";
+
 /** coc's hooks directory inside a git directory: the only hooks that ever run. */
 export function cocHooksDir(gitDir: string): string {
   return join(gitDir, "coc", "hooks");
 }
 
-/** One repository's git. Cheap to make; simple-git is loaded on first use (reading cases never needs it). */
+/** One repository's git. Cheap to make; simple-git is loaded only when a remote is involved. */
 export class Git {
   readonly root: string;
   readonly env: Env;
@@ -80,12 +88,11 @@ export class Git {
     return cocHooksDir(await this.dir());
   }
 
-  async #plain(args: string[]): Promise<string> {
-    const { simpleGit } = await import("simple-git");
-    return simpleGit({ baseDir: this.root, allowEnvironment: GIT_ENV, unsafe: { allowUnsafeSshCommand: true } }).env(gitEnv(this.env)).raw(args);
+  #plain(args: string[]): Promise<string> {
+    return runGit(this.root, gitEnv(this.env), args);
   }
 
-  /** A simple-git instance whose every process runs coc's hooks only, plus `config` (`-c k=v`). */
+  /** A simple-git instance (for commands that talk to a remote) whose every process runs coc's hooks only, plus `config` (`-c k=v`). */
   async open(config: readonly string[] = []): Promise<SimpleGit> {
     const { simpleGit } = await import("simple-git");
     const hooks = await this.hooksDir();
@@ -99,9 +106,16 @@ export class Git {
     return git.env(gitEnv(this.env));
   }
 
-  /** `git <args>`; @throws the git error as it is (callers translate it with {@link gitError}). */
+  /**
+   * `git <args>` (a local command), with coc's hooks only, plus `config` (`-c k=v`).
+   * @throws GitCommandError on any non-zero exit, with what git printed (callers translate it with {@link gitError}).
+   */
   async raw(args: readonly string[], config: readonly string[] = []): Promise<string> {
-    return (await this.open(config)).raw([...args]);
+    return this.#run(await this.hooksDir(), args, config);
+  }
+
+  #run(hooks: string, args: readonly string[], config: readonly string[]): Promise<string> {
+    return runGit(this.root, gitEnv(this.env), [...[`core.hooksPath=${hooks}`, ...config].flatMap((c) => ["-c", c]), ...args]);
   }
 
   /**
@@ -124,7 +138,13 @@ export class Git {
 
   /** `-c user.name/user.email` for whichever of them git lacks (GIT_AUTHOR_* / GIT_COMMITTER_* still win). */
   async identityConfig(as: CommitAs): Promise<string[]> {
-    const [name, email] = await Promise.all([this.config("user.name"), this.config("user.email")]);
+    // One git process for both (a missing key is no line; none at all exits 1).
+    const set = new Map<string, string>();
+    for (const line of (await this.raw(["config", "--get-regexp", "^user\\.(name|email)$"]).catch(() => "")).split("\n")) {
+      const space = line.indexOf(" ");
+      if (space > 0 && line.slice(space + 1).trim() !== "") set.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
+    }
+    const [name, email] = [set.get("user.name"), set.get("user.email")];
     const config: string[] = [];
     if (!name) config.push(`user.name=${as.member}`);
     if (!email) config.push(`user.email=${as.member}@coc.invalid`);
@@ -135,21 +155,32 @@ export class Git {
    * Stages exactly `paths` (additions, changes and deletions, relative to the
    * root) and commits them with `message`. Nothing is committed when nothing
    * changed. @returns true when a commit was made.
-   * @throws UserError when git refuses (for example the pre-commit guard).
+   *
+   * coc's own commit runs no hook at all (`core.hooksPath` points nowhere, and
+   * `--no-verify`): the guard's one check, that every file under cases/ is
+   * age-encrypted, is made here in-process on exactly the files committed.
+   * No automatic gc or maintenance runs after it either: it would run while
+   * the next coc command writes. Two git processes when something changed.
+   * @throws UserError when a file under cases/ is not age-encrypted, or git refuses.
    */
   async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
-    // No automatic gc or maintenance after coc's own commits: they would run while the next coc command writes.
-    const git = await this.open([...(await this.identityConfig(as)), "gc.auto=0", "maintenance.auto=false"]);
+    await assertAgeFiles(this.root, paths);
+    const config = [...(await this.identityConfig(as)), "gc.auto=0", "maintenance.auto=false"];
+    const run = (args: readonly string[]) => this.#run(NO_HOOKS, args, config);
     for (let attempt = 1; ; attempt++) {
       try {
-        await git.raw(["add", "--all", "--", ...paths]);
-        const staged = (await git.raw(["diff", "--cached", "--name-only", "--", ...paths])).trim();
-        if (staged === "") return false;
-        await git.raw(["commit", "--quiet", "-m", message, "--", ...paths]);
-        return true;
+        await run(["add", "--all", "--", ...paths]);
+        try {
+          await run(["commit", "--quiet", "--no-verify", "-m", message, "--", ...paths]);
+          return true;
+        } catch (e) {
+          // "nothing to commit" is a failed commit too: tell it from a real failure by what is staged.
+          if ((await run(["diff", "--cached", "--name-only", "--", ...paths])).trim() === "") return false;
+          throw e;
+        }
       } catch (e) {
         // Leave the index as it was so a retry starts clean.
-        await git.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+        await run(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
         // Another git process (the user's, or one a finished coc command left running) holds the index for a moment.
         if (attempt < 5 && /index\.lock': File exists/.test((e as Error).message ?? "")) {
           await new Promise((r) => setTimeout(r, 100 * attempt));

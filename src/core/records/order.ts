@@ -4,7 +4,7 @@ import type { CocRecord } from "./schema.js";
 // Records written in the same second (a review writes several at once) are
 // ordered by the natural order of the process, then by id, so the order is
 // the same on every machine.
-const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome"];
+const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome", "consent"];
 
 /** Compares records by time, then type (report first, resolution last), then id. */
 export function compareRecords(a: Pick<CocRecord, "created_at" | "id" | "type">, b: Pick<CocRecord, "created_at" | "id" | "type">): number {

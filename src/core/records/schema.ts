@@ -12,11 +12,11 @@ export { APPEAL_RESULTS, DEFAULT_APPEAL_GROUNDS } from "./oversight-bodies.js";
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
 
-export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome"] as const;
+export const RECORD_TYPES = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome", "consent"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const CHANNELS = ["in-person", "email", "phone", "chat", "online-form", "other-staff", "observed"] as const;
-export const NOTE_KINDS = ["meeting", "conversation", "reporter-contact", "reported-contact", "witness-contact", "other"] as const;
+export const NOTE_KINDS = ["meeting", "conversation", "reporter-contact", "reported-contact", "witness-contact", "other", "override"] as const;
 export const LEVELS = ["low", "high"] as const;
 export const VIOLATION = ["yes", "no", "unclear"] as const;
 
@@ -32,6 +32,31 @@ export const person = z.strictObject({
   name: text.optional(),
   role: text.optional(),
   description: text.optional(),
+  /** How to identify them in a register of consequences: an e-mail address, a phone number. */
+  contact: text.optional(),
+  /** Their handles on the community's platforms ("@pat", "github:pat-example"). */
+  handles: z.array(text).optional(),
+});
+
+/** An answer of the reporter's consent: yes, no, or ask them first. */
+export const CONSENT_ANSWERS = ["yes", "no", "ask"] as const;
+/** Who the team may share a case with, each agreed separately (an oversight body counts as `umbrella`). */
+export const SHARE_TARGETS = ["venue", "security", "police", "umbrella", "mediator"] as const;
+const answer = z.enum(CONSENT_ANSWERS, { error: "expected yes, no or ask" });
+
+/**
+ * The reporter's consent (issue 14): in a report's `consent` block, and as
+ * the `changes` of a later `consent` record (the same shape, any part of it).
+ * A field left out is "not recorded", which never counts as agreement.
+ */
+export const consentBlock = z.strictObject({
+  contact_reported: answer.optional(),
+  share: z
+    .strictObject({ venue: answer.optional(), security: answer.optional(), police: answer.optional(), umbrella: answer.optional(), mediator: answer.optional() })
+    .optional(),
+  public_statement: answer.optional(),
+  transparency: z.enum(["yes", "no"], { error: "expected yes or no" }).optional(),
+  followup: z.strictObject({ channel: text.optional(), times: text.optional() }).optional(),
 });
 
 export const witness = z.strictObject({
@@ -73,6 +98,16 @@ export const reportBody = z.strictObject({
     })
     .default({ support_offered: [] }),
   exclude: z.array(memberName).default([]),
+  /** What the reporter agrees to (see ../case/consent.ts); absent in reports taken before coc asked. */
+  consent: consentBlock.optional(),
+});
+
+/** A later change of the reporter's consent: what changed, who said it, when and how. */
+export const consentBody = z.strictObject({
+  changes: consentBlock.refine((c) => Object.values(c).some((v) => v !== undefined), { error: "changes must name at least one part of the consent" }),
+  said_by: required("said_by"),
+  said_at: timestamp.optional(),
+  how: text.optional(),
 });
 
 /** Soft: may take part in the discussion but not decide or vote (CNCF); hard: recused (the default). */
@@ -104,12 +139,31 @@ export const noteBody = z.strictObject({
   attendees: z.array(memberName).default([]),
 });
 
+export const SCOPES = ["event", "online", "both"] as const;
+
 export const action = z.strictObject({
   level: required("level"),
   detail: text.optional(),
   duration: text.optional(),
   owner: memberName.optional(),
   due: timestamp.optional(),
+  /** Who it applies to: the index (from 0) of a person in the case's reports (in report order), or their name. */
+  subject: z.union([z.number().int().nonnegative(), z.string().trim().min(1)], { error: "subject must be a person's index (from 0) or name" }).optional(),
+  /** Where it applies. */
+  scope: z.enum(SCOPES, { error: `scope must be one of ${SCOPES.join(", ")}` }).optional(),
+  /** The online platforms it applies to, from `platforms` in config.yaml. */
+  platforms: z.array(text).optional(),
+  starts_at: timestamp.optional(),
+  ends_at: timestamp.optional(),
+  permanent: z.boolean().optional(),
+});
+
+/** A behavioural plan for the reported person (Contributor Covenant 3.0 speaks of repair). */
+export const plan = z.strictObject({
+  expectations: z.array(text).default([]),
+  conditions_for_return: z.array(text).default([]),
+  check_ins: z.array(z.strictObject({ due: timestamp, what: required("what") })).default([]),
+  repair: z.array(text).default([]),
 });
 
 export const decisionBody = z.strictObject({
@@ -130,13 +184,19 @@ export const decisionBody = z.strictObject({
   urgent: z.strictObject({ acted_alone: z.array(memberName).min(1), ratify_by: timestamp }).optional(),
   /** Why members with a soft conflict are in `decided_by` anyway (`--override`). */
   override: required("override").optional(),
+  /** A behavioural plan: expectations, conditions for return, check-ins, repair. */
+  plan: plan.optional(),
 });
 
-export const followupBody = z.strictObject({
-  action: z.union([z.number().int().nonnegative(), z.string().min(1)], { error: "action must be an action's index or its text" }),
-  done_at: timestamp.optional(),
-  text: text.optional(),
-});
+export const followupBody = z
+  .strictObject({
+    action: z.union([z.number().int().nonnegative(), z.string().min(1)], { error: "action must be an action's index or its text" }).optional(),
+    /** A check-in of the plan in force, by index (from 0), instead of an action. */
+    check_in: z.number({ error: "check_in must be a check-in's index (from 0)" }).int().nonnegative().optional(),
+    done_at: timestamp.optional(),
+    text: text.optional(),
+  })
+  .refine((b) => (b.action === undefined) !== (b.check_in === undefined), { error: "name either an action (action) or a check-in of the plan (check_in)" });
 
 export const resolutionBody = z.strictObject({
   closed_at: timestamp.optional(),
@@ -219,6 +279,7 @@ export const BODY_SCHEMAS = {
   summary: summaryBody,
   appeal: appealBody,
   appeal_outcome: appealOutcomeBody,
+  consent: consentBody,
 } as const;
 
 export type ReportBody = z.output<typeof reportBody>;
@@ -229,6 +290,8 @@ export type DecisionBody = z.output<typeof decisionBody>;
 export type FollowupBody = z.output<typeof followupBody>;
 export type AppealBody = z.output<typeof appealBody>;
 export type AppealOutcomeBody = z.output<typeof appealOutcomeBody>;
+export type ConsentBlock = z.output<typeof consentBlock>;
+export type Plan = z.output<typeof plan>;
 
 
 export type BodyOf<T extends RecordType> = z.output<(typeof BODY_SCHEMAS)[T]>;
@@ -268,6 +331,7 @@ export const recordSchema = z.discriminatedUnion(
     envelope("summary"),
     envelope("appeal"),
     envelope("appeal_outcome"),
+    envelope("consent"),
   ],
   { error: `type must be one of ${RECORD_TYPES.join(", ")}` },
 );

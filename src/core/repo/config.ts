@@ -24,15 +24,15 @@ export const LADDERS = {
     { level: "correction" },
     { level: "warning" },
     { level: "temporary ban", temporary: true },
-    { level: "permanent ban" },
+    { level: "permanent ban", permanent: true },
   ],
   cc3: [
     { level: "warning" },
     { level: "temporarily limited activities", temporary: true },
     { level: "temporary suspension", temporary: true },
-    { level: "permanent ban" },
+    { level: "permanent ban", permanent: true },
   ],
-} as const satisfies Record<string, readonly { level: string; temporary?: boolean }[]>;
+} as const satisfies Record<string, readonly { level: string; temporary?: boolean; permanent?: boolean }[]>;
 export type LadderName = keyof typeof LADDERS;
 export const LADDER_NAMES = Object.keys(LADDERS) as LadderName[];
 
@@ -92,6 +92,8 @@ export const configSchema = z.strictObject({
     })
     .default(DEFAULT_MATRIX),
   visibility: z.array(z.string()).default([]),
+  /** The online platforms a consequence can apply to (the register of consequences, `coc bans`). */
+  platforms: z.array(z.string().trim().min(1, { error: "a platform name must not be empty" })).optional(),
   retention: z
     .strictObject({ delete_after_days: z.number().int().positive().nullable().default(null) })
     .default({ delete_after_days: null }),

@@ -76,6 +76,30 @@ export interface LetterData extends PublicSettings {
    * letter: free text written by the team.
    */
   appeal: string | null;
+  /** Only in the letter to the reported person: the behavioural plan of the decision, or null (the fixed wording then says what is expected). */
+  plan?: LetterPlan | null;
+}
+
+/** A decision's behavioural plan, as the letter to the reported person shows it. */
+export interface LetterPlan {
+  expectations: string[];
+  conditions_for_return: string[];
+  /** Each check-in's date (UTC, YYYY-MM-DD) and what it is about. */
+  check_ins: { due: string; what: string }[];
+  repair: string[];
+}
+
+function letterPlan(plan: RecordOf<"decision">["body"]["plan"]): LetterPlan | null {
+  if (!plan) return null;
+  const list = (l: readonly string[]) => l.map((x) => x.trim()).filter(Boolean);
+  const out = {
+    expectations: list(plan.expectations),
+    conditions_for_return: list(plan.conditions_for_return),
+    check_ins: plan.check_ins.map((c) => ({ due: c.due.slice(0, 10), what: c.what.trim() })),
+    repair: list(plan.repair),
+  };
+  const empty = out.expectations.length + out.conditions_for_return.length + out.check_ins.length + out.repair.length === 0;
+  return empty ? null : out;
 }
 
 export interface Letter {
@@ -99,6 +123,16 @@ function onlyName(names: readonly (string | undefined)[]): string | null {
   if (known.length === 0 || known.some((n) => n === "")) return null;
   const distinct = new Set(known.map(norm));
   return distinct.size === 1 ? known[0]! : null;
+}
+
+/**
+ * Who a letter to the reporter greets: only when every report comes from the
+ * same named person is the letter theirs to be named in; several reporters
+ * get the same letter, which names none of them.
+ */
+export function reporterAddressee(records: readonly CocRecord[]): { name: string | null; except: TermExceptions } {
+  const name = onlyName(ofType(records, "report").map((r) => (r.body.reporter.anonymous ? undefined : r.body.reporter.name)));
+  return { name, except: name ? { reporters: [name] } : {} };
 }
 
 /** The decision a letter tells: the latest final decision, or else the latest interim one. */
@@ -141,10 +175,7 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
   let name: string | null;
   let except: TermExceptions;
   if (to === "reporter") {
-    // Only when every report comes from the same named person is the letter theirs to be named in;
-    // several reporters get the same letter, which names none of them.
-    name = onlyName(reports.map((r) => (r.body.reporter.anonymous ? undefined : r.body.reporter.name)));
-    except = name ? { reporters: [name] } : {};
+    ({ name, except } = reporterAddressee(records));
   } else {
     // The reported person's own name may appear; reporters (every report, whatever keep_private
     // says), witnesses and anyone else involved are always checked.
@@ -165,6 +196,7 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
       name,
       impact,
       appeal: to === "reported" ? text(config.appeal_instructions) : null,
+      ...(to === "reported" ? { plan: letterPlan(b.plan) } : {}),
       decision: {
         stage: b.stage,
         violation: b.violation ?? null,
@@ -178,7 +210,7 @@ export function buildLetter(code: string, records: readonly CocRecord[], config:
 }
 
 /** Paths of a letter's data that are coc's own wording, or the addressee: not checked. */
-const LETTER_FIXED = /^(case|to|name|impact|decision\.(stage|violation)|decision\.actions\.\d+\.text)$/;
+const LETTER_FIXED = /^(case|to|kind|name|impact|hear_by|hear_within|state|decision\.(stage|violation)|decision\.actions\.\d+\.text|plan\.check_ins\.\d+\.due)$/;
 
 const LETTER_FIELDS: Record<string, string> = { finding: "finding", outcome: "outcome_for_reporter", reasoning: "reasoning" };
 
@@ -186,13 +218,16 @@ const LETTER_FIELDS: Record<string, string> = { finding: "finding", outcome: "ou
  * The values of a letter's data the public-text check runs on, each with the
  * record field it comes from ("decision.finding of case quiet-otter-42").
  */
-export function letterValues(code: string, data: LetterData): PublicValue[] {
+export function letterValues(code: string, data: object): PublicValue[] {
   return publicValues(
     data,
     (path) => {
       const action = /^decision\.actions\.(\d+)\.(level|duration)$/.exec(path);
       if (action) return `decision.actions[${action[1]}].${action[2] === "level" ? "level (or detail)" : "duration"} of case ${code}`;
       if (path === "appeal") return "config.yaml appeal_instructions";
+      const plan = /^plan\.(\w+)\.(\d+)(?:\.what)?$/.exec(path);
+      if (plan) return `decision.plan.${plan[1]}[${plan[2]}] of case ${code}`;
+      if (path === "message") return `the --text of the letter`;
       const field = /^decision\.(\w+)$/.exec(path)?.[1];
       return `decision.${(field && LETTER_FIELDS[field]) ?? path} of case ${code}`;
     },

@@ -117,7 +117,11 @@ export function sensitiveTerms(code: string, records: readonly CocRecord[], exce
       t.contact(b.reporter.contact, "reporter contact");
     }
     for (const p of b.incident.people) {
-      if (!excepted(except.people, p.name)) t.name(p.name, "person involved");
+      if (!excepted(except.people, p.name)) {
+        t.name(p.name, "person involved");
+        t.contact(p.contact, "contact of a person involved");
+        for (const h of p.handles ?? []) t.contact(h, "handle of a person involved");
+      }
       t.freeText(p.description, "description of a person involved");
     }
     for (const w of b.incident.witnesses) {

@@ -5,6 +5,7 @@ import { LADDERS } from "../repo/config.js";
 import { FREE_TEXT_LEVEL, ladderLevel } from "../case/rules.js";
 import type { CocRecord, RecordOf } from "../records/schema.js";
 import { actionsInForce, foldCase, type DeadlineStatus } from "../case/fold.js";
+import { consentAllows, effectiveConsent } from "../case/consent.js";
 import { sortRecords } from "../records/order.js";
 import { cellKey, type CellKey } from "./matrix.js";
 import { sensitiveTerms, type SensitiveTerm } from "./safety.js";
@@ -25,6 +26,8 @@ export interface TransparencyInput {
   until?: string | null | undefined;
   /** The clock, for deadlines still pending. */
   now: Date;
+  /** Cases to describe although the reporter has not agreed (`--override`, recorded as a note in each). */
+  overridden?: ReadonlySet<string> | undefined;
 }
 
 export interface BuiltTransparency {
@@ -41,6 +44,8 @@ export interface BuiltTransparency {
   entryCases: string[];
   /** The cases of each category, outcome level and title (local use only: the check's messages). */
   casesOf: Map<string, string[]>;
+  /** Cases the team chose to describe whose reporter has not agreed: counted, not described (local use only). */
+  withoutConsent: string[];
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -133,6 +138,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
   const outcomes: string[] = [];
   const channels: string[] = [];
   const cells = new Map<CellKey, number>();
+  const withoutConsent: string[] = [];
   let reports = 0;
   let unresolved = 0;
   let unassessed = 0;
@@ -149,7 +155,10 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
 
     const resolution = ofType(c.records, "resolution").at(-1);
     if (!resolution) unresolved++;
-    const category = clean(resolution?.body.transparency.category) ?? UNCATEGORISED;
+    // Without the reporter's agreement a case is counted but never described: not even its category's words.
+    const agreed = consentAllows(effectiveConsent(c.records), "transparency") || (input.overridden?.has(c.code) ?? false);
+    if (resolution?.body.transparency.include && !agreed) withoutConsent.push(c.code);
+    const category = (agreed ? clean(resolution?.body.transparency.category) : null) ?? UNCATEGORISED;
     categories.push(category);
     from(category, c.code);
 
@@ -173,6 +182,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     for (const d of summary.deadlines) {
       // The appeal window is the appellant's limit, not a response time of the team's.
       if (d.name === "appeal-window") continue;
+      if (d.name === "check-in") continue;
       let t = times.get(d.name);
       if (!t) {
         t = { deadline: d.name, what: deadlineWhat(d.name, config, d.name), met: 0, missed: 0, pending: 0, not_applicable: 0 };
@@ -187,7 +197,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     }
     for (const name of ["first-action", "acknowledge", "outcome"] as const) if (!seen.has(name)) times.get(name)!.not_applicable++;
 
-    if (resolution?.body.transparency.include) {
+    if (resolution?.body.transparency.include && agreed) {
       const t = resolution.body.transparency;
       entryCases.push(c.code);
       entries.push({
@@ -235,5 +245,5 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     response_times: [...times.values()],
     date_basis: DATE_BASIS,
   };
-  return { report, terms, included: counted.map((c) => c.code), entryCases, casesOf };
+  return { report, terms, included: counted.map((c) => c.code), entryCases, casesOf, withoutConsent };
 }

@@ -10,10 +10,13 @@
  * `log`, which would print before the public-text check runs; no `lookup`),
  * a template naming any other helper does not compile, nothing reaches an
  * object's prototype, and control characters in a template are refused.
+ *
+ * Handlebars is loaded when a template is first rendered: most commands
+ * render none, and it is a large library to parse at every start.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
 import { UserError } from "../errors.js";
 
 export type Helper = (...args: unknown[]) => unknown;
@@ -59,7 +62,24 @@ export function baseHelpers(): Record<string, Helper> {
  * by core with every text already escaped): escaping templates leave it alone.
  */
 export function trusted(html: string): unknown {
-  return new Handlebars.SafeString(html);
+  return new TrustedHtml(html);
+}
+
+/** What Handlebars' SafeString is, without loading Handlebars: its escaping leaves anything with `toHTML` as it is. */
+class TrustedHtml {
+  readonly #html: string;
+
+  constructor(html: string) {
+    this.#html = html;
+  }
+
+  toHTML(): string {
+    return this.#html;
+  }
+
+  toString(): string {
+    return this.#html;
+  }
 }
 
 /** Finds a template: the first directory that has it. @throws UserError when none does. */
@@ -91,8 +111,9 @@ function knownHelpers(names: readonly string[]): Record<string, boolean> {
 }
 
 /** A fresh Handlebars environment with `helpers` and without `log` and `lookup`. */
-function environment(helpers: Record<string, Helper>): typeof Handlebars {
-  const hb = Handlebars.create();
+async function environment(helpers: Record<string, Helper>): Promise<typeof Handlebars> {
+  const { default: handlebars } = await import("handlebars");
+  const hb = handlebars.create();
   hb.unregisterHelper("log");
   hb.unregisterHelper("lookup");
   for (const [k, fn] of Object.entries(helpers)) hb.registerHelper(k, fn as Handlebars.HelperDelegate);
@@ -117,7 +138,7 @@ export async function render(name: string, data: unknown, opts: RenderOptions): 
     throw new UserError(`${path}:${line}: the template holds a control character (U+${code}); a template is plain text`);
   }
   const helpers = { ...baseHelpers(), ...(opts.helpers ?? {}) };
-  const hb = environment(helpers);
+  const hb = await environment(helpers);
   try {
     const template = hb.compile(source, {
       strict: true,

@@ -18,6 +18,7 @@ export function define(program: Command, r: Runner): void {
     .description("the public announcement of a resolved case (templates/announcement.hbs), checked for names before it is printed")
     .argument("<case>", "the case code, e.g. quiet-otter-42")
     .option("--out <file>", "write the announcement to this file (atomically) instead of stdout")
+    .option("--override <reason>", "announce although the reporter has not agreed to a public statement; the reason is recorded as a signed note")
     .option("--allow <term>", "accept a term that is also an ordinary word (repeatable; recorded nowhere)", collect, [] as string[])
     .addHelpText(
       "after",
@@ -33,7 +34,9 @@ The text comes from the resolution's public fields only (coc resolve):
     thing: an attendee made sexual jokes during a public session
     action: the person was asked to leave the event
 with the policy URL and contact of .coc/config.yaml. A case whose resolution says
-public.statement: none is not announced. Before anything is printed, the text is
+public.statement: none is not announced, nor one whose reporter has not agreed to a
+public statement (consent.public_statement: yes; coc consent records a change):
+--override "<reason>" announces it anyway and records the reason as a signed note. Before anything is printed, the text is
 checked against every name, contact and handle in the case's reports; on a hit
 nothing is printed and the terms are listed on stderr. The team's
 templates/announcement.hbs wins over the built-in one.`,
@@ -42,8 +45,8 @@ templates/announcement.hbs wins over the built-in one.`,
     r.action(
       cmd,
       ([code]): AnnounceOptions => {
-        const flags = cmd.opts<{ out?: string; allow: string[] }>();
-        return { code: code as string, out: flags.out, allow: flags.allow };
+        const flags = cmd.opts<{ out?: string; allow: string[]; override?: string }>();
+        return { code: code as string, out: flags.out, allow: flags.allow, override: flags.override };
       },
       () => import("./run.js"),
     ),

@@ -32,11 +32,23 @@ The --from file holds the decision body, for example:
       due: 2026-06-02 09:00
     - level: other                        # anything else: say what in detail
       detail: ask them to sit out the social
+    - level: temporary ban                # a consequence: it goes into the register (coc bans)
+      duration: 12 months                 # or ends_at: 2027-06-01; permanent levels need neither
+      subject: 0                          # whom: a person of the reports, by index (from 0) or name
+      scope: online                       # event | online | both
+      platforms: [github, discord]        # from platforms in .coc/config.yaml
+      starts_at: 2026-06-02 09:00         # default: when the decision is recorded
+  plan:                                   # a behavioural plan (optional)
+    expectations: [Keep discussions about the code, not the person.]
+    conditions_for_return: [A conversation with two team members.]
+    check_ins: [{ due: 2026-09-01 10:00, what: a call about how it is going }]
+    repair: [A written apology, passed on by the team.]
   reasoning: |
     ...
   decided_by: [alice, bob]
   lead_agreement: { by: alice, at: 2026-06-01 18:00 }
-Temporary levels (e.g. "temporary ban") need a duration: "12 months".`,
+Temporary levels (e.g. "temporary ban") need a duration ("12 months") or ends_at.
+Without subject, a consequence applies to the one person the reports name as reported.`,
     );
   cmd.action(
     r.action(

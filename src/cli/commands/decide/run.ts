@@ -26,7 +26,17 @@ export async function run(o: DecideOptions, io: Io): Promise<void> {
       const { risk, impact } = foldCase(code, c.files.records.map((x) => x.record), c.repo.config.deadlines, c.now);
       const suggested = risk && impact ? c.repo.config.matrix[`${impact}_impact_${risk}_risk`].response : undefined;
       const leads = c.members.filter((n) => c.repo.member(n)?.roles.includes("lead"));
-      return decisionQuestions(io.ctx.prompter, { me: c.me.name, members: c.members, leads, ladder: c.rules.ladder, now: c.now, suggested, urgent: o.urgent });
+      return decisionQuestions(io.ctx.prompter, {
+        me: c.me.name,
+        members: c.members,
+        leads,
+        ladder: c.rules.ladder,
+        now: c.now,
+        suggested,
+        urgent: o.urgent,
+        people: c.rules.people ?? [],
+        platforms: c.rules.platforms ?? [],
+      });
     },
     finish: (given, c) => {
       const reason = o.override?.trim();

@@ -1,7 +1,9 @@
 /**
  * `coc demo [dir]`: builds the demo (src/demo/), then shows it as alex with
  * the real commands: the list, the matrix of one case, the transparency
- * report; and says how to explore it further.
+ * report, the register of consequences and a list checked against it, the
+ * acknowledgement letter, the letter with a behavioural plan, and what is
+ * coming due; and says how to explore it further.
  */
 import { join, resolve } from "node:path";
 import type { Context, Output } from "../../context.js";
@@ -9,6 +11,8 @@ import { createDemo, DemoStepError, DemoWorld, type DemoResult } from "../../../
 import { describe, UserError } from "../../errors.js";
 import { Io } from "../../io.js";
 import { templatesDir } from "../../paths.js";
+import { runCheck as bansCheck, runList as bans } from "../bans/run.js";
+import { run as letter } from "../letter/run.js";
 import { run as list } from "../list/run.js";
 import { run as matrix } from "../matrix/run.js";
 import { run as transparency } from "../transparency/run.js";
@@ -41,6 +45,8 @@ export async function run(o: DemoOptions, io: Io): Promise<void> {
       `  cd ${q(dir)}; export COC_IDENTITY=${q(result.identities.alex)}`,
       "  coc list",
       `  coc show ${harassment}`,
+      `  coc show ${result.cases[4]!.case}          # the reporter's consent first, and its later change`,
+      "  coc bans --all --format csv",
       `  coc announce ${announced}`,
       `  coc letter ${harassment} --to reported`,
       "  coc transparency --format html --out report.html",
@@ -58,20 +64,28 @@ export async function run(o: DemoOptions, io: Io): Promise<void> {
 async function show(io: Io, world: DemoWorld, result: DemoResult): Promise<void> {
   // The case from the public session: the reviewers' votes split, so its matrix shows the majority at work.
   const shown = result.cases[2]!.case;
-  const commands: [string, (demoIo: Io) => Promise<number | void>][] = [
+  const joke = result.cases[0]!.case;
+  const anonymous = result.cases[4]!.case;
+  const commands: [string, (demoIo: Io) => Promise<number | void>, string?][] = [
     ["coc list", (d) => list({}, d)],
     [`coc matrix ${shown}`, (d) => matrix({ code: shown, format: "text" }, d)],
     ["coc transparency", (d) => transparency({ allow: [] }, d)],
+    ["coc bans", (d) => bans({}, d)],
+    ["coc bans check - < attendees.csv", (d) => bansCheck({ list: "-" }, d), ATTENDEES],
+    [`coc letter ${anonymous} --to reporter --kind ack`, (d) => letter({ code: anonymous, to: "reporter", kind: "ack", sent: false, allow: [] }, d)],
+    [`coc letter ${joke} --to reported`, (d) => letter({ code: joke, to: "reported", sent: false, allow: [] }, d)],
+    [`coc letter ${anonymous} --to reported   # the reporter said no`, async (d) => refused(d, () => letter({ code: anonymous, to: "reported", sent: false, allow: [] }, d))],
+    ["coc list --overdue", (d) => list({ overdue: true }, d)],
   ];
   let first = true;
-  for (const [command, runIt] of commands) {
+  for (const [command, runIt, stdin] of commands) {
     io.ctx.stdout.write(`${first ? "" : "\n"}${io.out.bold(`$ ${command}`)}\n`);
     first = false;
     const err = capture();
     const ctx: Context = {
       cwd: world.dir,
       env: world.env("alex"),
-      stdin: { isTTY: false, readAll: () => Promise.resolve("") },
+      stdin: { isTTY: false, readAll: () => Promise.resolve(stdin ?? "") },
       stdout: io.ctx.stdout,
       stderr: err.stream,
       // Never asked: stdin is not a terminal, so the commands cannot prompt.
@@ -87,6 +101,24 @@ async function show(io: Io, world: DemoWorld, result: DemoResult): Promise<void>
     }
     if (code) throw new UserError(`the demo failed at \`${command}\` (as alex); ${world.dir} is left as it was for a look`, err.text().split("\n").filter(Boolean));
   }
+}
+
+/** A fictional registration list: one of its people is in the register, written in capitals. */
+const ATTENDEES = `name,email,ticket
+Alexis Visitor,alexis@visitor.invalid,regular
+PAT EXAMPLE,pat.other@mail.invalid,regular
+Robin Guest,robin@guest.invalid,student
+`;
+
+/** Shows a refusal the demo expects (on stdout, as the user would see it on stderr), and fails if it was not refused. */
+async function refused(io: Io, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    io.print(`coc: ${(e as Error).message}`);
+    return;
+  }
+  throw new UserError("the demo expected a refusal");
 }
 
 /** COC_DEBUG=1: a failed step's details include its stack trace. */

@@ -35,7 +35,7 @@ export async function run(o: ExportOptions, io: Io): Promise<void> {
   }
   const bundle = await auditBundle(repo, o.code, o.to, { includeReporter: o.includeReporter, now: io.now() });
   if (!bundle.escalated) {
-    await confirmWarnings(io, [`case ${o.code} is not escalated to ${o.to}: this bundle gives them its records (without the reporter's identity) outside the repository, with no record of it in the case; coc escalate records a hand-over`], "Export it anyway?");
+    await confirmWarnings(io, [`case ${o.code} is not escalated to ${o.to}: this bundle gives them its records (${bundle.reporterIncluded ? "with" : "without"} the reporter's identity) outside the repository, with no record of it in the case; coc escalate records a hand-over`], "Export it anyway?");
   }
   if (target === undefined) {
     io.ctx.stdout.write(armorFile(bundle.file));

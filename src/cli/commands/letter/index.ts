@@ -20,14 +20,30 @@ export function define(program: Command, r: Runner): void {
     .description("the outcome letter to the reporter, or the four-part letter to the reported person, checked for names before it is printed")
     .argument("<case>", "the case code, e.g. quiet-otter-42")
     .addOption(new Option("--to <who>", "who the letter is for").choices(["reporter", "reported"]).makeOptionMandatory())
+    .addOption(new Option("--kind <kind>", "which letter to the reporter: the acknowledgement, a status update, or the outcome (default)").choices(["ack", "update", "outcome"]))
+    .option("--text <message>", "the team's own words in a status update (--kind update); checked like every value")
+    .option("--sent", "record that you sent it (a contact note: the acknowledgement deadline is met by it)")
+    .option("--no-sent", "do not ask whether it was sent")
+    .option("--override <reason>", "write to the reported person although the reporter has not agreed to it; the reason is recorded as a signed note")
     .option("--out <file>", "write the letter to this file (atomically, mode 0600) instead of stdout")
     .option("--allow <term>", "accept a term that is also an ordinary word (repeatable; recorded nowhere)", collect, [] as string[])
     .addHelpText(
       "after",
       `
 Examples:
+  coc letter quiet-otter-42 --to reporter --kind ack --sent   # the acknowledgement; records that it was sent
+  coc letter quiet-otter-42 --to reporter --kind update --text "We have spoken with the people involved."
   coc letter quiet-otter-42 --to reporter
   coc letter quiet-otter-42 --to reported --out letter.txt
+  coc letter quiet-otter-42 --to reported --override "risk to others: the reporter could not be reached"
+
+The letter to the reported person needs the reporter's agreement to contact them
+(consent.contact_reported: yes; record a change with coc consent). Without it,
+--override "<reason>" writes it anyway and records the reason as a signed note.
+--sent records a contact note (reporter-contact or reported-contact); in a
+terminal coc asks instead. The acknowledgement says the report was received,
+what happens next and by when they will hear from the team (outcome_days in
+.coc/config.yaml); it promises no outcome.
 
 Both letters tell the decision in force (the latest final decision, else the
 latest interim one). To the reporter: the finding and whether it was a
@@ -49,8 +65,8 @@ templates/letter-reporter.hbs and letter-reported.hbs win over the built-in ones
     r.action(
       cmd,
       ([code]): LetterOptions => {
-        const flags = cmd.opts<{ to: LetterOptions["to"]; out?: string; allow: string[] }>();
-        return { code: code as string, to: flags.to, out: flags.out, allow: flags.allow };
+        const flags = cmd.opts<{ to: LetterOptions["to"]; kind?: LetterOptions["kind"]; text?: string; sent?: boolean; override?: string; out?: string; allow: string[] }>();
+        return { code: code as string, to: flags.to, kind: flags.kind, text: flags.text, sent: flags.sent, override: flags.override, out: flags.out, allow: flags.allow };
       },
       () => import("./run.js"),
     ),

@@ -1,5 +1,5 @@
 /** `coc list`: every case with its state, age, deadlines, category and risk/impact. */
-import { expiredCases, listCases, syncStatus } from "../../../core/index.js";
+import { consequenceRegister, expiredCases, listCases, syncStatus, type ListedCase } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -7,6 +7,28 @@ import { escapeTerminalLine as line } from "../../output/escape.js";
 import { age, localTime, table } from "../../output/format.js";
 import { STATUSES } from "./statuses.js";
 import { sayEscalation } from "../../output/escalation.js";
+
+/** How far ahead `--overdue` looks for consequences ending and check-ins coming due. */
+const SOON_DAYS = 14;
+
+/**
+ * For `--overdue`: per case, the consequences in force that end within
+ * SOON_DAYS, and the plan's check-ins not yet recorded that come due within them.
+ */
+async function soon(repo: Parameters<typeof consequenceRegister>[0], cases: readonly ListedCase[], now: Date): Promise<Map<string, { what: string; due_at: string }[]>> {
+  const horizon = now.getTime() + SOON_DAYS * 86_400_000;
+  const out = new Map<string, { what: string; due_at: string }[]>();
+  const add = (code: string, item: { what: string; due_at: string }) => out.set(code, [...(out.get(code) ?? []), item]);
+  for (const k of (await consequenceRegister(repo, { at: now, all: false })).consequences) {
+    if (k.until !== null && Date.parse(k.until) <= horizon) add(k.case, { what: `ends: ${k.level}${k.person.name ? ` for ${k.person.name}` : ""}`, due_at: k.until });
+  }
+  for (const c of cases) {
+    for (const d of c.summary?.deadlines ?? []) {
+      if (d.name === "check-in" && d.met_at === null && !d.overdue && Date.parse(d.due_at) <= horizon) add(c.case, { what: `due: ${d.what}`, due_at: d.due_at });
+    }
+  }
+  return out;
+}
 
 export interface ListOptions {
   status?: string | undefined;
@@ -19,6 +41,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
   const now = io.now();
   const { cases, problems } = await listCases(repo, now);
   io.problems(problems);
+  const upcoming = o.overdue ? await soon(repo, cases, now) : new Map<string, { what: string; due_at: string }[]>();
   const rows = cases
     .map((c) => ({
       case: c.case,
@@ -32,9 +55,10 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
       unverified: c.unverified,
       escalation: c.escalation,
       missed: (c.summary?.deadlines ?? []).filter((d) => d.overdue).map((d) => d.name),
+      ...(o.overdue ? { upcoming: upcoming.get(c.case) ?? [] } : {}),
     }))
     .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable", "unverified"].includes(c.state) : c.state === o.status))
-    .filter((c) => !o.overdue || c.overdue)
+    .filter((c) => !o.overdue || c.overdue || (c.upcoming?.length ?? 0) > 0)
     .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
   if (io.json) {
     io.printJson(rows.map(({ missed: _m, unverified: _u, escalation: _e, ...row }) => row));
@@ -56,6 +80,11 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
         ]),
       ),
     );
+    const coming = rows.flatMap((r) => (r.upcoming ?? []).map((u) => ({ case: r.case, ...u }))).sort((a, b) => a.due_at.localeCompare(b.due_at));
+    if (coming.length > 0) {
+      io.print(`\nWithin ${SOON_DAYS} days:`);
+      for (const u of coming) io.print(`  ${c.bold(line(u.case))}  ${localTime(u.due_at)}  ${line(u.what)}`);
+    }
     for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} unverified record(s) (unsigned, or not signed by their authors): they do not count; see coc show ${r.case}`);
     for (const r of rows) if (r.state !== "closed") sayEscalation(io, r.escalation);
     const restricted = rows.filter((r) => r.restricted).length;

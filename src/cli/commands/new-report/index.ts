@@ -1,6 +1,7 @@
 /** `coc new-report`: the intake, interactive or from a YAML body. */
 import type { Command } from "commander";
 import type { Runner } from "../../command.js";
+import { addConsentFlags, type ConsentFlags } from "../../consent-flags.js";
 import type { NewReportOptions } from "./run.js";
 
 export function define(program: Command, r: Runner): void {
@@ -12,8 +13,8 @@ export function define(program: Command, r: Runner): void {
     .option("--from-eml <file|->", "take the report from an e-mail saved as .eml: sender, date, subject and text prefill the report; attachments become evidence files")
     .option("--keep-metadata", "with --from-eml: keep image metadata (EXIF, GPS…) of the attachments")
     .option("--case <code>", "add a further report to an existing case")
-    .option("--include-member <name>", "a team member the report names who may still read the case (repeatable; otherwise excluded)", (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText(
+    .option("--include-member <name>", "a team member the report names who may still read the case (repeatable; otherwise excluded)", (v: string, prev: string[] = []) => [...prev, v]);
+  addConsentFlags(cmd).addHelpText(
       "after",
       `
 Examples:
@@ -31,7 +32,26 @@ The --from file holds the report body (see README: Record formats), for example:
     summary: Unwanted comments at the evening social
     description: |
       ...
-  exclude: []`,
+  exclude: []
+  consent:                       # what the reporter agrees to (can change later: coc consent)
+    contact_reported: ask        # yes | no | ask (ask them first)
+    share: { venue: yes, security: yes, police: no, umbrella: ask, mediator: ask }
+    public_statement: no
+    transparency: yes            # yes | no
+    followup: { channel: e-mail, times: evenings }
+
+The consent flags (--contact-reported, --share target=answer, --public-statement,
+--transparency, --followup-channel, --followup-times) fill or replace those parts of
+the file's consent block; in a terminal, giving any of them skips the consent questions.`,
     );
-  cmd.action(r.action(cmd, (): NewReportOptions => cmd.opts<NewReportOptions>(), () => import("./run.js")));
+  cmd.action(
+    r.action(
+      cmd,
+      (): NewReportOptions => {
+        const f = cmd.opts<NewReportOptions & ConsentFlags>();
+        return { from: f.from, fromAge: f.fromAge, fromEml: f.fromEml, case: f.case, includeMember: f.includeMember, keepMetadata: f.keepMetadata, consent: f };
+      },
+      () => import("./run.js"),
+    ),
+  );
 }

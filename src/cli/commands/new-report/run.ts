@@ -4,6 +4,7 @@ import { UsageError } from "../../errors.js";
 import { sayEscalation } from "../../output/escalation.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
+import { consentFromFlags, mergeConsent, type ConsentFlags } from "../../consent-flags.js";
 import { intake, type IntakePrefill } from "../../prompts/intake.js";
 import { sayNotShared } from "../../output/not-shared.js";
 import { sayAttached } from "../attach/run.js";
@@ -18,6 +19,8 @@ export interface NewReportOptions {
   includeMember?: string[] | undefined;
   /** Keep image metadata of an e-mail's attachments. */
   keepMetadata?: boolean | undefined;
+  /** The reporter's consent as flags (laid over the consent block of any other source). */
+  consent?: ConsentFlags | undefined;
 }
 
 export async function run(o: NewReportOptions, io: Io): Promise<void> {
@@ -27,12 +30,14 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   const now = io.now();
   const me = await repo.me();
   const roster = repo.roster();
+  const consent = consentFromFlags(o.consent ?? {});
   const interview = (prefill?: IntakePrefill) =>
     intake(io.ctx.prompter, {
       me: me.name,
       members: roster,
       now,
       prefill,
+      consent,
       describeRecipients: (excluded) => {
         if (o.case) return `the members of case ${o.case}${excluded.length ? ` except ${excluded.join(", ")}` : ""}`;
         return roster.filter((n) => !excluded.includes(n)).join(", ");
@@ -63,6 +68,10 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
     io.requirePrompting("new-report", ["--from <file|->", "--from-age <file|->", "--from-eml <file|->"]);
     input = await interview();
     source = "the intake";
+  }
+  if (consent && input !== null && typeof input === "object" && !Array.isArray(input)) {
+    const draft = input as Record<string, unknown>;
+    input = { ...draft, consent: mergeConsent(draft["consent"], consent) };
   }
   const body = validateBody("report", input, source);
   if (o.fromAge) {

@@ -8,7 +8,9 @@ import {
   addRecords,
   caseMatrix,
   checkRules,
+  consentLine,
   createdIds,
+  effectiveConsent,
   declareConflicts,
   describeParts,
   foldCase,
@@ -76,7 +78,8 @@ export async function reviewInteractively(io: Io, repo: Repo, code: string, file
     const stayed = present.filter((m) => !recused.includes(m) && !rules.outOfCase.includes(m));
 
     // (3) the report(s) and earlier notes; earlier assessments wait until the caller has given theirs
-    const lines: string[] = ["", e.bold(`Case ${code}`)];
+    // The reporter's consent first: it governs what the team may do next.
+    const lines: string[] = ["", e.bold(line(consentLine(effectiveConsent(files.records.map((x) => x.record))))), e.bold(`Case ${code}`)];
     for (const { record } of files.records) {
       if (record.type !== "report" && record.type !== "note") continue;
       lines.push("", `${e.bold.underline(line(record.type))}  ${localTime(record.created_at)}  by ${line(record.author)}`, ...renderValue(record.body, e));

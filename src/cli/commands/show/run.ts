@@ -1,5 +1,5 @@
 /** `coc show <case>`: the whole case, record by record in time order. */
-import { compareRecords, showCase } from "../../../core/index.js";
+import { compareRecords, consentLine, effectiveConsent, showCase } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { escapeTerminalLine as line } from "../../output/escape.js";
@@ -18,10 +18,12 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
   if (shown.notForYou.length > 0) io.warn(`${shown.notForYou.length} record(s) of this case are not encrypted to you and are not shown.`);
   for (const u of shown.unverified) io.warn(`${u.file} is UNVERIFIED (${u.reason}): shown below, marked, and it does not count for the case`);
   const { summary } = shown;
+  const consent = effectiveConsent(shown.records.map((r) => r.record));
   if (io.json) {
     io.printJson({
       case: summary.case,
       state: summary.state,
+      consent,
       records: shown.records.map(({ record }) => ({
         type: record.type,
         id: record.id,
@@ -36,6 +38,8 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
   }
   const c = io.out;
   const lines: string[] = [];
+  // The reporter's consent first: it governs every step taken from here.
+  lines.push(c.bold(line(consentLine(consent))));
   lines.push(`${c.bold(`Case ${summary.case}`)}  ${summary.state}${summary.overdue ? c.red("  overdue") : ""}`);
   lines.push(`  received: ${localTime(summary.received_at)}   reports: ${summary.reports}`);
   if (summary.votes.length > 0) lines.push(`  risk/impact: ${summary.risk}/${summary.impact} (${summary.votes.length} vote${summary.votes.length === 1 ? "" : "s"})`);

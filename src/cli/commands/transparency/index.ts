@@ -21,6 +21,7 @@ export function define(program: Command, r: Runner): void {
     .option("--out <file>", "write the report to this file (atomically) instead of stdout")
     .option("--since <date>", "only cases whose first report was received on or after this UTC date (YYYY-MM-DD)")
     .option("--until <date>", "only cases whose first report was received on or before this UTC date (YYYY-MM-DD)")
+    .option("--override <reason>", "describe the cases whose reporter has not agreed to it; the reason is recorded as a signed note in each")
     .option("--allow <term>", "accept a term that is also an ordinary word (repeatable; recorded nowhere)", collect, [] as string[])
     .addHelpText(
       "after",
@@ -34,7 +35,10 @@ Examples:
 Only what the team wrote for publication reaches the report: each resolution's
 transparency fields (title, summary, category; cases with include: false are
 counted but not described), the final decision's violation, the action levels,
-and counts. Before anything is printed, the text is checked against every name,
+and counts. A case is described only when its reporter agreed
+(consent.transparency: yes; coc consent records a change); otherwise it is
+counted, with no title, summary or category, unless --override "<reason>"
+(recorded as a signed note in each such case). Before anything is printed, the text is checked against every name,
 contact and handle in the reports; on a hit nothing is printed and the terms are
 listed on stderr. Templates: the team's templates/transparency.{md,html}.hbs win
 over the built-in ones.`,

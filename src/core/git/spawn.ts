@@ -1,0 +1,40 @@
+/**
+ * One git process, started directly (no simple-git): for the local commands
+ * every coc command runs. simple-git waits 50 ms after each command that
+ * prints nothing, which made a write cost several times the git work itself.
+ */
+import { spawn } from "node:child_process";
+
+/** A git command that exited with a non-zero status; its message is what git printed. */
+export class GitCommandError extends Error {
+  readonly exitCode: number | null;
+
+  constructor(message: string, exitCode: number | null) {
+    super(message);
+    this.name = "GitCommandError";
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Runs `git <args>` in `cwd` with exactly `env`, no standard input.
+ * @returns what git printed on stdout.
+ * @throws GitCommandError when git exits with a non-zero status (even a silent one),
+ * or cannot be started; its message is git's stderr (else its stdout).
+ */
+export function runGit(cwd: string, env: Record<string, string>, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", (e) => reject(new GitCommandError(`cannot run git: ${e.message}`, null)));
+    child.on("close", (code) => {
+      const stdout = Buffer.concat(out).toString("utf8");
+      if (code === 0) return resolve(stdout);
+      const stderr = Buffer.concat(err).toString("utf8").trim();
+      reject(new GitCommandError(stderr || stdout.trim() || `git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} exited with ${code}`, code));
+    });
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * CSV in and out (the one home of csv-parse and csv-stringify): an attendee
+ * or speaker list to check against the register of consequences, and the
+ * register as CSV.
+ */
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { UserError } from "../errors.js";
+
+/**
+ * The rows of a CSV text with the line each ends on (any columns; a header row is just another row).
+ * @throws UserError naming the source and the line for malformed CSV.
+ */
+export function parseCsv(text: string, source: string): { line: number; cells: string[] }[] {
+  try {
+    const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, relax_quotes: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return rows.map((r) => ({ line: r.info.lines, cells: r.record }));
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new UserError(`${source}: not a CSV file${err.lines ? ` (line ${err.lines})` : ""}: ${err.message.split("\n")[0]}`);
+  }
+}
+
+/** A table as CSV text, with a header row. */
+export function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
+  return stringify([header, ...rows.map((r) => r.map((v) => v ?? ""))]);
+}
