@@ -44,6 +44,21 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 describe("attacks on escalation", () => {
+  it.skipIf(!hasAgeCli())("removing the member who escalated a case from the team does not take the case back from the oversight person", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml("escalated by bob") })).stdout.trim();
+    await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env), f).toBe(true);
+    await ok(["team", "remove", "bob", "--yes"], alice);
+    for (const f of files(code)) {
+      expect(ageDecrypts(f, bob, world.env), f).toBe(false);
+      expect(ageDecrypts(f, liaison, world.env), f).toBe(true);
+    }
+    await ok(["note", code, "--from", "-"], carol, { stdin: "kind: other\ntext: after bob left\n" });
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env), f).toBe(true);
+    const v = await world.run(["verify"], { as: carol, cwd: repo });
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+
   it("a hand-edit back-dating an oversight person's added_at says so where it waits for confirmation", async () => {
     const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml() })).stdout.trim();
     const path = join(repo, ".coc", "oversight.yaml");

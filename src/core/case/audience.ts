@@ -143,7 +143,8 @@ function teamAudience(roster: readonly string[], sorted: readonly CocRecord[], c
  * was among the readers then) and is not excluded from or recused in the case
  * now (a member the report names or a recused member cannot hand it to
  * someone of their choosing, even with a record back-dated to before the
- * exclusion or recusal: the team escalates again if it must); and, for each person it names, only when they
+ * exclusion or recusal: the team escalates again if it must; a member
+ * removed from the team since still counts, as they were a member then); and, for each person it names, only when they
  * are on the confirmed oversight list with the key the record names, added
  * no later than the record (someone appointed later, or removed and added
  * again, gets only what is escalated to them after).
@@ -162,7 +163,9 @@ function oversightReaders(
     if (r.type !== "escalation" && r.type !== "summary") return;
     const before = sorted.slice(0, i);
     if (!before.some((x) => x.type === "report") || outNow.includes(r.author)) return;
-    if (!teamAudience(roster, before, {}, rejoined).readers.includes(r.author)) return;
+    // A member removed from the team since counts as on it then (their signature verifies only on records dated before their removal).
+    const then = roster.includes(r.author) ? roster : [...roster, r.author];
+    if (!teamAudience(then, before, {}, rejoined).readers.includes(r.author)) return;
     const names = r.body.to.filter((t) => oversight.some((p) => p.name === t.name && p.recipient === t.recipient && p.added_at <= r.created_at)).map((t) => t.name);
     if (r.type === "escalation") names.forEach((n) => escalated.add(n));
     else if (names.length > 0) extra[r.id] = names;
