@@ -285,3 +285,18 @@ describe("attacks through an evidence file's name", () => {
     expect(readdirSync(ram)).toEqual([]);
   });
 });
+
+describe("attacks on an appeal", () => {
+  it("a member the case excludes (the reported person) cannot be recorded as deciding its appeal", async () => {
+    const day = (d: number) => new Date(Date.UTC(2026, 5, 1 + d, 12));
+    const aboutCarol = reportYaml("appealed").replace("name: Pat Example", "name: carol");
+    const code = (await ok(["new-report", "--from", "-"], alice, { stdin: aboutCarol, now: day(0) })).stdout.trim();
+    await ok(["decide", code, "--from", "-"], alice, { stdin: "stage: final\nviolation: yes\nfinding: Repeated unwanted comments.\nactions: [{ level: demand the behaviour stops }]\ndecided_by: [alice, bob]\n", now: day(0) });
+    await ok(["appeal", code, "--by", "reported", "--ground", "New information", "--text", "I was not there."], alice, { now: day(2) });
+    const r = await world.run(["appeal", "decide", code, "--result", "overturned", "--decided-by", "carol", "--reasoning", "Not me."], { as: alice, cwd: repo, now: day(3) });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/carol/);
+    const shown = JSON.parse((await ok(["show", code, "--json"], alice, { now: day(3) })).stdout) as { records: { type: string }[] };
+    expect(shown.records.map((x) => x.type)).not.toContain("appeal_outcome");
+  });
+});
