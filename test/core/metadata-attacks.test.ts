@@ -1,6 +1,7 @@
 /** Attacks on image metadata removal: metadata hidden where a first reading stops, and malformed images. */
 import { describe, expect, it } from "vitest";
-import { stripJpeg, stripMetadata } from "../../src/core/evidence/metadata.js";
+import { deflateSync } from "node:zlib";
+import { stripJpeg, stripMetadata, stripPng } from "../../src/core/evidence/metadata.js";
 import { GPS_MARKER, decodesAsJpeg, jpegWithGps } from "../helpers/images.js";
 
 const has = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text, "latin1"));
@@ -44,5 +45,37 @@ describe("metadata removal under attack", () => {
     const overlong = Buffer.from(input);
     overlong.writeUInt16BE(0xffff, 4);
     expect(() => stripMetadata(overlong)).toThrow(/not a well-formed JPEG/);
+  });
+
+  it("drops PNG chunks it does not know to be part of the picture: content credentials (caBX) and private chunks", () => {
+    const crc = (bytes: Buffer) => {
+      let c = ~0;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(data.length);
+      const tail = Buffer.alloc(4);
+      tail.writeUInt32BE(crc(body));
+      return Buffer.concat([head, body, tail]);
+    };
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk("IHDR", Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])),
+      chunk("pHYs", Buffer.from([0, 0, 11, 19, 0, 0, 11, 19, 1])),
+      chunk("caBX", Buffer.from(`jumb c2pa ${GPS_MARKER}`, "latin1")),
+      chunk("prVt", Buffer.from(`private ${GPS_MARKER}`, "latin1")),
+      chunk("IDAT", deflateSync(Buffer.from([0, 128]))),
+      chunk("IEND", Buffer.alloc(0)),
+    ]);
+    const { bytes, removed } = stripPng(png);
+    expect(has(bytes, GPS_MARKER)).toBe(false);
+    expect(removed).toEqual(expect.arrayContaining(["caBX", "prVt"]));
+    for (const keep of ["IHDR", "pHYs", "IDAT", "IEND"]) expect(has(bytes, keep)).toBe(true);
   });
 });

@@ -63,10 +63,13 @@ export function stripJpeg(input: Uint8Array): Stripped {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PNG_DROP: Record<string, string> = { tEXt: "text", iTXt: "text", zTXt: "text", eXIf: "EXIF", tIME: "time" };
+/** The chunks that make the picture (critical ones, colour, pixel size, animation); any other is dropped. */
+const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "cHRM", "gAMA", "iCCP", "sBIT", "sRGB", "cICP", "mDCv", "cLLi", "bKGD", "hIST", "pHYs", "sPLT", "acTL", "fcTL", "fdAT"]);
 
 /**
- * Removes the text (tEXt, iTXt, zTXt: XMP lives there too), EXIF (eXIf) and
- * time (tIME) chunks, and anything after IEND.
+ * Keeps only the chunks that make the picture: removes the text (tEXt, iTXt,
+ * zTXt: XMP lives there too), EXIF (eXIf) and time (tIME) chunks, every
+ * other chunk (content credentials, private chunks), and anything after IEND.
  * @throws Error("not a well-formed PNG ...") when the chunks do not add up.
  */
 export function stripPng(input: Uint8Array): Stripped {
@@ -80,8 +83,8 @@ export function stripPng(input: Uint8Array): Stripped {
     const type = new TextDecoder("latin1").decode(input.subarray(pos + 4, pos + 8));
     const end = pos + 12 + len;
     if (end > input.length) throw new Error("not a well-formed PNG (a chunk runs past the end)");
-    if (PNG_DROP[type]) removed.add(PNG_DROP[type]);
-    else out.push(input.subarray(pos, end));
+    if (PNG_KEEP.has(type)) out.push(input.subarray(pos, end));
+    else removed.add(PNG_DROP[type] ?? type.replace(/[^A-Za-z]/g, "?"));
     pos = end;
     if (type === "IEND") {
       if (pos < input.length) removed.add("data after the image");
