@@ -284,6 +284,22 @@ describe("attacks through an evidence file's name", () => {
     expect(readFileSync(seen, "utf8").trim()).toBe("evidence-1.jpg");
     expect(readdirSync(ram)).toEqual([]);
   });
+
+  it.skipIf(!hasAgeCli())("open removes the plaintext an earlier open left behind when it was killed outright, and nothing of a live one", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml() })).stdout.trim();
+    const file = join(world.root, "chat.txt");
+    writeFileSync(file, "the messages");
+    await ok(["attach", code, file], bob);
+    const ram = join(world.root, "ram");
+    // What a SIGKILLed open leaves (its process is gone), and the directory of an open still running (pid 1 is alive).
+    for (const dir of ["coc-open-999999999-abc", "coc-open-1-live"]) {
+      mkdirSync(join(ram, dir), { recursive: true });
+      writeFileSync(join(ram, dir, "evidence-1.txt"), "plaintext");
+    }
+    const r = await world.run(["open", code, "1"], { as: bob, cwd: repo, env: { COC_VIEWER: "true", COC_RAM_DIR: ram } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(ram)).toEqual(["coc-open-1-live"]);
+  });
 });
 
 describe("attacks on an appeal", () => {
