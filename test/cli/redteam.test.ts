@@ -124,6 +124,16 @@ describe("attacks on a form submission", () => {
     expect(shown.records[0]!.body.received_by).toBe("alice");
   });
 
+  it.skipIf(!hasAgeCli())("an armored submission with garbage after it, or cut short, is refused in one line", async () => {
+    const good = submission(formBody(), [alice, bob, carol]);
+    for (const text of [`${good}\n<script>alert(1)</script>\n`, good.slice(0, good.length - 80)]) {
+      const r = await world.run(["new-report", "--from-age", "-"], { as: alice, cwd: repo, stdin: text });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split("\n"), r.stderr).toHaveLength(1);
+    }
+    expect(caseCodes()).toEqual([]);
+  });
+
   it.skipIf(!hasAgeCli())("a YAML alias bomb or a __proto__ key is refused in one line, storing nothing", async () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
     for (const text of [bomb, `{"__proto__": {"exclude": ["bob"]}, ${formBody().slice(1)}`]) {
