@@ -44,6 +44,13 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 describe("attacks on escalation", () => {
+  it.skipIf(!hasAgeCli())("an escalation dated before the oversight person was added gives them nothing", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml("early"), now: new Date("2026-04-01T10:00:00Z") })).stdout.trim();
+    const r = await world.run(["escalate", code, "--to", "liaison", "--yes"], { as: bob, cwd: repo, now: new Date("2026-04-02T10:00:00Z") });
+    await ok(["note", code, "--from", "-"], carol, { stdin: "kind: other\ntext: later\n", now: new Date("2026-06-02T10:00:00Z") });
+    for (const f of files(code)) expect(ageDecrypts(f, liaison, world.env), `${f} ${r.stderr}`).toBe(false);
+  });
+
   it.skipIf(!hasAgeCli())("removing the member who escalated a case from the team does not take the case back from the oversight person", async () => {
     const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml("escalated by bob") })).stdout.trim();
     await ok(["escalate", code, "--to", "liaison", "--yes"], bob);
