@@ -11,18 +11,39 @@ const output = document.getElementById("encrypted");
 const status = document.getElementById("status");
 const download = document.getElementById("download");
 const copy = document.getElementById("copy");
+const clearConsent = document.getElementById("consent-clear");
 
 const value = (name) => form.elements.namedItem(name).value.trim();
 const checked = (name) => form.elements.namedItem(name).checked;
 const lines = (name) => value(name).split("\n").map((l) => l.trim()).filter(Boolean);
+/** The checked answer of a radio group, or "" when the reporter left it blank. */
+const answer = (name) => form.elements.namedItem(name).value;
 
-/** Leaves out empty fields, so the body holds only what the reporter wrote. */
+/** Leaves out empty fields (and parts left wholly empty), so the body holds only what the reporter wrote. */
 function compact(o) {
   for (const k of Object.keys(o)) {
     const v = o[k];
-    if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) delete o[k];
+    const emptyPart = v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+    if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0) || emptyPart) delete o[k];
   }
   return o;
+}
+
+const SHARE_TARGETS = ["venue", "security", "police", "umbrella", "mediator"];
+
+/**
+ * The reporter's consent: only the questions they answered. A blank one sends
+ * nothing, so it stays "not recorded", which never counts as agreement. The
+ * block is sent even when wholly blank: it says the form asked.
+ */
+function consentBlock() {
+  return compact({
+    contact_reported: answer("contact_reported"),
+    share: compact(Object.fromEntries(SHARE_TARGETS.map((t) => [t, answer(`share_${t}`)]))),
+    public_statement: answer("public_statement"),
+    transparency: answer("transparency"),
+    followup: compact({ channel: value("followup_channel"), times: value("followup_times") }),
+  });
 }
 
 /** The report body (see the README: Records), as coc new-report --from-age reads it. */
@@ -44,6 +65,7 @@ function reportBody() {
       links: lines("links"),
     }),
     safety: { immediate_risk: checked("immediate_risk"), support_offered: [] },
+    consent: consentBlock(),
   };
 }
 
@@ -65,6 +87,11 @@ form.addEventListener("submit", async (event) => {
   } catch (err) {
     status.textContent = `Encryption failed: ${err && err.message ? err.message : err}. Nothing was sent anywhere.`;
   }
+});
+
+clearConsent.addEventListener("click", () => {
+  for (const input of document.querySelectorAll("#consent input[type=radio]")) input.checked = false;
+  status.textContent = "Your answers to these questions are cleared: the team will ask you first.";
 });
 
 copy.addEventListener("click", async () => {

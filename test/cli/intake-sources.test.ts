@@ -65,6 +65,34 @@ describe.skipIf(!hasAgeCli())("new-report --from-age", () => {
     expect((await shown(r.stdout.trim())).records[0]!.recipients).toEqual(["alice"]);
   });
 
+  it("keeps the form's consent, and consent flags on the command line fill or replace parts of it", async () => {
+    const consent = { contact_reported: "no", share: { venue: "yes" }, followup: { channel: "e-mail" } };
+    const r = await world.run(["new-report", "--from-age", "-", "--share", "police=ask", "--public-statement", "no", "--contact-reported", "ask"], {
+      as: bob,
+      cwd: repo,
+      stdin: submission(formBody({ consent }), [alice, bob]),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const report = (await shown(r.stdout.trim())).records[0]!;
+    expect(report.body["consent"]).toEqual({ contact_reported: "ask", share: { venue: "yes", police: "ask" }, public_statement: "no", followup: { channel: "e-mail" } });
+  });
+
+  it("a form left wholly blank on consent: every part is not recorded, and the report does not pass for one taken before coc asked", async () => {
+    const r = await world.run(["new-report", "--from-age", "-"], { as: bob, cwd: repo, stdin: submission(formBody({ consent: {} }), [alice, bob]) });
+    expect(r.code, r.stderr).toBe(0);
+    const text = await world.run(["show", r.stdout.trim()], { as: alice, cwd: repo });
+    expect(text.stdout.split("\n")[0]).toBe(
+      "consent: contact reported person: not recorded · share: venue not recorded, security not recorded, police not recorded, umbrella not recorded, mediator not recorded · public statement: not recorded · transparency: not recorded",
+    );
+  });
+
+  it("refuses a consent answer the schema does not know, in one line", async () => {
+    const r = await world.run(["new-report", "--from-age", "-"], { as: bob, cwd: repo, stdin: submission(formBody({ consent: { transparency: "ask" } }), [alice, bob]) });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/stdin.*consent\.transparency.*expected yes or no/);
+  });
+
   it("refuses, in one line and storing nothing: not for me, not a report body, not age", async () => {
     const file = join(world.root, "s.age");
     const cases: [string, RegExp][] = [
@@ -110,6 +138,17 @@ describe.skipIf(!hasAgeCli())("new-report --from-eml --no-input", () => {
     expect(decodesAsJpeg(plain)).toBe(true);
     expect(plain.includes(Buffer.from("Exif"))).toBe(false);
     expect(plain.includes(Buffer.from(GPS_MARKER))).toBe(false);
+  });
+
+  it("applies consent flags given on the command line", async () => {
+    const r = await world.run(["new-report", "--from-eml", "-", "--no-input", "--contact-reported", "no", "--transparency", "yes", "--followup-times", "evenings"], {
+      as: alice,
+      cwd: repo,
+      stdin: emlWithPhoto(),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const report = (await shown(r.stdout.trim())).records[0]!;
+    expect(report.body["consent"]).toEqual({ contact_reported: "no", transparency: "yes", followup: { times: "evenings" } });
   });
 
   it("uses the HTML part as text when there is no text part, and reads stdin", async () => {

@@ -36,8 +36,16 @@ describe("module boundaries", () => {
     }
   });
 
+  it("loads typage only when a file needs it (binary X25519 files are read natively)", () => {
+    const age = sources.find((x) => x.path === "core/crypto/age.ts")!.text;
+    const staticImports = [...age.matchAll(/^import (type )?[^;]*from "age-encryption";/gm)];
+    expect(staticImports.length).toBeGreaterThan(0);
+    for (const m of staticImports) expect(m[1], m[0]).toBe("type ");
+    expect(age).toMatch(/import\("age-encryption"\)/);
+  });
+
   it("each library has one home", () => {
-    expect(importers("age-encryption")).toEqual(["core/crypto/age.ts", "core/crypto/x25519.ts"]);
+    expect(importers("age-encryption")).toEqual(["core/crypto/age.ts"]);
     expect(importers("simple-git")).toEqual(["core/git/client.ts"]);
     expect(importers("@inquirer/prompts")).toEqual(["cli/prompts/inquirer.ts"]);
     expect(importers("chalk")).toEqual(["cli/output/color.ts"]);

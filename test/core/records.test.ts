@@ -58,6 +58,21 @@ describe("records", () => {
     expect(() => parseRecord("{ \"coc\": 1,\n  \"coc\": 1 ", "broken.age")).toThrow(/^broken\.age:\d+: invalid YAML/);
   });
 
+  it("refuses a repeated key in the JSON-compatible style as YAML does (JSON.parse alone would keep the last)", () => {
+    const id = newRecordId("assessment", at);
+    const record = makeRecord({ type: "assessment", case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice"], body: { risk: "high", impact: "low" } });
+    const text = serializeRecord(record);
+    // Valid JSON, and the last "risk" would win; YAML 1.2 as coc reads it refuses the document.
+    const twice = text.replace('"risk": "high",', '"risk": "high",\n    "risk": "low",');
+    expect(JSON.parse(twice).body.risk).toBe("low");
+    expect(() => parseRecord(twice, "twice.age")).toThrow(/^twice\.age:\d+: invalid YAML: Map keys must be unique/);
+    const nested = text.replace('"author": "alice",', '"author": "alice",\n  "author": "bob",');
+    expect(() => parseRecord(nested, "nested.age")).toThrow(/^nested\.age:\d+: invalid YAML: Map keys must be unique/);
+    // Colons and quotes inside strings are not keys.
+    const tricky = makeRecord({ type: "assessment", case: "quiet-otter-42", id, author: "alice", created_at: at, recipients: ["alice"], body: { risk: "high", impact: "low", rationale: 'a: "b": \\" c:' } });
+    expect(parseRecord(serializeRecord(tricky), "tricky.age")).toEqual(tricky);
+  });
+
   it("applies defaults and normalises times to UTC seconds", () => {
     const body = validate(reportBody, { received_at: "2026-06-01T16:05:30.250+02:00", incident: { summary: "s", description: "d" } }, "x");
     expect(body.received_at).toBe("2026-06-01T14:05:30Z");

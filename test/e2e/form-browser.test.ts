@@ -22,6 +22,8 @@ const title = available ? "the reporting form in headless chromium" : `the repor
 
 const MARKER = "zebra-lantern-7731";
 const NAME = "Quinn Formfiller";
+/** What the reporter answers below; everything else of the consent is left blank. */
+const CONSENT = { contact_reported: "no", share: { venue: "yes", police: "ask" }, followup: { channel: "e-mail, please" } };
 
 let world: World;
 let alice: Person;
@@ -80,6 +82,33 @@ describe.skipIf(!available)(title, () => {
       await tab.getByLabel("In one line, what happened").fill(`Harassment in the hallway ${MARKER}`);
       await tab.getByLabel("What happened, in your own words").fill(`Someone kept following me. ${MARKER}`);
       await tab.getByLabel("Who was involved").fill("Pat Example");
+
+      // The consent, after the account. First an answer given and then taken back with "clear".
+      const statement = tab.getByRole("group", { name: /public statement/ });
+      await statement.getByRole("radio", { name: "yes" }).focus();
+      await tab.keyboard.press("Space");
+      expect(await statement.getByRole("radio", { name: "yes" }).isChecked()).toBe(true);
+      await tab.getByRole("button", { name: /Clear my answers/ }).focus();
+      await tab.keyboard.press("Enter");
+      expect(await statement.getByRole("radio", { name: "yes" }).isChecked()).toBe(false);
+      // Then, from the last field of the account, Tab and arrow keys only.
+      await tab.getByLabel("Links").focus();
+      await tab.keyboard.press("Tab");
+      const focused = () => tab.evaluate("document.activeElement && [document.activeElement.name, document.activeElement.value].join(' ')");
+      expect(await focused()).toBe("contact_reported yes");
+      await tab.keyboard.press("ArrowDown"); // contact_reported: no
+      expect(await focused()).toBe("contact_reported no");
+      await tab.keyboard.press("Tab");
+      expect(await focused()).toBe("share_venue yes");
+      await tab.keyboard.press("Space"); // venue: yes
+      await tab.keyboard.press("Tab"); // security: left blank
+      await tab.keyboard.press("Tab");
+      expect(await focused()).toBe("share_police yes");
+      await tab.keyboard.press("ArrowDown");
+      await tab.keyboard.press("ArrowDown"); // police: ask first
+      expect(await focused()).toBe("share_police ask");
+      await tab.getByLabel("How would you like to hear from the team").focus();
+      await tab.keyboard.type(CONSENT.followup.channel);
       await tab.getByRole("button", { name: "Encrypt my report" }).focus();
       await tab.keyboard.press("Enter");
       await tab.locator("#result").waitFor({ state: "visible" });
@@ -98,6 +127,8 @@ describe.skipIf(!available)(title, () => {
     expect(html).toContain("Nothing you type here leaves your browser unencrypted.");
     expect(html).toContain("Test Conf 2026");
     expect(html).toContain("care@example.org");
+    expect(html).toMatch(/you can change any answer later/);
+    expect(html).toMatch(/A question you leave blank is never taken as a yes: the team will ask you first/);
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'/);
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(requests).toEqual([pathToFileURL(page).href]);
@@ -124,6 +155,13 @@ describe.skipIf(!available)(title, () => {
     expect(report.author).toBe("bob");
     expect(report.body).toMatchObject({ received_by: "bob", channel: "online-form", reporter: { name: NAME, contact: "quinn@example.net", anonymous: false } });
     expect(JSON.stringify(report.body)).toContain(MARKER);
+    // Exactly what was answered: a blank question sends no value, so it stays "not recorded".
+    expect(report.body["consent"]).toEqual(CONSENT);
+    const text = await world.run(["show", code], { as: alice, cwd: repo });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split("\n")[0]).toBe(
+      "consent: contact reported person: no · share: venue yes, security not recorded, police ask, umbrella not recorded, mediator not recorded · public statement: not recorded · transparency: not recorded · follow-up: e-mail, please",
+    );
     // Nowhere on disk: the repository, HOME, the browser's profile, the page's folder.
     const grep = spawnSync("grep", ["-rl", "--binary-files=text", MARKER, world.root], { encoding: "utf8" });
     expect(grep.stdout).toBe("");

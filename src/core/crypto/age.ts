@@ -1,29 +1,25 @@
 /**
  * Encrypting and decrypting coc records: binary age files (age-encryption.org/v1)
- * with X25519 recipients. This module and ./x25519.ts are the only importers of
- * age-encryption.
+ * with X25519 recipients. This module is the only importer of age-encryption,
+ * and imports it only when a file needs it: binary X25519-only files (what coc
+ * writes) are read and written by ./native.ts with node:crypto; armored files,
+ * passphrases, post-quantum recipients and every file the native path has a
+ * doubt about go to typage, whose verdict stands.
  */
-import { Decrypter, Encrypter, armor, identityToRecipient, type Identity } from "age-encryption";
+import { bech32 } from "@scure/base";
+import type { Decrypter } from "age-encryption";
+import { CorruptFileError, NotARecipientError } from "./errors.js";
+import { isAgeFile, isArmoredAgeFile } from "./header.js";
+import { decryptNative, encryptNative } from "./native.js";
 import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
 import type { KeyObject } from "node:crypto";
 
-const MAGIC = new TextEncoder().encode("age-encryption.org/v1\n");
-const ARMOR_MAGIC = new TextEncoder().encode("-----BEGIN AGE ENCRYPTED FILE-----");
+export { CorruptFileError, NotARecipientError } from "./errors.js";
+export { countStanzas, isAgeFile, isArmoredAgeFile } from "./header.js";
 
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
-/** True when `bytes` begin like a binary age file. */
-export function isAgeFile(bytes: Uint8Array): boolean {
-  return startsWith(bytes, MAGIC);
-}
-
-/** True when `bytes` begin like an ASCII-armored age file. */
-export function isArmoredAgeFile(bytes: Uint8Array): boolean {
-  return startsWith(bytes, ARMOR_MAGIC);
+/** typage, loaded on first need (it and its dependencies are some 60 modules). */
+function typage(): Promise<typeof import("age-encryption")> {
+  return import("age-encryption");
 }
 
 /**
@@ -37,39 +33,31 @@ export function parseRecipient(s: string): string {
   const trimmed = s.trim();
   const lower = trimmed === trimmed.toUpperCase() ? trimmed.toLowerCase() : trimmed;
   if (lower.startsWith("age1pq1")) {
+    // What typage's HybridRecipient checks: bech32 (no length limit), prefix age1pq, a 1,216-byte key.
+    let bytes: Uint8Array;
     try {
-      new Encrypter().addRecipient(lower); // typage validates and throws on bad input
+      const { prefix, words } = bech32.decode(lower as `${string}1${string}`, false);
+      bytes = bech32.fromWords(words);
+      if (prefix !== "age1pq") throw new Error("prefix");
     } catch {
       throw new Error("invalid recipient");
     }
+    if (bytes.length !== 1216) throw new Error("invalid recipient");
     return lower;
   }
   decodeX25519Recipient(lower);
   return lower;
 }
 
-/** Thrown by {@link RecordDecrypter.decrypt} when the file is not encrypted to the caller. */
-export class NotARecipientError extends Error {
-  override readonly name = "NotARecipientError";
-  constructor() {
-    super("not a recipient");
-  }
-}
-
-/** Thrown when a file is not a well-formed age file, or fails authentication. */
-export class CorruptFileError extends Error {
-  override readonly name = "CorruptFileError";
-}
-
 /**
  * The binary form of an age file: armored files are decoded.
  * @throws CorruptFileError when it is not an age file or its armor is bad.
  */
-function binaryAgeFile(file: Uint8Array): Uint8Array {
+async function binaryAgeFile(file: Uint8Array): Promise<Uint8Array> {
   let bytes = file;
   if (isArmoredAgeFile(bytes)) {
     try {
-      bytes = armor.decode(new TextDecoder().decode(bytes));
+      bytes = (await typage()).armor.decode(new TextDecoder().decode(bytes));
     } catch (e) {
       throw new CorruptFileError(`bad armor: ${(e as Error).message}`);
     }
@@ -79,49 +67,38 @@ function binaryAgeFile(file: Uint8Array): Uint8Array {
 }
 
 /**
- * Counts the recipient stanzas in an age file's header (the `-> ` lines before
- * the `---` MAC line) with no cryptographic work, so a file with an absurd
- * number of stanzas can be refused before decrypting tries each one. Stops
- * reading as soon as the count passes `limit` (and then returns `limit + 1`).
- * Accepts binary and armored files.
- * @throws CorruptFileError when the file is not an age file or its header never ends.
- */
-export function countStanzas(file: Uint8Array, limit = Number.POSITIVE_INFINITY): number {
-  const bytes = binaryAgeFile(file);
-  const DASH = 0x2d;
-  const GT = 0x3e;
-  const SPACE = 0x20;
-  let count = 0;
-  for (let pos = MAGIC.length; ; ) {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) throw new CorruptFileError("invalid header");
-    if (bytes[pos] === DASH && bytes[pos + 1] === GT && bytes[pos + 2] === SPACE) {
-      if (++count > limit) return count;
-    } else if (bytes[pos] === DASH && bytes[pos + 1] === DASH && bytes[pos + 2] === DASH) {
-      return count;
-    }
-    pos = end + 1;
-  }
-}
-
-/**
  * Encrypts `plaintext` to every recipient in `recipients` (at least one).
  * @returns the binary age file.
  * @throws Error("invalid recipient") for a malformed recipient.
  */
 export async function encrypt(plaintext: Uint8Array | string, recipients: readonly string[]): Promise<Uint8Array> {
   if (recipients.length === 0) throw new Error("no recipients");
-  const e = new Encrypter();
+  const bytes = typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext;
+  if (!recipients.some((r) => r.startsWith("age1pq1"))) return encryptNative(bytes, recipients.map(x25519Recipient));
+  const e = new (await typage()).Encrypter();
   for (const r of recipients) {
     if (r.startsWith("age1pq1")) e.addRecipient(r);
-    else e.addRecipient(new NativeX25519Recipient(r));
+    else e.addRecipient(x25519Recipient(r));
   }
-  return e.encrypt(plaintext);
+  return e.encrypt(bytes);
+}
+
+// Decoding a recipient and importing its key costs more than wrapping a file key: a process writing many files reuses them.
+const recipientCache = new Map<string, NativeX25519Recipient>();
+
+function x25519Recipient(s: string): NativeX25519Recipient {
+  let r = recipientCache.get(s);
+  if (!r) {
+    r = new NativeX25519Recipient(s);
+    if (recipientCache.size > 1024) recipientCache.clear();
+    recipientCache.set(s, r);
+  }
+  return r;
 }
 
 /** An age file in the ASCII armor (PEM-like text that `age -d` reads as it is), for a terminal or an e-mail. */
-export function armorFile(file: Uint8Array): string {
-  return armor.encode(file);
+export async function armorFile(file: Uint8Array): Promise<string> {
+  return (await typage()).armor.encode(file);
 }
 
 /**
@@ -135,14 +112,19 @@ export interface Signer {
 }
 
 export class RecordDecrypter {
-  readonly #decrypter = new Decrypter();
   /** The recipients (public keys) matching the identities, in file order. */
   readonly recipients: readonly string[];
   readonly #signer: (() => Signer) | undefined;
   #signing: Signer | undefined;
+  /** The identities in file order: X25519 ones imported, post-quantum ones as strings (typage's). */
+  readonly #identities: readonly (NativeX25519Identity | string)[];
+  readonly #x25519: readonly NativeX25519Identity[];
+  #typage: Promise<Decrypter> | undefined;
 
-  private constructor(recipients: string[], signer: (() => Signer) | undefined) {
+  private constructor(recipients: string[], identities: (NativeX25519Identity | string)[], signer: (() => Signer) | undefined) {
     this.recipients = recipients;
+    this.#identities = identities;
+    this.#x25519 = identities.filter((i): i is NativeX25519Identity => typeof i !== "string");
     this.#signer = signer;
   }
 
@@ -157,15 +139,25 @@ export class RecordDecrypter {
   }
 
   /**
+   * A key for a local purpose (see NativeX25519Identity.deriveKey) from the
+   * first X25519 identity, with that identity's recipient; undefined when
+   * there is none (post-quantum identities only).
+   */
+  localKey(label: string): { key: Buffer; recipient: string } | undefined {
+    const id = this.#x25519[0];
+    return id ? { key: id.deriveKey(label), recipient: id.recipient } : undefined;
+  }
+
+  /**
    * Imports identity strings (`AGE-SECRET-KEY-…`, `AGE-SECRET-KEY-PQ-1...`).
    * @throws Error("invalid identity") for anything else.
    */
   static async fromIdentities(identities: readonly string[], signer?: () => Signer): Promise<RecordDecrypter> {
     const recipients: string[] = [];
-    const parsed: (Identity | string)[] = [];
+    const parsed: (NativeX25519Identity | string)[] = [];
     for (const s of identities) {
       if (s.startsWith("AGE-SECRET-KEY-PQ-1")) {
-        recipients.push(await identityToRecipient(s));
+        recipients.push(await (await typage()).identityToRecipient(s));
         parsed.push(s);
       } else {
         const id = new NativeX25519Identity(s);
@@ -173,9 +165,7 @@ export class RecordDecrypter {
         parsed.push(id);
       }
     }
-    const d = new RecordDecrypter(recipients, signer);
-    for (const p of parsed) d.#decrypter.addIdentity(p);
-    return d;
+    return new RecordDecrypter(recipients, parsed, signer);
   }
 
   /**
@@ -184,14 +174,30 @@ export class RecordDecrypter {
    * @throws CorruptFileError when the file is not an age file or fails authentication.
    */
   async decrypt(file: Uint8Array): Promise<Uint8Array> {
-    const bytes = binaryAgeFile(file);
+    if (isAgeFile(file)) {
+      const native = decryptNative(file, this.#x25519);
+      if (native.kind === "plaintext") return native.plaintext;
+      // A well-formed X25519-only header with no stanza for an X25519 identity: a post-quantum one cannot match either.
+      if (native.kind === "not-a-recipient") throw new NotARecipientError();
+    }
+    const bytes = await binaryAgeFile(file);
     try {
-      return await this.#decrypter.decrypt(bytes);
+      return await (await this.#typageDecrypter()).decrypt(bytes);
     } catch (e) {
       const message = (e as Error).message ?? String(e);
       if (message.includes("no identity matched")) throw new NotARecipientError();
       throw new CorruptFileError(message.toLowerCase().replace(/\.$/, ""));
     }
+  }
+
+  /** typage's decrypter over the same identities (the X25519 ones as imported here), made on first need. */
+  #typageDecrypter(): Promise<Decrypter> {
+    this.#typage ??= typage().then(({ Decrypter }) => {
+      const d = new Decrypter();
+      for (const id of this.#identities) d.addIdentity(id);
+      return d;
+    });
+    return this.#typage;
   }
 }
 
@@ -200,6 +206,7 @@ export class RecordDecrypter {
  * `age -p`). @throws CorruptFileError on a wrong passphrase or a bad file.
  */
 export async function decryptWithPassphrase(file: Uint8Array, passphrase: string): Promise<Uint8Array> {
+  const { Decrypter, armor } = await typage();
   let bytes = file;
   if (isArmoredAgeFile(bytes)) bytes = armor.decode(new TextDecoder().decode(bytes));
   const d = new Decrypter();
@@ -217,7 +224,7 @@ export async function decryptWithPassphrase(file: Uint8Array, passphrase: string
 
 /** A scrypt-protected age file (for tests and for users who want to protect a new identity). */
 export async function encryptWithPassphrase(plaintext: Uint8Array | string, passphrase: string, workFactor = 18): Promise<Uint8Array> {
-  const e = new Encrypter();
+  const e = new (await typage()).Encrypter();
   e.setScryptWorkFactor(workFactor);
   e.setPassphrase(passphrase);
   return e.encrypt(plaintext);

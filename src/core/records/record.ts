@@ -47,16 +47,50 @@ export function serializeRecord(record: CocRecord): string {
  * path; anything else (block style written by hand and encrypted with the age
  * CLI, or a text that is not valid JSON) goes through the full YAML 1.2
  * parser, which also gives the line-numbered error messages.
+ *
+ * The fast path accepts only what the YAML parser would read the same way:
+ * JSON is YAML 1.2 (core schema), except that JSON.parse keeps the last of
+ * two equal keys where YAML (as coc reads it) refuses the document; so a
+ * text with a repeated key goes to the YAML parser, which names it.
  */
 function parseRecordText(text: string, source: string): unknown {
   if (text.trimStart().startsWith("{")) {
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch {
       // not JSON after all: let the YAML parser read it or explain what is wrong
     }
+    if (value !== undefined && keySeparators(text) === keyCount(value)) return value;
   }
   return parseYaml(text, source);
+}
+
+/** The `:` outside strings in JSON text: one per key of every object in it. */
+function keySeparators(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) n++;
+    else if (c === 0x22) {
+      // Skip the string, escapes included.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return n;
+}
+
+/** The keys of every object in a parsed JSON value: fewer than {@link keySeparators} when a key was repeated. */
+function keyCount(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + keyCount(v), 0);
+  if (value === null || typeof value !== "object") return 0;
+  let n = 0;
+  for (const v of Object.values(value)) n += 1 + keyCount(v);
+  return n;
 }
 
 /**

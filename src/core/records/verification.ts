@@ -36,22 +36,35 @@ function reasonFor(record: CocRecord, members: readonly TrustedMember[]): string
   return `not signed by ${record.author}'s key`;
 }
 
+/** Signature verdicts known from an earlier check of the same record bytes against the same members (the read cache). */
+export interface KnownVerdicts<T> {
+  get(item: T): boolean | undefined;
+  set(item: T, ok: boolean): void;
+}
+
 /**
  * Sorts one case's records into verified and unverified. Signatures are
- * checked on the thread pool, all at once.
+ * checked on the thread pool, all at once; with `known`, a verdict it holds
+ * is used instead of checking again, and new verdicts are handed to it.
  */
 export async function verifyRecords<T extends { record: CocRecord }>(
   records: readonly T[],
   members: readonly TrustedMember[],
+  known?: KnownVerdicts<T>,
 ): Promise<{ verified: T[]; unverified: (T & { reason: string })[] }> {
   const keyOf = (record: CocRecord): string | undefined => {
     const m = members.find((x) => x.name === record.author && (x.removed_at === undefined || record.created_at <= x.removed_at));
     return m?.signing_key;
   };
   const ok = await Promise.all(
-    records.map(({ record }) => {
+    records.map(async (item) => {
+      const cached = known?.get(item);
+      if (cached !== undefined) return cached;
+      const { record } = item;
       const key = keyOf(record);
-      return record.signature && key ? verifyRecordAsync(record, record.signature, key) : Promise.resolve(false);
+      const verdict = record.signature && key ? await verifyRecordAsync(record, record.signature, key) : false;
+      known?.set(item, verdict);
+      return verdict;
     }),
   );
   const signed = records.filter((_, i) => ok[i]);

@@ -16,7 +16,8 @@ import { removeEmptyCaseDirs } from "./debris.js";
 import { MAX_EVIDENCE_FILE_BYTES } from "./evidence-path.js";
 import type { RepoPaths } from "./layout.js";
 import { MAX_STANZA_CAP, readRecordFile } from "./read.js";
-import { checkRecordDestination, type CaseFiles, type StagedRecord } from "./store.js";
+import { checkRecordDestination } from "./stage.js";
+import type { CaseFiles, StagedRecord } from "./store.js";
 
 /** An evidence file to (re)write: where, to whom, and its plaintext (undefined: leave the file as it is). */
 export interface BlobWrite {

@@ -13,6 +13,7 @@ import { UserError } from "../errors.js";
 import { CorruptFileError, NotARecipientError, RecordDecrypter, countStanzas } from "../crypto/age.js";
 import { parseRecord } from "../records/record.js";
 import type { CocRecord } from "../records/schema.js";
+import { fileHash, type ReadCache } from "./cache.js";
 
 /** One file to read: where it is, and the case and id its place implies. */
 export interface ReadJob {
@@ -156,10 +157,26 @@ function tooLarge(size: number, maxBytes: number): string {
  * read only if it is a regular file under the size cap, and decrypted only if
  * its header has no more recipient stanzas than `limits` allow.
  */
-export async function readOne(job: ReadJob, decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<ReadOutcome> {
+export async function readOne(job: ReadJob, decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0), cache?: ReadCache): Promise<ReadOutcome> {
   const read = readRecordFile(job.abs, limits.maxBytes);
   if ("problem" in read) return { file: job.file, code: job.code, kind: "problem", message: read.problem };
-  return decodeRecord(read.bytes, job, decrypter, limits);
+  if (!cache) return decodeRecord(read.bytes, job, decrypter, limits);
+  // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
+  const hash = fileHash(read.bytes);
+  const known = cache.lookup(job.file, hash);
+  // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
+  if (known && withinStanzaCap(read.bytes, limits)) return { file: job.file, code: job.code, ...known };
+  const outcome = await decodeRecord(read.bytes, job, decrypter, limits);
+  if (outcome.kind !== "problem") cache.remember(job.file, hash, outcome);
+  return outcome;
+}
+
+function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
+  try {
+    return countStanzas(bytes, limits.maxStanzas) <= limits.maxStanzas;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -200,14 +217,14 @@ export async function decodeRecord(bytes: Uint8Array, job: Pick<ReadJob, "file" 
   }
 }
 
-/** Reads every job, a few at a time, with the caps of `limits`; outcomes come back in job order. */
-export async function readMany(jobs: readonly ReadJob[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<ReadOutcome[]> {
+/** Reads every job, a few at a time, with the caps of `limits` (and the user's cache, if given); outcomes come back in job order. */
+export async function readMany(jobs: readonly ReadJob[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0), cache?: ReadCache): Promise<ReadOutcome[]> {
   const out = new Array<ReadOutcome>(jobs.length);
   let next = 0;
   const lane = async () => {
     while (next < jobs.length) {
       const i = next++;
-      out[i] = await readOne(jobs[i]!, decrypter, limits);
+      out[i] = await readOne(jobs[i]!, decrypter, limits, cache);
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, jobs.length) }, lane));

@@ -11,11 +11,12 @@ import { Git, type Env } from "../git/client.js";
 import { installGuard, type GuardInstall } from "../git/guard.js";
 import { loadConfig, loadTeam, type Config, type Member, type Team } from "./config.js";
 import { findRepo, type RepoPaths } from "./layout.js";
-import { verifyRecords, type TrustedMember } from "../records/verification.js";
+import type { TrustedMember } from "../records/verification.js";
 import { sweepDebris } from "./debris.js";
 import { refuseMidOperation } from "./git-state.js";
-import { readLimits } from "./read.js";
-import { listCaseCodes, readCases, type CaseFiles, type Problem } from "./store.js";
+import type { CaseFiles, Problem } from "./store.js";
+import { forgetFiles } from "./cache.js";
+import { readVerified } from "./read-cases.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
@@ -115,9 +116,14 @@ export class Repo {
     });
   }
 
-  /** Commits a transaction; only inside {@link write}. */
-  commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
-    return this.log.commit(t);
+  /**
+   * Commits a transaction; only inside {@link write}. What it deletes (a
+   * purge) is dropped from the user's read cache at once.
+   */
+  async commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
+    const result = await this.log.commit(t);
+    if (t.deletes?.length && this.#decrypter) await forgetFiles(await this.git.dir(), await this.#decrypter, t.deletes);
+    return result;
   }
 
   /** The caller's identity, unlocked once per process. */
@@ -170,21 +176,12 @@ export class Repo {
   /**
    * Reads every case (or the given ones) in one batch; bad files are
    * problems, never thrown. Each case's records are sorted into verified
-   * (they count) and unverified (shown, never counted): see ../records/verification.ts.
+   * (they count) and unverified (shown, never counted): see ./read-cases.ts
+   * (and ./cache.ts for the user's read cache, which `coc verify` turns off
+   * with `opts.cache`).
    */
-  async readCases(codes?: readonly string[]): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
-    const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(this.paths);
-    // The stanza cap follows the team's size (a record lists at most the roster).
-    const cases = await readCases(this.paths, listed.codes, await this.decrypter(), readLimits(this.team.members.length + this.oversight.people.length));
-    const members = await this.trustedMembers();
-    await Promise.all(
-      cases.map(async (c) => {
-        const { verified, unverified } = await verifyRecords(c.records, members);
-        c.records = verified;
-        c.unverified = unverified;
-      }),
-    );
-    return { cases, problems: listed.problems };
+  async readCases(codes?: readonly string[], opts: { cache?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+    return readVerified({ paths: this.paths, gitDir: () => this.git.dir(), decrypter: await this.decrypter(), members: await this.trustedMembers(), roster: this.team.members.length + this.oversight.people.length }, codes, opts);
   }
 
   /**

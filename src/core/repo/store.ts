@@ -11,17 +11,20 @@
  * opened through, never decrypted, and never written through or over.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encrypt, type RecordDecrypter } from "../crypto/age.js";
-import { serializeRecord } from "../records/record.js";
-import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
 import { UserError } from "../errors.js";
+import { serializeRecord } from "../records/record.js";
+import { removeEmptyCaseDirs } from "./debris.js";
+import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
+import { checkRecordDestination, dirStateSync } from "./stage.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
-import { removeEmptyCaseDirs } from "./debris.js";
 import { caseDir, type RepoPaths } from "./layout.js";
+import type { ReadCache } from "./cache.js";
 import { EVIDENCE_FILE } from "./evidence-path.js";
 
 /** A record read from disk, with where it came from. */
@@ -59,23 +62,9 @@ export interface CaseFiles {
 
 const RECORD_FILE = new RegExp(`^(${RECORD_ID.source.slice(1, -1)})\\.age$`);
 
-type DirState = { kind: "directory" } | { kind: "missing" } | { kind: "other"; what: string };
-
-/** What stands at `abs`, by `lstat` (a symlink is reported as one, never followed). */
-async function dirState(abs: string): Promise<DirState> {
-  try {
-    const st = await lstat(abs);
-    return st.isDirectory() ? { kind: "directory" } : { kind: "other", what: describeKind(st) };
-  } catch (e) {
-    const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === "ENOENT") return { kind: "missing" };
-    return { kind: "other", what: `unreadable (${errno ?? (e as Error).message})` };
-  }
-}
-
 /** The case codes present under `cases/` (sorted); odd entries are reported as problems. */
 export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]; problems: Problem[] }> {
-  const root = await dirState(paths.cases);
+  const root = dirStateSync(paths.cases);
   if (root.kind === "missing") return { codes: [], problems: [] };
   if (root.kind === "other") return { codes: [], problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   let entries;
@@ -101,20 +90,19 @@ export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]
  * symlink counts, and is refused when the case is read).
  */
 export async function caseExists(paths: RepoPaths, code: string): Promise<boolean> {
-  return (await dirState(caseDir(paths, code))).kind !== "missing";
+  return (dirStateSync(caseDir(paths, code))).kind !== "missing";
 }
 
-async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: string[]; problems: Problem[]; evidence: string[] }> {
+function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[]; evidence: string[] } {
   const ids: string[] = [];
   const problems: Problem[] = [];
   const evidence: string[] = [];
   // Neither cases/ nor the case directory may be a link: the files below would belong elsewhere.
-  const root = await dirState(paths.cases);
   if (root.kind === "other") return { ids, evidence, problems: [{ file: "cases", message: `${root.what}; coc reads only real directories` }] };
   const dir = caseDir(paths, code);
-  const own = await dirState(dir);
+  const own = dirStateSync(dir);
   if (own.kind === "other") return { ids, evidence, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith(".")) continue; // temp files of an interrupted write
     const file = `cases/${code}/${e.name}`;
@@ -138,14 +126,14 @@ async function caseFileNames(paths: RepoPaths, code: string): Promise<{ ids: str
  * (or a not-for-you entry). Only regular files in real directories are read,
  * and none beyond the caps of `limits` is decrypted (pass
  * `readLimits(rosterSize)`; without it, the stanza cap of the smallest team).
+ * With `cache`, a file whose bytes the user's cache knows is not decrypted again (./cache.ts).
  */
-export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<CaseFiles[]> {
-  const cases = await Promise.all(
-    codes.map(async (code) => {
-      const { ids, problems, evidence } = await caseFileNames(paths, code);
-      return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
-    }),
-  );
+export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0), cache?: ReadCache): Promise<CaseFiles[]> {
+  const root = dirStateSync(paths.cases);
+  const cases = codes.map((code) => {
+    const { ids, problems, evidence } = caseFileNames(paths, code, root);
+    return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
+  });
   const byCode = new Map(cases.map((c) => [c.code, c.files]));
   const jobs: ReadJob[] = cases.flatMap((c) =>
     c.ids.map((id) => {
@@ -153,7 +141,7 @@ export async function readCases(paths: RepoPaths, codes: readonly string[], decr
       return { file, abs: join(paths.root, file), code: c.code, id };
     }),
   );
-  for (const outcome of await readMany(jobs, decrypter, limits)) {
+  for (const outcome of await readMany(jobs, decrypter, limits, cache)) {
     const c = byCode.get(outcome.code)!;
     if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
     else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);
@@ -188,56 +176,47 @@ export interface StagedRecord {
 /**
  * Encrypts every record into a hidden temp file in its case directory
  * (ciphertext only); nothing is in place yet. On failure, no temp file is left.
+ * A few files are written at once, so that one file's encryption overlaps
+ * the others' writes (a re-encryption writes thousands).
  */
 export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<StagedRecord[]> {
-  const staged: StagedRecord[] = [];
-  try {
-    for (const w of writes) {
-      const dir = caseDir(paths, w.record.case);
+  const staged = new Array<StagedRecord | undefined>(writes.length);
+  const temps: string[] = [];
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (next < writes.length && !failed) {
+      const i = next++;
+      const w = writes[i]!;
       const rel = recordPath(w.record);
       await checkRecordDestination(paths, rel, { create: true });
       const final = join(paths.root, rel);
-      const temp = join(dir, `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
+      const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       const ciphertext = await encrypt(serializeRecord(w.record), w.keys);
       // Every clone refuses to read a larger file, so it is never written.
       if (ciphertext.length > MAX_RECORD_BYTES) {
         throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
       }
+      temps.push(temp);
       await writeFile(temp, ciphertext, { mode: 0o644, flag: "wx" });
-      staged.push({ temp, final, rel });
+      staged[i] = { temp, final, rel };
     }
-  } catch (e) {
-    await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
+  };
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(8, writes.length) }, async () => {
+      try {
+        await lane();
+      } catch (e) {
+        failed = true; // the other lanes stop at their next record
+        throw e;
+      }
+    }),
+  );
+  const failure = results.find((r) => r.status === "rejected");
+  if (failure) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
     await removeEmptyCaseDirs(paths, writes.map((w) => recordPath(w.record)));
-    throw e;
+    throw failure.reason;
   }
-  return staged;
-}
-
-/**
- * Checks that a record can be written at `rel` (`cases/<code>/<id>.age`)
- * without going through or over a link: `cases/` and the case directory are
- * real directories (by `lstat`; with `create`, made when missing), and the
- * file is absent or a regular file. Called before a temp file is written and
- * again before it is renamed into place.
- * @throws UserError naming the path, when anything else stands there.
- */
-export async function checkRecordDestination(paths: RepoPaths, rel: string, opts: { create?: boolean } = {}): Promise<void> {
-  const [top, code, name, ...rest] = rel.split("/");
-  if (top !== "cases" || !code || !name || rest.length > 0) throw new Error(`not a record path: ${rel}`);
-  for (const [abs, shown] of [
-    [paths.cases, "cases"],
-    [caseDir(paths, code), `cases/${code}`],
-  ] as const) {
-    let state = await dirState(abs);
-    if (state.kind === "missing" && opts.create) {
-      // Not recursive: each level is created (or found) and checked in turn.
-      await mkdir(abs).catch((e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? undefined : Promise.reject(e)));
-      state = await dirState(abs);
-    }
-    if (state.kind === "missing") throw new UserError(`${shown} is missing; nothing was written`);
-    if (state.kind === "other") throw new UserError(`${shown}: ${state.what}; coc writes records only into real directories (nothing was written)`);
-  }
-  const st = await lstat(join(paths.root, rel)).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-  if (st && !st.isFile()) throw new UserError(`${rel}: ${describeKind(st)}; coc writes only over regular files (nothing was written)`);
+  return staged as StagedRecord[];
 }

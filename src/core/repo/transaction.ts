@@ -17,7 +17,8 @@ import { removeEmptyCaseDirs } from "./debris.js";
 import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./lock.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
-import { checkRecordDestination, stageRecords, type PendingWrite } from "./store.js";
+import { checkRecordDestination } from "./stage.js";
+import { stageRecords, type PendingWrite } from "./store.js";
 import { stageBlobs, type BlobWrite } from "./evidence.js";
 
 interface Journal {

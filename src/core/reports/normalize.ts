@@ -31,9 +31,18 @@ export function words(s: string): string[] {
   return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
+const keys = new Map<string, string>();
+
 /** A term's comparison key: its folded words joined ("Pat O'Neil-Doe" → "patoneildoe"). */
 export function termKey(s: string): string {
-  return words(s).join("");
+  // The public-text check compares every value against every term of every case: fold each term once.
+  let key = keys.get(s);
+  if (key === undefined) {
+    key = words(s).join("");
+    if (keys.size >= 50_000) keys.clear();
+    keys.set(s, key);
+  }
+  return key;
 }
 
 /**

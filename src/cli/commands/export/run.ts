@@ -38,7 +38,7 @@ export async function run(o: ExportOptions, io: Io): Promise<void> {
     await confirmWarnings(io, [`case ${o.code} is not escalated to ${o.to}: this bundle gives them its records (${bundle.reporterIncluded ? "with" : "without"} the reporter's identity) outside the repository, with no record of it in the case; coc escalate records a hand-over`], "Export it anyway?");
   }
   if (target === undefined) {
-    io.ctx.stdout.write(armorFile(bundle.file));
+    io.ctx.stdout.write(await armorFile(bundle.file));
   } else {
     const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
     try {

@@ -16,10 +16,12 @@ The page holds the event's name, contact and policy link and the public keys
 of the roster you confirmed; it loads nothing and sends nothing (its
 Content-Security-Policy forbids any request). A reporter fills it in, the
 browser encrypts the report to the team, and the reporter e-mails the
-encrypted text (or the downloaded report.age) to the team. Any member imports
-it with coc new-report --from-age. Host the file anywhere (a static site).
-Make a new page after the roster changes: the page encrypts only to the
-members it was made for.
+encrypted text (or the downloaded report.age) to the team. After the account
+the page asks the reporter's consent (what the team may do); a question left
+blank sends nothing and stays "not recorded". Any member imports it with
+coc new-report --from-age (consent flags given there fill or replace parts).
+Host the file anywhere (a static site). Make a new page after the roster
+changes: the page encrypts only to the members it was made for.
 
 Examples:
   coc form --out report-form.html

@@ -1,0 +1,222 @@
+/**
+ * The per-user read cache (`.git/coc/cache/<id>.age`): what reading the
+ * records under `cases/` found, so that a later command decrypts one file
+ * plus what changed instead of every record.
+ *
+ * What it holds, per record file: the SHA-256 of the file's bytes, and what
+ * those bytes decrypted to for this user (the parsed, validated record, or
+ * "not encrypted to you"), with the verdict of the record's signature. An
+ * entry is used only for a file whose bytes hash the same, at the same path:
+ * a file re-encrypted (recusal, removal, share), replaced or deleted (purge)
+ * no longer matches, so the cache never serves a record the user can no
+ * longer read from the files as they are. Entries of files no longer present
+ * are dropped whenever the whole repository is read.
+ *
+ * Signature verdicts are bound to the roster they were checked against (a
+ * fingerprint of the confirmed members, their roles, signing keys and
+ * removal times): when it changes, every signature is checked again.
+ *
+ * Protection: the file is age-encrypted to the user's own recipient only,
+ * and its content carries an HMAC-SHA-256 under a key derived from the
+ * user's identity (HKDF), so a cache written by anyone else (even encrypted
+ * to this user), or changed in any byte, is ignored. A missing, unreadable,
+ * foreign or corrupt cache is silently rebuilt, never an error; deleting it
+ * is always safe. It is written atomically (a temp file in the same
+ * directory, then rename). `coc verify` never uses it.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { encrypt, type RecordDecrypter } from "../crypto/age.js";
+import type { TrustedMember } from "../records/verification.js";
+import type { CocRecord } from "../records/schema.js";
+
+const VERSION = 1;
+const MAC_LABEL = "coc/read-cache/mac/v1";
+const NAME_LABEL = "coc/read-cache/name/v1";
+/** A cache larger than this is not read (a repository of 100,000 records stays well below). */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/** What a file's bytes decrypted to for this user. */
+export type CachedOutcome = { kind: "not-for-you" } | { kind: "record"; record: CocRecord };
+
+interface Entry {
+  /** SHA-256 of the file's bytes, hex. */
+  h: string;
+  /** The record, or null for a file not encrypted to this user. */
+  r: CocRecord | null;
+  /** The signature verdict against the roster of `trust`, when known. */
+  s?: boolean;
+}
+
+interface Content {
+  v: number;
+  recipient: string;
+  trust: string;
+  files: Record<string, Entry>;
+}
+
+/** The SHA-256 of a record file's bytes, as the cache keys it. */
+export function fileHash(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** A fingerprint of the members whose keys check signatures: what a cached verdict is bound to. */
+export function trustFingerprint(members: readonly TrustedMember[]): string {
+  const canonical = members.map((m) => [m.name, [...m.roles].sort(), m.signing_key ?? null, m.removed_at ?? null]);
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+export class ReadCache {
+  readonly #path: string | undefined;
+  readonly #key: Buffer | undefined;
+  readonly #recipient: string;
+  readonly #trust: string;
+  readonly #old: Map<string, Entry>;
+  /** Whether the old verdicts were checked against the same roster. */
+  readonly #trustMatches: boolean;
+  readonly #now = new Map<string, Entry>();
+  #changed = false;
+  /** Whether a cache file of this user was there (and valid) when opened. */
+  readonly #existed: boolean;
+
+  private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, trust: string, old: Content | undefined) {
+    this.#path = path;
+    this.#key = key;
+    this.#recipient = recipient;
+    this.#trust = trust;
+    this.#old = new Map(Object.entries(old?.files ?? {}));
+    this.#trustMatches = old?.trust === trust;
+    this.#existed = old !== undefined;
+    if (!old) this.#changed = true;
+  }
+
+  /** A cache that holds nothing and saves nothing (for `coc verify`, or an identity without an X25519 key). */
+  static none(): ReadCache {
+    return new ReadCache(undefined, undefined, "", "", undefined);
+  }
+
+  /**
+   * Opens the user's cache of this clone (`gitDir`/coc/cache), its signature
+   * verdicts valid only for `members`. Never throws: a missing, foreign,
+   * tampered or unreadable cache opens empty.
+   */
+  static async open(gitDir: string, decrypter: RecordDecrypter, members: readonly TrustedMember[] | undefined): Promise<ReadCache> {
+    const local = decrypter.localKey(MAC_LABEL);
+    const naming = decrypter.localKey(NAME_LABEL);
+    if (!local || !naming) return ReadCache.none();
+    // The file name says nothing about whose it is to anyone without the identity.
+    const name = `${naming.key.subarray(0, 16).toString("hex")}.age`;
+    const path = join(gitDir, "coc", "cache", name);
+    const old = await load(path, decrypter, local.key, local.recipient);
+    // Without members (forgetting entries), the verdicts keep the roster they were checked against.
+    const trust = members ? trustFingerprint(members) : (old?.trust ?? "");
+    return new ReadCache(path, local.key, local.recipient, trust, old);
+  }
+
+  /** What the file at `file` with these bytes decrypted to before, if known. */
+  lookup(file: string, hash: string): CachedOutcome | undefined {
+    const e = this.#old.get(file);
+    if (!e || e.h !== hash) return undefined;
+    this.#now.set(file, this.#trustMatches ? e : { h: e.h, r: e.r });
+    return e.r ? { kind: "record", record: e.r } : { kind: "not-for-you" };
+  }
+
+  /** Remembers what a file decrypted to (only records and not-for-you files: problems are read again each time). */
+  remember(file: string, hash: string, outcome: CachedOutcome): void {
+    this.#now.set(file, { h: hash, r: outcome.kind === "record" ? outcome.record : null });
+    this.#changed = true;
+  }
+
+  /** The cached signature verdict of the record at `file`, if known for the current roster. */
+  signed(file: string): boolean | undefined {
+    return this.#now.get(file)?.s;
+  }
+
+  /** Remembers a signature verdict for the record at `file` (against the current roster). */
+  setSigned(file: string, ok: boolean): void {
+    const e = this.#now.get(file);
+    if (e && e.s !== ok) {
+      e.s = ok;
+      this.#changed = true;
+    }
+  }
+
+  /** Drops the entries of `paths` (files, or directories and all below) and writes the cache if any was there. Never throws. */
+  async forget(paths: readonly string[]): Promise<void> {
+    let dropped = false;
+    for (const f of [...this.#old.keys()]) {
+      if (paths.some((p) => f === p || f.startsWith(`${p.replace(/\/+$/, "")}/`))) dropped = this.#old.delete(f) || dropped;
+    }
+    if (!dropped) return;
+    this.#changed = true;
+    await this.save(false);
+  }
+
+  /**
+   * Writes the cache when anything changed. After a read of the whole
+   * repository (`complete`), it holds exactly the files just read; after a
+   * partial read, the other entries are kept. Never throws.
+   */
+  async save(complete: boolean): Promise<void> {
+    if (!this.#path || !this.#key) return;
+    const files: Record<string, Entry> = {};
+    if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r };
+    for (const [f, e] of this.#now) files[f] = e;
+    if (!this.#changed && (!complete || Object.keys(files).length === this.#old.size)) return;
+    // Nothing read and no cache before (an empty repository): no file to write.
+    if (Object.keys(files).length === 0 && !this.#existed) return;
+    const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
+    await store(this.#path, this.#key, this.#recipient, content).catch(() => undefined);
+  }
+}
+
+/**
+ * Drops the entries of `paths` (files or directories deleted by a change)
+ * from the user's cache of this clone, at once rather than at the next read:
+ * after a purge, nothing of a purged record stays. Never throws.
+ */
+export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, paths: readonly string[]): Promise<void> {
+  const cache = await ReadCache.open(gitDir, decrypter, undefined).catch(() => undefined);
+  await cache?.forget(paths);
+}
+
+function mac(key: Buffer, json: string): Buffer {
+  return createHmac("sha256", key).update(json).digest();
+}
+
+async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string): Promise<Content | undefined> {
+  try {
+    // In one read (fs/promises reads a large file in many trips through the thread pool).
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_CACHE_BYTES) return undefined;
+    const plain = Buffer.from(await decrypter.decrypt(bytes));
+    const nl = plain.indexOf(0x0a);
+    if (nl !== 64) return undefined;
+    const tag = Buffer.from(plain.toString("latin1", 0, 64), "hex");
+    const json = plain.toString("utf8", 65);
+    const want = mac(key, json);
+    if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;
+    const content = JSON.parse(json) as Content;
+    if (content.v !== VERSION || content.recipient !== recipient || typeof content.files !== "object" || content.files === null) return undefined;
+    return content;
+  } catch {
+    return undefined;
+  }
+}
+
+async function store(path: string, key: Buffer, recipient: string, content: Content): Promise<void> {
+  const dir = join(path, "..");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const json = JSON.stringify(content);
+  const ciphertext = await encrypt(Buffer.from(`${mac(key, json).toString("hex")}\n${json}`), [recipient]);
+  // Temp files of an interrupted write (only ciphertext) are swept here.
+  for (const n of await readdir(dir).catch(() => [] as string[])) if (n.endsWith(".tmp")) await rm(join(dir, n), { force: true });
+  const temp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
+  await writeFile(temp, ciphertext, { mode: 0o600, flag: "wx" });
+  await rename(temp, path).catch(async (e: unknown) => {
+    await rm(temp, { force: true });
+    throw e;
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Reading cases as a command sees them: every record file of the given cases
+ * (or of all) read in one batch, through the user's read cache when it pays,
+ * and each case's records sorted into verified and unverified
+ * (../records/verification.ts).
+ */
+import type { RecordDecrypter } from "../crypto/age.js";
+import { verifyRecords, type TrustedMember } from "../records/verification.js";
+import { ReadCache } from "./cache.js";
+import type { RepoPaths } from "./layout.js";
+import { readLimits } from "./read.js";
+import { listCaseCodes, readCases, type CaseFiles, type Problem, type StoredRecord } from "./store.js";
+
+/** Opening the cache costs about as much as decrypting a few hundred records: not worth it for a case or two. */
+const CACHE_MIN_CASES = 20;
+
+/** What reading needs of an open repository. */
+export interface ReadContext {
+  paths: RepoPaths;
+  gitDir: () => Promise<string>;
+  decrypter: RecordDecrypter;
+  /** The members whose keys check signatures (the confirmed roster). */
+  members: readonly TrustedMember[];
+  /** The roster's size, for the stanza cap. */
+  roster: number;
+}
+
+/**
+ * Reads every case (or the given ones); bad files are problems, never
+ * thrown. A file whose exact bytes the user's read cache knows is neither
+ * decrypted nor checked again: used for a read of every case or of many,
+ * unless `opts.cache` says otherwise (`coc verify` turns it off).
+ */
+export async function readVerified(ctx: ReadContext, codes: readonly string[] | undefined, opts: { cache?: boolean }): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+  const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(ctx.paths);
+  const useCache = opts.cache ?? (!codes || codes.length >= CACHE_MIN_CASES);
+  const cache = useCache ? await ReadCache.open(await ctx.gitDir(), ctx.decrypter, ctx.members) : ReadCache.none();
+  // The stanza cap follows the team's size (a record lists at most the roster).
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache);
+  const known = { get: (r: StoredRecord) => cache.signed(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
+  await Promise.all(
+    cases.map(async (c) => {
+      const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);
+      c.records = verified;
+      c.unverified = unverified;
+    }),
+  );
+  await cache.save(!codes);
+  return { cases, problems: listed.problems };
+}

@@ -1,0 +1,143 @@
+/**
+ * The per-user read cache in .git/coc/cache (src/core/repo/cache.ts): it
+ * holds nothing in plaintext, is useless to anyone but its owner, never
+ * serves a case the user can no longer read (recusal, removal), is ignored
+ * when changed or forged, changes no output when deleted, and `coc verify`
+ * never uses it.
+ */
+import { readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RecordDecrypter, NotARecipientError, encrypt } from "../../src/core/crypto/age.js";
+import { ReadCache, fileHash } from "../../src/core/repo/cache.js";
+import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+let repo: string;
+let code: string;
+const MARKER = "cache-marker-7f3a";
+
+async function withCase(t: World): Promise<{ repo: string; code: string }> {
+  const people = [t.person("alice"), t.person("bob"), t.person("carol")];
+  const repo = await teamRepo(t, people);
+  const r = await t.run(["new-report", "--from", "-"], { as: people[0], cwd: repo, stdin: reportYaml(MARKER) });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { repo, code: r.stdout.trim() };
+}
+
+beforeEach(async () => {
+  world = new World();
+  [alice, bob, carol] = [world.person("alice"), world.person("bob"), world.person("carol")];
+  ({ repo, code } = await fromTemplate(world, "read-cache.test: a team of three with one case", withCase));
+});
+afterEach(() => world.cleanup());
+
+const cacheDir = () => join(repo, ".git", "coc", "cache");
+const cacheFiles = () => (existsSync(cacheDir()) ? readdirSync(cacheDir()).map((f) => join(cacheDir(), f)) : []);
+
+async function ok(argv: string[], who: Person): Promise<string> {
+  const r = await world.run(argv, { as: who, cwd: repo });
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const listed = async (who: Person) => JSON.parse(await ok(["list", "--json"], who)) as { case: string; restricted: boolean; state: string }[];
+
+describe("the read cache", () => {
+  it("is written by list, encrypted to the user alone, with no plaintext in .git/coc", async () => {
+    await ok(["list", "--json"], alice);
+    const [file, ...more] = cacheFiles();
+    expect(file).toBeDefined();
+    expect(more).toEqual([]);
+    for (const f of readdirSync(join(repo, ".git", "coc"), { recursive: true, withFileTypes: true })) {
+      if (!f.isFile()) continue;
+      const text = readFileSync(join(f.parentPath, f.name), "latin1");
+      expect(text).not.toContain(MARKER);
+      expect(text).not.toContain(code);
+    }
+    const mine = await RecordDecrypter.fromIdentities([alice.identity]);
+    expect(Buffer.from(await mine.decrypt(readFileSync(file!))).toString()).toContain(MARKER);
+    const theirs = await RecordDecrypter.fromIdentities([bob.identity]);
+    await expect(theirs.decrypt(readFileSync(file!))).rejects.toThrow(NotARecipientError);
+  });
+
+  it("is useless to another member: each has their own, and one's copied over the other's is ignored", async () => {
+    await ok(["list", "--json"], alice);
+    const [aliceCache] = cacheFiles();
+    const bobBefore = await ok(["list", "--json"], bob);
+    const bobCache = cacheFiles().find((f) => f !== aliceCache)!;
+    expect(bobCache).toBeDefined();
+    writeFileSync(bobCache, readFileSync(aliceCache!));
+    expect(await ok(["list", "--json"], bob)).toBe(bobBefore);
+    expect(await ok(["show", code, "--json"], bob)).toContain(MARKER);
+  });
+
+  it("changes no output when deleted", async () => {
+    const cold = [await ok(["list", "--json"], alice), await ok(["show", code, "--json"], alice), await ok(["transparency", "--format", "json"], alice)];
+    const warm = [await ok(["list", "--json"], alice), await ok(["show", code, "--json"], alice), await ok(["transparency", "--format", "json"], alice)];
+    for (const f of cacheFiles()) rmSync(f);
+    const again = [await ok(["list", "--json"], alice), await ok(["show", code, "--json"], alice), await ok(["transparency", "--format", "json"], alice)];
+    expect(warm).toEqual(cold);
+    expect(again).toEqual(cold);
+  });
+
+  it("does not serve a case to a member recused from it: their warm list shows it restricted", async () => {
+    expect((await listed(carol)).find((c) => c.case === code)?.restricted).toBe(false);
+    await ok(["recuse", code, "carol", "--yes"], alice);
+    expect((await listed(carol)).find((c) => c.case === code)).toMatchObject({ restricted: true, state: "restricted" });
+    const show = await world.run(["show", code], { as: carol, cwd: repo });
+    expect(show.code).toBe(1);
+    expect(show.stdout).not.toContain(MARKER);
+  });
+
+  it("does not serve a case to a removed member: their warm list shows it restricted", async () => {
+    expect((await listed(carol)).find((c) => c.case === code)?.restricted).toBe(false);
+    await ok(["team", "remove", "carol", "--yes"], alice);
+    expect((await listed(carol)).find((c) => c.case === code)).toMatchObject({ restricted: true });
+  });
+
+  it("is ignored when a byte is changed, or when someone else wrote it (encrypted to the user, without the user's key)", async () => {
+    const before = await ok(["list", "--json"], alice);
+    const [file] = cacheFiles();
+    const bytes = readFileSync(file!);
+    bytes[bytes.length - 5]! ^= 1;
+    writeFileSync(file!, bytes);
+    expect(await ok(["list", "--json"], alice)).toBe(before);
+    // A forged cache that would hide the case: valid age to alice, readable by her, but not made with her key.
+    const content = JSON.stringify({ v: 1, recipient: alice.recipient, trust: "", files: {} });
+    const caseFiles = readdirSync(join(repo, "cases", code));
+    const files = Object.fromEntries(caseFiles.map((f) => [`cases/${code}/${f}`, { h: fileHash(readFileSync(join(repo, "cases", code, f))), r: null }]));
+    const forged = JSON.stringify({ ...JSON.parse(content), files });
+    writeFileSync(file!, await encrypt(`${"0".repeat(64)}\n${forged}`, [alice.recipient]));
+    expect(await ok(["list", "--json"], alice)).toBe(before);
+  });
+
+  it("forgets a purged case at once", async () => {
+    await ok(["list", "--json"], alice);
+    const mine = await RecordDecrypter.fromIdentities([alice.identity]);
+    const cached = async () => Buffer.from(await mine.decrypt(readFileSync(cacheFiles()[0]!))).toString();
+    expect(await cached()).toContain(MARKER);
+    await ok(["purge", code, "--yes"], alice);
+    expect(await cached()).not.toContain(MARKER);
+    expect(await cached()).not.toContain(code);
+  });
+
+  it("is used (a file it says is not for you is listed so) but never by coc verify", async () => {
+    await ok(["list", "--json"], alice);
+    // Alice's own cache, written through its API, claiming her record is not for her (as a stale cache would).
+    const d = await RecordDecrypter.fromIdentities([alice.identity]);
+    const cache = await ReadCache.open(join(repo, ".git"), d, undefined);
+    for (const f of readdirSync(join(repo, "cases", code))) {
+      const rel = `cases/${code}/${f}`;
+      cache.remember(rel, fileHash(readFileSync(join(repo, rel))), { kind: "not-for-you" });
+    }
+    await cache.save(false);
+    expect((await listed(alice)).find((c) => c.case === code)?.restricted).toBe(true);
+    const verify = await world.run(["verify"], { as: alice, cwd: repo });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout + verify.stderr).toMatch(/1 record\(s\): 1 checked/);
+  });
+});

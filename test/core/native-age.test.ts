@@ -1,0 +1,114 @@
+/**
+ * The native age path (src/core/crypto/native.ts): what it writes is read by
+ * typage (with typage's own X25519 code) and by the real `age` CLI, for every
+ * payload size that matters to STREAM (empty, one byte short of a chunk, a
+ * whole chunk, several chunks), and the header encoder round-trips through the
+ * parser, including a body that fills its last line.
+ */
+import { spawnSync } from "node:child_process";
+import { hkdfSync, randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Decrypter } from "age-encryption";
+import { RecordDecrypter, encrypt } from "../../src/core/crypto/age.js";
+import { encodeHeaderNoMAC, parseHeader } from "../../src/core/crypto/header.js";
+import { hkdf32 } from "../../src/core/crypto/hkdf.js";
+import { decryptNative } from "../../src/core/crypto/native.js";
+import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
+import { World, hasAgeCli, type Person } from "../helpers/env.js";
+
+const SIZES = [0, 1, 1000, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 64 * 1024 + 17];
+
+describe("native encryption", () => {
+  let world: World;
+  let people: Person[];
+  beforeEach(() => {
+    world = new World();
+    people = ["alice", "bob", "carol"].map((n) => world.person(n));
+  });
+  afterEach(() => world.cleanup());
+
+  it.each(SIZES)("a %i-byte payload decrypts with typage, for every recipient", async (size) => {
+    const plaintext = new Uint8Array(randomBytes(size));
+    const file = await encrypt(plaintext, people.map((p) => p.recipient));
+    for (const p of people) {
+      const d = new Decrypter();
+      d.addIdentity(p.identity); // typage's own X25519, not coc's
+      expect(Buffer.from(await d.decrypt(file)).equals(Buffer.from(plaintext))).toBe(true);
+      expect(Buffer.from(await (await RecordDecrypter.fromIdentities([p.identity])).decrypt(file)).equals(Buffer.from(plaintext))).toBe(true);
+    }
+  });
+
+  it.skipIf(!hasAgeCli())(`decrypts with age -d${hasAgeCli() ? "" : " (SKIPPED: the age CLI is not installed)"}`, async () => {
+    for (const size of SIZES) {
+      const plaintext = randomBytes(size);
+      const file = await encrypt(plaintext, people.map((p) => p.recipient));
+      const path = join(world.root, `f-${size}.age`);
+      writeFileSync(path, file);
+      for (const p of people) {
+        const r = spawnSync("age", ["-d", "-i", p.identityFile, path], { env: world.env, maxBuffer: 1 << 24 });
+        expect(r.status, r.stderr.toString()).toBe(0);
+        expect(r.stdout.equals(plaintext)).toBe(true);
+      }
+    }
+  });
+
+  it("is not decrypted for someone it was not encrypted to, and any flipped byte fails", async () => {
+    const file = await encrypt("secret", [people[0]!.recipient]);
+    const other = new NativeX25519Identity(people[1]!.identity);
+    expect(decryptNative(file, [other]).kind).toBe("not-a-recipient");
+    const mine = new NativeX25519Identity(people[0]!.identity);
+    expect(decryptNative(file, [mine]).kind).toBe("plaintext");
+    for (let i = 0; i < file.length; i++) {
+      const bad = new Uint8Array(file);
+      bad[i]! ^= 0x01;
+      expect(decryptNative(bad, [new NativeX25519Identity(people[0]!.identity)]).kind).not.toBe("plaintext");
+    }
+  });
+});
+
+describe("header encoding", () => {
+  it("round-trips stanzas, with an empty last line when the body fills its lines", () => {
+    const stanzas = [
+      { args: ["X25519", "abc"], body: new Uint8Array(randomBytes(32)) },
+      { args: ["example.com/other", "a", "b"], body: new Uint8Array(randomBytes(48)) },
+      { args: ["empty"], body: new Uint8Array(0) },
+    ];
+    const noMac = encodeHeaderNoMAC(stanzas);
+    expect(noMac.toString("latin1")).toMatch(/^-> example\.com\/other a b\n[A-Za-z0-9+/]{64}\n\n/m);
+    const header = parseHeader(Buffer.concat([noMac, Buffer.from(` ${"A".repeat(43)}\npayload`)]));
+    expect(header?.stanzas.map((s) => [s.args, Buffer.from(s.body).toString("hex")])).toEqual(stanzas.map((s) => [s.args, Buffer.from(s.body).toString("hex")]));
+    expect(Buffer.from(header!.headerNoMAC).equals(noMac)).toBe(true);
+  });
+
+  it("refuses what the spec does not allow (the file then goes to typage)", () => {
+    const good = "age-encryption.org/v1\n-> X25519 abc\nAAAA\n--- " + "A".repeat(43) + "\n";
+    expect(parseHeader(Buffer.from(good))).toBeDefined();
+    for (const bad of [
+      good.replace("-> X25519 abc", "-> X25519  abc"), // two spaces
+      good.replace("AAAA\n", "AB\n"), // non-canonical base64 (unused bits set)
+      good.replace("AAAA\n", "AAA=\n"), // padding
+      good.replace("\n---", "\r\n---"),
+      good.replace("A".repeat(43), "A".repeat(42)),
+      good.replace("v1", "v2"),
+      "age-encryption.org/v1\n--- " + "A".repeat(43) + "\n", // no stanza
+    ]) {
+      expect(parseHeader(Buffer.from(bad)), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe("hkdf32", () => {
+  it("matches RFC 5869 test case 1 and node's hkdfSync, with and without salt", () => {
+    const ikm = Buffer.alloc(22, 0x0b);
+    const salt = Buffer.from("000102030405060708090a0b0c", "hex");
+    const info = Buffer.from("f0f1f2f3f4f5f6f7f8f9", "hex");
+    // RFC 5869 A.1, the first 32 of its 42 bytes.
+    expect(hkdf32(ikm, salt, info).toString("hex")).toBe("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+    for (let i = 0; i < 50; i++) {
+      const [k, s, n] = [randomBytes(1 + i), randomBytes(i % 3 === 0 ? 0 : 16 + i), randomBytes(i)];
+      expect(hkdf32(k, s, n).equals(Buffer.from(hkdfSync("sha256", k, s, n, 32)))).toBe(true);
+    }
+  });
+});
