@@ -1,12 +1,12 @@
 /**
  * Start-up of the built binary (bin/coc.js → dist/bundle/), as users run it:
  * what it loads. A module-load hook in the child process notes every file
- * loaded; the bundle keeps a `// node_modules/<package>/...` line before each
- * bundled module, so the files show which libraries came in.
+ * loaded; esbuild's metafile (dist/bundle-meta.json) says which inputs each
+ * output file holds, so the files show which libraries came in.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, teamRepo } from "../helpers/env.js";
@@ -30,9 +30,14 @@ function loaded(argv: string[], extraEnv: Record<string, string> = {}, cwd = wor
   writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, BIN, ...argv], { cwd, env: { ...world.env, ...extraEnv }, encoding: "utf8", timeout: 20_000 });
   const files = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((u) => fileURLToPath(u)) : [];
+  const meta = JSON.parse(readFileSync(join(ROOT, "dist", "bundle-meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
   const libraries = new Set<string>();
   for (const f of files) {
-    for (const m of readFileSync(f, "utf8").matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) libraries.add(m[1]!);
+    const inputs = meta.outputs[relative(ROOT, f)]?.inputs ?? {};
+    for (const input of Object.keys(inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) libraries.add(m[1]!);
+    }
     const direct = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
     if (direct) libraries.add(direct[1]!);
   }

@@ -37,7 +37,7 @@ export async function consequenceRegister(repo: Repo, opts: { at: Date; all: boo
 }
 
 /** The register as CSV: person, contact, handles, scope, platforms, from, until, level, case. Nothing else of the case. */
-export function registerCsv(list: readonly Consequence[]): string {
+export async function registerCsv(list: readonly Consequence[]): Promise<string> {
   return toCsv(
     ["name", "contact", "handles", "scope", "platforms", "from", "until", "level", "case"],
     list.map((c) => [c.person.name, c.person.contact, c.person.handles.join(" "), c.scope, c.platforms.join(" "), c.from, c.permanent ? "permanent" : c.until, c.level, c.case]),

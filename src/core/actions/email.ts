@@ -3,8 +3,6 @@
  * as a mail client saves it (.eml), parsed with postal-mime into a draft
  * report body and its attachments.
  */
-import { convert as htmlToText } from "html-to-text";
-import PostalMime from "postal-mime";
 import { UserError } from "../errors.js";
 import { formatUtc } from "../records/schema.js";
 import type { EvidenceInput } from "./evidence.js";
@@ -37,7 +35,7 @@ export async function parseEmailReport(bytes: Uint8Array, source: string): Promi
   if (bytes.length > MAX_EML_BYTES) throw new UserError(`${source} is larger than ${MAX_EML_BYTES / 1024 / 1024} MiB; not read`);
   let email;
   try {
-    email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
+    email = await (await import("postal-mime")).default.parse(bytes, { attachmentEncoding: "arraybuffer" });
   } catch (e) {
     throw new UserError(`${source}: not a readable e-mail message (${(e as Error).message})`);
   }
@@ -46,7 +44,7 @@ export async function parseEmailReport(bytes: Uint8Array, source: string): Promi
   const parsedDate = email.date ? new Date(email.date) : undefined;
   const date = parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : undefined;
   // The text part; without one, the HTML part as text (links kept as [url], images dropped).
-  const text = (email.text?.trim() ? email.text : htmlToText(email.html ?? "", { wordwrap: false, selectors: [{ selector: "img", format: "skip" }] })).replace(/\r\n/g, "\n").trim();
+  const text = (email.text?.trim() ? email.text : (await import("html-to-text")).convert(email.html ?? "", { wordwrap: false, selectors: [{ selector: "img", format: "skip" }] })).replace(/\r\n/g, "\n").trim();
   const description = text || "(the message has no text; see its attachments)";
   const reporter: EmailReport["draft"]["reporter"] = { anonymous: false };
   if (from?.name?.trim()) reporter.name = from.name.trim();

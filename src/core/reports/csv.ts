@@ -3,15 +3,16 @@
  * or speaker list to check against the register of consequences, and the
  * register as CSV.
  */
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { UserError } from "../errors.js";
+
+// Loaded when a CSV is read or written, not at every start of coc.
 
 /**
  * The rows of a CSV text with the line each ends on (any columns; a header row is just another row).
  * @throws UserError naming the source and the line for malformed CSV.
  */
-export function parseCsv(text: string, source: string): { line: number; cells: string[] }[] {
+export async function parseCsv(text: string, source: string): Promise<{ line: number; cells: string[] }[]> {
+  const { parse } = await import("csv-parse/sync");
   try {
     const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, relax_quotes: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
     return rows.map((r) => ({ line: r.info.lines, cells: r.record }));
@@ -22,6 +23,7 @@ export function parseCsv(text: string, source: string): { line: number; cells: s
 }
 
 /** A table as CSV text, with a header row. */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
+export async function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): Promise<string> {
+  const { stringify } = await import("csv-stringify/sync");
   return stringify([header, ...rows.map((r) => r.map((v) => v ?? ""))]);
 }

@@ -62,7 +62,7 @@ export async function runList(o: BansOptions, io: Io): Promise<number> {
   if (format === "json") {
     io.printJson(list.map((c) => ({ person: c.person, scope: c.scope, platforms: c.platforms, from: c.from, until: c.until, permanent: c.permanent, level: c.level, case: c.case })));
   } else if (format === "csv") {
-    io.ctx.stdout.write(registerCsv(list));
+    io.ctx.stdout.write(await registerCsv(list));
   } else if (list.length === 0) {
     io.info(o.all ? "No consequences in the register." : `No consequence is in force at ${localTime(at.toISOString())}.`);
   } else {
@@ -92,7 +92,7 @@ async function readList(io: Io, list: string): Promise<{ text: string; source: s
 export async function runCheck(o: BansCheckOptions, io: Io): Promise<number> {
   const at = atDate(o.at, io.now());
   const { text, source } = await readList(io, o.list);
-  const rows = parseCsv(text, source);
+  const rows = await parseCsv(text, source);
   const repo = await openRepo(io);
   const reg = await register(io, repo, at, false);
   const matches = matchAttendees(rows, reg.consequences);
