@@ -56,9 +56,14 @@ function input(stream: NodeJS.ReadStream): Input {
       for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
       return Buffer.concat(chunks).toString("utf8");
     },
-    async readAllBytes() {
+    async readAllBytes(limit = Infinity) {
       const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+      let total = 0;
+      for await (const chunk of stream) {
+        chunks.push(Buffer.from(chunk as Buffer));
+        total += (chunk as Buffer).length;
+        if (total > limit) break; // the caller refuses it as too large
+      }
       return Buffer.concat(chunks);
     },
   };

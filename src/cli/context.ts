@@ -14,8 +14,8 @@ export interface Input {
   readonly isTTY: boolean;
   /** Reads everything until end of file. */
   readAll(): Promise<string>;
-  /** Reads everything until end of file, as bytes (binary input such as an age file); readAll's text when absent. */
-  readAllBytes?(): Promise<Uint8Array>;
+  /** Reads everything until end of file (or until more than `limit` bytes arrived), as bytes (binary input such as an age file); readAll's text when absent. */
+  readAllBytes?(limit?: number): Promise<Uint8Array>;
 }
 
 /**

@@ -3,7 +3,7 @@
  * whether prompting is allowed, output streams with their colour, the clock,
  * and `--from` input. Data goes to stdout, messages to stderr.
  */
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Context } from "./context.js";
 import { parseYaml } from "../core/index.js";
@@ -87,19 +87,39 @@ export class Io {
   }
 
   /**
-   * Reads a file, or stdin for `-`, as bytes (`flag` names the option in messages).
+   * Reads a file, or stdin for `-`, as bytes (`flag` names the option in
+   * messages), at most `max + 1` bytes: whatever is longer (a huge file, a
+   * device that never ends) is cut there, for the caller's size check to refuse.
    * @throws UsageError for `-` when stdin is a terminal; UserError when the file cannot be read.
    */
-  async readBytes(from: string, flag: string): Promise<{ bytes: Uint8Array; source: string }> {
+  async readBytes(from: string, flag: string, max: number): Promise<{ bytes: Uint8Array; source: string }> {
     if (from === "-") {
       if (this.ctx.stdin.isTTY) throw new UsageError(`${flag} - reads stdin, but stdin is a terminal; pipe a file in or pass ${flag} <file>`);
       const stdin = this.ctx.stdin;
-      return { bytes: stdin.readAllBytes ? await stdin.readAllBytes() : new TextEncoder().encode(await stdin.readAll()), source: "stdin" };
+      return { bytes: stdin.readAllBytes ? await stdin.readAllBytes(max + 1) : new TextEncoder().encode(await stdin.readAll()), source: "stdin" };
     }
+    let handle;
     try {
-      return { bytes: await readFile(resolve(this.ctx.cwd, from)), source: from };
+      handle = await open(resolve(this.ctx.cwd, from), "r");
     } catch {
       throw new UserError(`cannot read ${from}`);
+    }
+    try {
+      const buffer = Buffer.alloc(Math.min(max + 1, 1 << 20));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, max + 1 - total));
+        if (bytesRead === 0) break;
+        chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+        total += bytesRead;
+        if (total > max) break;
+      }
+      return { bytes: Buffer.concat(chunks), source: from };
+    } catch {
+      throw new UserError(`cannot read ${from}`);
+    } finally {
+      await handle.close();
     }
   }
 

@@ -56,9 +56,10 @@ export { sync, syncStatus, type SyncOutcome, type SyncStatus } from "./actions/s
 export { vouch, type VouchResult } from "./actions/vouch.js";
 export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
-export { formSettings, openSubmission, type FormSettings } from "./actions/form.js";
-export { parseEmailReport, type EmailReport } from "./actions/email.js";
+export { formSettings, MAX_SUBMISSION_BYTES, openSubmission, type FormSettings } from "./actions/form.js";
+export { MAX_EML_BYTES, parseEmailReport, type EmailReport } from "./actions/email.js";
 export { attachEvidence, evidenceCap, evidenceOf, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
+export { viewerExtension } from "./evidence/media-type.js";
 export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
 export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
 export { planAppeal, recordAppeal, recordAppealOutcome } from "./actions/appeal.js";

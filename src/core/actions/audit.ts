@@ -38,9 +38,9 @@ function consentAllows(records: readonly CocRecord[], role: string): boolean {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Every string in `value` with the reporter's names and contacts replaced. */
+/** Every string in `value` with the reporter's names and contacts replaced (matched on decomposed letters: see {@link reporterPatterns}). */
 function redact(value: unknown, patterns: readonly RegExp[]): unknown {
-  if (typeof value === "string") return patterns.reduce((s, p) => s.replace(p, WITHHELD), value);
+  if (typeof value === "string") return patterns.length === 0 ? value : patterns.reduce((s, p) => s.replace(p, WITHHELD), value.normalize("NFD")).normalize("NFC");
   if (Array.isArray(value)) return value.map((v) => redact(v, patterns));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, patterns)]));
   return value;
@@ -57,8 +57,10 @@ function reporterPatterns(reports: readonly ReportBody[]): RegExp[] {
       for (const part of name.trim().split(/\s+/)) if (part.length >= 3) terms.add(part);
     }
   }
-  // Longest first, so a full name is replaced before its parts.
-  return [...terms].sort((a, b) => b.length - a.length).map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(t)}(?![\\p{L}\\p{N}])`, "giu"));
+  // Longest first, so a full name is replaced before its parts. Each letter matches with or without
+  // accents (Zoë, Zoe, ZOË, and a decomposed ë alike): the text is matched in NFD form.
+  const loose = (t: string) => [...t.normalize("NFD").replace(/\p{M}/gu, "")].map((c) => `${escape(c)}\\p{M}*`).join("");
+  return [...terms].sort((a, b) => b.length - a.length).map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${loose(t)}(?![\\p{L}\\p{N}\\p{M}])`, "giu"));
 }
 
 /**

@@ -35,6 +35,9 @@ export async function formSettings(repo: Repo): Promise<FormSettings> {
   return { event: repo.config.event.name, contact: repo.config.contact, policy_url, members, recipients: repo.keysFor(members) };
 }
 
+/** The largest submission file read (a report is a few KB). */
+export const MAX_SUBMISSION_BYTES = MAX_RECORD_BYTES;
+
 /**
  * Decrypts a form submission (binary or armored age) with the caller's
  * identity and parses it: a YAML/JSON document, to be validated as a report body.
@@ -42,7 +45,7 @@ export async function formSettings(repo: Repo): Promise<FormSettings> {
  * (fails authentication), not encrypted to the caller, or not a document.
  */
 export async function openSubmission(repo: Repo, bytes: Uint8Array, source: string): Promise<unknown> {
-  if (bytes.length > MAX_RECORD_BYTES) throw new UserError(`${source}: ${bytes.length} bytes, far larger than a report; not decrypted`);
+  if (bytes.length > MAX_SUBMISSION_BYTES) throw new UserError(`${source}: more than ${MAX_SUBMISSION_BYTES} bytes, far larger than a report; not decrypted`);
   let plain: Uint8Array;
   try {
     plain = await (await repo.decrypter()).decrypt(bytes);

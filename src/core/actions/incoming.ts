@@ -52,6 +52,8 @@ export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Pro
     ]);
   }
   const altered: string[] = [];
+  // Files re-encrypted away from the caller: nothing to compare, unless the rest of their case is still theirs.
+  const away: string[] = [];
   const base = await mergeBase(t, ref);
   for (const c of changes) {
     if (c.status === "A" || (c.status === "D" && purged.has(c.path))) continue;
@@ -60,18 +62,24 @@ export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Pro
       continue;
     }
     if (isEvidence(c.path)) {
-      if (!(await sameEvidence(repo, t, [base, ref], c.path))) altered.push(c.path);
+      const same = await sameEvidence(repo, t, [base, ref], c.path);
+      if (same === "away") away.push(c.path);
+      else if (!same) altered.push(c.path);
       continue;
     }
     const seen = await decodeAt(repo, t, [base, ref], c.path);
     const [before, after] = [seen.get(base), seen.get(ref)];
-    if (after?.kind === "not-for-you") continue; // re-encrypted away from the caller: nothing to compare
+    if (after?.kind === "not-for-you") {
+      away.push(c.path);
+      continue;
+    }
     if (after?.kind !== "record") {
       altered.push(c.path);
       continue;
     }
     if (before?.kind === "record" && vouchHash(before.record) !== vouchHash(after.record)) altered.push(c.path);
   }
+  altered.push(...(await awayFromAReader(repo, t, ref, away)));
   if (altered.length > 0) {
     throw new UserError(`the remote's commits alter record file(s) of case(s) ${list(altered)} (${altered.join(", ")}), not only re-encrypt them; nothing was taken in, every record here is kept`, [
       "Records are never edited: a change is a new record. Ask the team who pushed it (git log -p " + `${t.remote}/${t.branch}` + " -- cases).",
@@ -161,11 +169,32 @@ async function evidenceAt(repo: Repo, t: SyncTarget, revs: readonly string[], pa
   return out;
 }
 
-/** True when an evidence file changed only by re-encryption (as far as the caller can decrypt it). */
-async function sameEvidence(repo: Repo, t: SyncTarget, [base, ref]: [string, string], path: string): Promise<boolean> {
+/**
+ * Of the files re-encrypted away from the caller, those of a case whose other
+ * record files the caller still reads at `ref`: a re-encryption (a recusal,
+ * an exclusion) takes every file of a case away at once, so one file taken
+ * away alone was replaced by someone who could not read it.
+ */
+async function awayFromAReader(repo: Repo, t: SyncTarget, ref: string, away: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const code of new Set(away.map(codeOf))) {
+    const listed = (await t.git.raw(["ls-tree", "--name-only", ref, `cases/${code}/`]).catch(() => "")).split("\n");
+    const others = listed.filter((p) => RECORD_PATH.test(p) && !isEvidence(p) && !away.includes(p));
+    for (const p of others) {
+      if ((await decodeAt(repo, t, [ref], p)).get(ref)?.kind === "record") {
+        out.push(...away.filter((a) => codeOf(a) === code));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** True when an evidence file changed only by re-encryption (as far as the caller can decrypt it); "away" when it is no longer encrypted to the caller. */
+async function sameEvidence(repo: Repo, t: SyncTarget, [base, ref]: [string, string], path: string): Promise<boolean | "away"> {
   const seen = await evidenceAt(repo, t, [base, ref], path);
   const [before, after] = [seen.get(base), seen.get(ref)];
-  if (after === "not-for-you") return true;
+  if (after === "not-for-you") return "away";
   if (after === undefined || after === "problem") return false;
   return typeof before !== "object" || before.sha256 === after.sha256;
 }

@@ -15,6 +15,7 @@
 import { UserError } from "../errors.js";
 import type { AppealBody, AppealOutcomeBody, CocRecord, RecordOf } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
+import { outOfCase } from "./audience.js";
 
 /** The appeal settings of config.yaml `deadlines` (./fold.ts Deadlines holds them too). */
 export interface AppealDays {
@@ -115,8 +116,11 @@ export function checkAppealOutcome(body: AppealOutcomeBody, records: readonly Co
   const open = appealsOf(records).filter((a) => !a.outcome);
   if (open.length === 0) throw new UserError(`${source}: the case has no appeal waiting for an outcome (record one with coc appeal)`);
   if (body.appeal && !open.some((a) => a.appeal.id === body.appeal)) throw new UserError(`${source}: appeal: ${body.appeal} is not an appeal of this case waiting for an outcome`);
+  const { excluded, recused } = outOfCase(records);
   body.decided_by.forEach((n, i) => {
     if (!roster.includes(n) && !overseers.includes(n)) throw new UserError(`${source}: decided_by[${i}]: "${n}" is neither a team member nor an oversight person`, [], "unknown-member");
+    // As for the decision itself: a member the case names, or who is recused, never decides it (nor its appeal).
+    if (excluded.includes(n) || recused.includes(n)) throw new UserError(`${source}: decided_by[${i}]: ${n} is ${excluded.includes(n) ? "excluded from" : "recused in"} the case and cannot decide its appeal`);
   });
 }
 

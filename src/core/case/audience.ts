@@ -120,7 +120,7 @@ export function caseAudience(
   oversight: readonly Overseer[] = [],
 ): Audience {
   const team = teamAudience(roster, sortRecords(records), change, rejoined);
-  const { escalated, extra } = oversightReaders(roster, sortRecords(records), rejoined, oversight, team.excluded);
+  const { escalated, extra } = oversightReaders(roster, sortRecords(records), rejoined, oversight, [...team.excluded, ...team.recused]);
   const readers = [...team.readers, ...oversight.filter((p) => escalated.has(p.name)).map((p) => p.name)];
   return { ...team, readers, escalated: readers.filter((n) => escalated.has(n)), extra };
 }
@@ -140,9 +140,11 @@ function teamAudience(roster: readonly string[], sorted: readonly CocRecord[], c
  * The oversight people a case's escalation and summary records give it (or
  * one record of it) to. Such a record counts only when its author could
  * read the case when it was written (a report came before it and the author
- * was among the readers then) and is not excluded from the case now (a
- * member the report names cannot hand it to someone of their choosing, even
- * with a back-dated record); and, for each person it names, only when they
+ * was among the readers then) and is not excluded from or recused in the case
+ * now (a member the report names or a recused member cannot hand it to
+ * someone of their choosing, even with a record back-dated to before the
+ * exclusion or recusal: the team escalates again if it must; a member
+ * removed from the team since still counts, as they were a member then); and, for each person it names, only when they
  * are on the confirmed oversight list with the key the record names, added
  * no later than the record (someone appointed later, or removed and added
  * again, gets only what is escalated to them after).
@@ -152,7 +154,7 @@ function oversightReaders(
   sorted: readonly CocRecord[],
   rejoined: ReadonlyMap<string, string>,
   oversight: readonly Overseer[],
-  excludedNow: readonly string[],
+  outNow: readonly string[],
 ): { escalated: Set<string>; extra: Record<string, string[]> } {
   const escalated = new Set<string>();
   const extra: Record<string, string[]> = {};
@@ -160,8 +162,10 @@ function oversightReaders(
   sorted.forEach((r, i) => {
     if (r.type !== "escalation" && r.type !== "summary") return;
     const before = sorted.slice(0, i);
-    if (!before.some((x) => x.type === "report") || excludedNow.includes(r.author)) return;
-    if (!teamAudience(roster, before, {}, rejoined).readers.includes(r.author)) return;
+    if (!before.some((x) => x.type === "report") || outNow.includes(r.author)) return;
+    // A member removed from the team since counts as on it then (their signature verifies only on records dated before their removal).
+    const then = roster.includes(r.author) ? roster : [...roster, r.author];
+    if (!teamAudience(then, before, {}, rejoined).readers.includes(r.author)) return;
     const names = r.body.to.filter((t) => oversight.some((p) => p.name === t.name && p.recipient === t.recipient && p.added_at <= r.created_at)).map((t) => t.name);
     if (r.type === "escalation") names.forEach((n) => escalated.add(n));
     else if (names.length > 0) extra[r.id] = names;

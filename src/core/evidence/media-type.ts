@@ -27,13 +27,29 @@ const BY_EXTENSION: Record<string, string> = {
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((v, i) => b[at + i] === v);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
+/** The media type the first bytes say, with the extension a viewer knows it by. */
+function sniffed(bytes: Uint8Array): { type: string; ext: string } | undefined {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { type: "image/jpeg", ext: "jpg" };
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return { type: "image/png", ext: "png" };
+  if (startsWith(bytes, ascii("GIF8"))) return { type: "image/gif", ext: "gif" };
+  if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) return { type: "image/webp", ext: "webp" };
+  if (startsWith(bytes, ascii("%PDF-"))) return { type: "application/pdf", ext: "pdf" };
+  return undefined;
+}
+
+const extensionOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
+
 /** The media type of `bytes` named `name` (application/octet-stream when unknown). */
 export function mediaType(name: string, bytes: Uint8Array): string {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return "image/png";
-  if (startsWith(bytes, ascii("GIF8"))) return "image/gif";
-  if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) return "image/webp";
-  if (startsWith(bytes, ascii("%PDF-"))) return "application/pdf";
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
-  return (ext && BY_EXTENSION[ext]) ?? "application/octet-stream";
+  const ext = extensionOf(name);
+  return sniffed(bytes)?.type ?? (ext && BY_EXTENSION[ext]) ?? "application/octet-stream";
+}
+
+/**
+ * The extension for a decrypted copy handed to a viewer: what the bytes say
+ * when they say it (an image named .html must not open as a web page), else
+ * the name's; undefined when neither says.
+ */
+export function viewerExtension(name: string, bytes: Uint8Array): string | undefined {
+  return sniffed(bytes)?.ext ?? extensionOf(name);
 }

@@ -26,27 +26,30 @@ export function stripJpeg(input: Uint8Array): Stripped {
   const removed = new Set<string>();
   let pos = 2;
   for (;;) {
-    if (pos + 4 > input.length || input[pos] !== 0xff) throw new Error("not a well-formed JPEG (a segment is cut short)");
+    if (pos + 2 > input.length || input[pos] !== 0xff) throw new Error("not a well-formed JPEG (a segment is cut short)");
     let marker = input[pos + 1]!;
     while (marker === 0xff && pos + 2 < input.length) marker = input[++pos + 1]!; // fill bytes
     if (marker === 0xd9) {
+      // End of image: anything after it (appended files, a second image with its own EXIF) is dropped.
       out.push(input.subarray(pos, pos + 2));
+      if (pos + 2 < input.length) removed.add("data after the image");
       break;
     }
+    if (pos + 4 > input.length) throw new Error("not a well-formed JPEG (a segment is cut short)");
     const len = (input[pos + 2]! << 8) | input[pos + 3]!;
     const end = pos + 2 + len;
     if (len < 2 || end > input.length) throw new Error("not a well-formed JPEG (a segment runs past the end)");
     const segment = input.subarray(pos, end);
     if (marker === 0xda) {
-      // Start of scan: the entropy-coded data follows. A 0xFF inside it is always followed by 0x00 or a
-      // restart marker, so the first FF D9 after it ends the image; anything after that (appended files,
-      // a second image with its own EXIF) is dropped.
-      let eoi = end;
-      while (eoi + 1 < input.length && !(input[eoi] === 0xff && input[eoi + 1] === 0xd9)) eoi++;
-      if (eoi + 1 >= input.length) throw new Error("not a well-formed JPEG (no end of image)");
-      out.push(input.subarray(pos, eoi + 2));
-      if (eoi + 2 < input.length) removed.add("data after the image");
-      break;
+      // Start of scan: the entropy-coded data follows. A 0xFF inside it is always followed by 0x00, a
+      // restart marker (D0-D7) or fill bytes, so the next other marker ends the scan: the segments after
+      // it (another scan, tables, or an APPn/COM hidden between scans) are read like the ones before.
+      let next = end;
+      while (next + 1 < input.length && !(input[next] === 0xff && input[next + 1] !== 0x00 && input[next + 1] !== 0xff && (input[next + 1]! < 0xd0 || input[next + 1]! > 0xd7))) next++;
+      if (next + 1 >= input.length) throw new Error("not a well-formed JPEG (no end of image)");
+      out.push(input.subarray(pos, next));
+      pos = next;
+      continue;
     }
     const isApp = marker >= 0xe0 && marker <= 0xef;
     const label = (offset: number, text: string) => new TextDecoder("latin1").decode(segment.subarray(4 + offset, 4 + offset + text.length)) === text;
@@ -60,10 +63,13 @@ export function stripJpeg(input: Uint8Array): Stripped {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PNG_DROP: Record<string, string> = { tEXt: "text", iTXt: "text", zTXt: "text", eXIf: "EXIF", tIME: "time" };
+/** The chunks that make the picture (critical ones, colour, pixel size, animation); any other is dropped. */
+const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "cHRM", "gAMA", "iCCP", "sBIT", "sRGB", "cICP", "mDCv", "cLLi", "bKGD", "hIST", "pHYs", "sPLT", "acTL", "fcTL", "fdAT"]);
 
 /**
- * Removes the text (tEXt, iTXt, zTXt: XMP lives there too), EXIF (eXIf) and
- * time (tIME) chunks, and anything after IEND.
+ * Keeps only the chunks that make the picture: removes the text (tEXt, iTXt,
+ * zTXt: XMP lives there too), EXIF (eXIf) and time (tIME) chunks, every
+ * other chunk (content credentials, private chunks), and anything after IEND.
  * @throws Error("not a well-formed PNG ...") when the chunks do not add up.
  */
 export function stripPng(input: Uint8Array): Stripped {
@@ -77,8 +83,8 @@ export function stripPng(input: Uint8Array): Stripped {
     const type = new TextDecoder("latin1").decode(input.subarray(pos + 4, pos + 8));
     const end = pos + 12 + len;
     if (end > input.length) throw new Error("not a well-formed PNG (a chunk runs past the end)");
-    if (PNG_DROP[type]) removed.add(PNG_DROP[type]);
-    else out.push(input.subarray(pos, end));
+    if (PNG_KEEP.has(type)) out.push(input.subarray(pos, end));
+    else removed.add(PNG_DROP[type] ?? type.replace(/[^A-Za-z]/g, "?"));
     pos = end;
     if (type === "IEND") {
       if (pos < input.length) removed.add("data after the image");

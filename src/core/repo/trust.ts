@@ -46,7 +46,7 @@ export interface TrustDiff {
   settings: { key: string; from: string | number | null; to: string | number | null }[];
   templates: { name: string; change: "added" | "removed" | "changed" }[];
   /** Oversight people added, removed, or changed (key, role, signing key or added_at). */
-  oversight: { name: string; change: "added" | "removed" | "changed"; recipient: string; role: string }[];
+  oversight: { name: string; change: "added" | "removed" | "changed"; recipient: string; role: string; what?: string[] }[];
 }
 
 /** `upgrade`: the pin predates some of what is pinned now; save it again to pin those parts as they are. */
@@ -180,7 +180,19 @@ function diffOversight(pinned: NonNullable<Pinned["oversight"]>, current: NonNul
   for (const p of current) {
     const was = pinned.find((x) => x.name === p.name);
     const same = was && was.recipient === p.recipient && was.role === p.role && (was.signing_key ?? null) === (p.signing_key ?? null) && was.added_at === p.added_at;
-    if (!same) out.push({ name: p.name, change: was ? "changed" : "added", recipient: p.recipient, role: p.role });
+    if (same) continue;
+    if (!was) {
+      out.push({ name: p.name, change: "added", recipient: p.recipient, role: p.role });
+      continue;
+    }
+    // What changed, spelled out: a changed added_at decides which escalations count (an earlier one revives older ones).
+    const what = [
+      ...(was.recipient !== p.recipient ? [`new key ${p.recipient} (was ${was.recipient})`] : []),
+      ...(was.role !== p.role ? [`role ${p.role} (was ${was.role})`] : []),
+      ...((was.signing_key ?? null) !== (p.signing_key ?? null) ? [`signing key ${p.signing_key ?? "none"} (was ${was.signing_key ?? "none"})`] : []),
+      ...(was.added_at !== p.added_at ? [`added_at ${p.added_at} (was ${was.added_at}): escalations dated from then on count`] : []),
+    ];
+    out.push({ name: p.name, change: "changed", recipient: p.recipient, role: p.role, what });
   }
   for (const p of pinned) if (!current.some((x) => x.name === p.name)) out.push({ name: p.name, change: "removed", recipient: p.recipient, role: p.role });
   return out;
@@ -226,7 +238,7 @@ export function describeDiff(diff: TrustDiff): string[] {
     ...diff.former.map((f) => `former member ${f.name}: records signed by ${f.signing_key ?? "no key"} before ${f.removed_at} count`),
     ...diff.settings.map((s) => `config.yaml ${s.key}: ${show(s.to)} (was ${show(s.from)})`),
     ...diff.templates.map((t) => `templates/${t.name}: ${t.change}`),
-    ...diff.oversight.map((o) => `oversight.yaml ${o.name} (${o.role}): ${o.change}${o.change === "removed" ? "" : ` (${o.recipient})`}`),
+    ...diff.oversight.map((o) => `oversight.yaml ${o.name} (${o.role}): ${o.what?.length ? o.what.join("; ") : `${o.change}${o.change === "removed" ? "" : ` (${o.recipient})`}`}`),
   ];
 }
 

@@ -1,5 +1,5 @@
 /** `coc new-report`: the intake, interactive, from a YAML body, a form submission or an e-mail. */
-import { addReport, adviceFor, attachEvidence, evidenceCap, openSubmission, parseEmailReport, UserError, validateBody, type EmailReport } from "../../../core/index.js";
+import { addReport, adviceFor, attachEvidence, evidenceCap, MAX_EML_BYTES, MAX_SUBMISSION_BYTES, openSubmission, parseEmailReport, UserError, validateBody, type EmailReport } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import { sayEscalation } from "../../output/escalation.js";
 import type { Io } from "../../io.js";
@@ -47,11 +47,11 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   let source: string;
   let email: EmailReport | undefined;
   if (o.fromAge) {
-    const read = await io.readBytes(o.fromAge, "--from-age");
+    const read = await io.readBytes(o.fromAge, "--from-age", MAX_SUBMISSION_BYTES);
     source = read.source;
     input = await openSubmission(repo, read.bytes, source);
   } else if (o.fromEml) {
-    const read = await io.readBytes(o.fromEml, "--from-eml");
+    const read = await io.readBytes(o.fromEml, "--from-eml", MAX_EML_BYTES);
     source = read.source;
     email = await parseEmailReport(read.bytes, source);
     if (io.canPrompt) {

@@ -1,9 +1,9 @@
 /** `coc open <case> <n>`: one evidence file, decrypted into the private RAM directory for as long as it is viewed. */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { readEvidence, UserError } from "../../../core/index.js";
+import { readEvidence, UserError, viewerExtension } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { ramDir, removeOnSignals } from "../../prompts/editor.js";
@@ -38,16 +38,40 @@ function view(viewer: string, file: string, env: Readonly<Record<string, string 
   });
 }
 
+const PREFIX = "coc-open-";
+
+/**
+ * Removes the directories earlier `coc open`s of this user left behind when
+ * they were killed outright (SIGKILL, a power cut in a RAM directory that
+ * persists): those whose process (in the name) is gone.
+ */
+function removeStale(base: string): void {
+  const uid = process.getuid?.();
+  for (const name of readdirSync(base)) {
+    const pid = Number(/^coc-open-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    const path = join(base, name);
+    try {
+      if (uid !== undefined && lstatSync(path).uid !== uid) continue;
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") rmSync(path, { recursive: true, force: true });
+    }
+  }
+}
+
 export async function run(o: OpenOptions, io: Io): Promise<number> {
   const repo = await openRepo(io);
   const { record, bytes } = await readEvidence(repo, o.code, o.n);
   const env = io.ctx.env;
   const base = ramDir(env);
   if (!base) throw new UserError("no RAM directory (/dev/shm, or COC_RAM_DIR) to hold the file safely; nothing was decrypted to disk");
-  const dir = mkdtempSync(join(base, "coc-"));
+  removeStale(base);
+  const dir = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
-  // A neutral name: the extension lets the viewer know the type; the original name stays in the record.
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(record.body.name)?.[1]?.toLowerCase();
+  // A neutral name: the extension lets the viewer know the type (from the bytes first: an image named
+  // .html must not open as a web page); the original name stays in the record.
+  const ext = viewerExtension(record.body.name, bytes);
   const file = join(dir, `evidence-${o.n}${ext ? `.${ext}` : ""}`);
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const onInterrupt = () => {
