@@ -3,13 +3,16 @@
  * whether prompting is allowed, output streams with their colour, the clock,
  * and `--from` input. Data goes to stdout, messages to stderr.
  */
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Context } from "./context.js";
 import { parseYaml } from "../core/index.js";
 import { UsageError, UserError } from "./errors.js";
 import { paintFor, type Paint } from "./output/color.js";
 import { escapeTerminal, escapeTerminalLine } from "./output/escape.js";
+
+/** The most a `--from` YAML file may hold: a report with a long account is a few KiB. */
+const FROM_MAX_BYTES = 4 << 20;
 
 /** The global flags (DESIGN.md §4). */
 export interface GlobalOptions {
@@ -123,22 +126,12 @@ export class Io {
     }
   }
 
-  /** Reads a `--from` source (a file, or `-` for stdin) as YAML. */
+  /** Reads a `--from` source (a file, or `-` for stdin) as YAML, at most {@link FROM_MAX_BYTES} (a device that never ends is cut there and refused). */
   async readFrom(from: string): Promise<{ value: unknown; source: string }> {
-    let text: string;
-    let source: string;
-    if (from === "-") {
-      if (this.ctx.stdin.isTTY) throw new UsageError("--from - reads YAML from stdin, but stdin is a terminal; pipe a file in or pass --from <file>");
-      text = await this.ctx.stdin.readAll();
-      source = "stdin";
-    } else {
-      try {
-        text = await readFile(resolve(this.ctx.cwd, from), "utf8");
-      } catch {
-        throw new UserError(`cannot read ${from}`);
-      }
-      source = from;
-    }
+    if (from === "-" && this.ctx.stdin.isTTY) throw new UsageError("--from - reads YAML from stdin, but stdin is a terminal; pipe a file in or pass --from <file>");
+    const { bytes, source } = await this.readBytes(from, "--from", FROM_MAX_BYTES);
+    if (bytes.length > FROM_MAX_BYTES) throw new UserError(`${source}: larger than ${FROM_MAX_BYTES / (1 << 20)} MiB, the limit for a --from file; nothing was read`);
+    const text = new TextDecoder().decode(bytes);
     const value = parseYaml(text, source);
     if (value === null || value === undefined) throw new UserError(`${source}: empty document`);
     return { value, source };

@@ -187,7 +187,7 @@ function hostileEml(): string {
 
 describe("attacks through an e-mail", () => {
   it("a message or submission that never ends (a device, a huge file) is refused after its size cap, in one line", async () => {
-    for (const [flag, message] of [["--from-eml", /\/dev\/zero is larger than 100 MiB; not read/], ["--from-age", /\/dev\/zero: more than \d+ bytes, far larger than a report/]] as const) {
+    for (const [flag, message] of [["--from-eml", /\/dev\/zero is larger than 100 MiB; not read/], ["--from-age", /\/dev\/zero: more than \d+ bytes, far larger than a report/], ["--from", /\/dev\/zero: larger than 4 MiB, the limit for a --from file/]] as const) {
       const r = await world.run(["new-report", flag, "/dev/zero", "--no-input"], { as: alice, cwd: repo });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(message);
@@ -299,6 +299,24 @@ describe("attacks through an evidence file's name", () => {
     const r = await world.run(["open", code, "1"], { as: bob, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: ram } });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(seen, "utf8").trim()).toBe("evidence-1.jpg");
+    expect(readdirSync(ram)).toEqual([]);
+  });
+
+  it.skipIf(!hasAgeCli())("a web page given as evidence opens as plain text, so a browser never fetches what it links to", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, { stdin: reportYaml() })).stdout.trim();
+    const file = join(world.root, "saved-thread.html");
+    writeFileSync(file, '<!doctype html><html><body><img src="https://tracker.example/seen.png">the thread</body></html>');
+    await ok(["attach", code, file], bob);
+    const ram = join(world.root, "ram");
+    mkdirSync(ram);
+    const seen = join(world.root, "seen.txt");
+    const viewer = join(world.root, "viewer.sh");
+    writeFileSync(viewer, `#!/bin/sh\nbasename "$1" > "${seen}"\n`);
+    chmodSync(viewer, 0o755);
+    const r = await world.run(["open", code, "1"], { as: bob, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: ram } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(seen, "utf8").trim()).toBe("evidence-1.txt");
+    expect(r.stderr).toMatch(/is a web page \(html\); it opens as plain text/);
     expect(readdirSync(ram)).toEqual([]);
   });
 

@@ -71,7 +71,12 @@ export async function run(o: OpenOptions, io: Io): Promise<number> {
   chmodSync(dir, 0o700);
   // A neutral name: the extension lets the viewer know the type (from the bytes first: an image named
   // .html must not open as a web page); the original name stays in the record.
-  const ext = viewerExtension(record.body.name, bytes);
+  let ext = viewerExtension(record.body.name, bytes);
+  // A web page (or an SVG) opened in a browser can load remote content, telling whoever wrote it that it was opened, and from where: shown as text.
+  if (ext && ["html", "htm", "xhtml", "svg"].includes(ext.toLowerCase())) {
+    io.warn(`evidence ${o.n} is a web page (${ext}); it opens as plain text, since a browser could fetch remote content and tell its author it was opened`);
+    ext = "txt";
+  }
   const file = join(dir, `evidence-${o.n}${ext ? `.${ext}` : ""}`);
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const onInterrupt = () => {
