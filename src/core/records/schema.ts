@@ -5,9 +5,13 @@
 import { z } from "zod";
 import { memberName, required, text, timestamp } from "./fields.js";
 import { appealBody, appealOutcomeBody, escalationBody, summaryBody } from "./oversight-bodies.js";
+import { consentBlock, consentBody } from "./consent-bodies.js";
+import { action, plan } from "./action-parts.js";
 
 export { formatUtc, memberName, timestamp } from "./fields.js";
 export { APPEAL_RESULTS, DEFAULT_APPEAL_GROUNDS } from "./oversight-bodies.js";
+export { CONSENT_ANSWERS, SHARE_TARGETS, consentBlock } from "./consent-bodies.js";
+export { SCOPES } from "./action-parts.js";
 
 /** Record format version written in every file. */
 export const FORMAT_VERSION = 1;
@@ -36,27 +40,6 @@ export const person = z.strictObject({
   contact: text.optional(),
   /** Their handles on the community's platforms ("@pat", "github:pat-example"). */
   handles: z.array(text).optional(),
-});
-
-/** An answer of the reporter's consent: yes, no, or ask them first. */
-export const CONSENT_ANSWERS = ["yes", "no", "ask"] as const;
-/** Who the team may share a case with, each agreed separately (an oversight body counts as `umbrella`). */
-export const SHARE_TARGETS = ["venue", "security", "police", "umbrella", "mediator"] as const;
-const answer = z.enum(CONSENT_ANSWERS, { error: "expected yes, no or ask" });
-
-/**
- * The reporter's consent (issue 14): in a report's `consent` block, and as
- * the `changes` of a later `consent` record (the same shape, any part of it).
- * A field left out is "not recorded", which never counts as agreement.
- */
-export const consentBlock = z.strictObject({
-  contact_reported: answer.optional(),
-  share: z
-    .strictObject({ venue: answer.optional(), security: answer.optional(), police: answer.optional(), umbrella: answer.optional(), mediator: answer.optional() })
-    .optional(),
-  public_statement: answer.optional(),
-  transparency: z.enum(["yes", "no"], { error: "expected yes or no" }).optional(),
-  followup: z.strictObject({ channel: text.optional(), times: text.optional() }).optional(),
 });
 
 export const witness = z.strictObject({
@@ -102,14 +85,6 @@ export const reportBody = z.strictObject({
   consent: consentBlock.optional(),
 });
 
-/** A later change of the reporter's consent: what changed, who said it, when and how. */
-export const consentBody = z.strictObject({
-  changes: consentBlock.refine((c) => Object.values(c).some((v) => v !== undefined), { error: "changes must name at least one part of the consent" }),
-  said_by: required("said_by"),
-  said_at: timestamp.optional(),
-  how: text.optional(),
-});
-
 /** Soft: may take part in the discussion but not decide or vote (CNCF); hard: recused (the default). */
 export const CONFLICT_KINDS = ["soft", "hard"] as const;
 
@@ -137,33 +112,6 @@ export const noteBody = z.strictObject({
   text: required("text"),
   participants: z.array(memberName).default([]),
   attendees: z.array(memberName).default([]),
-});
-
-export const SCOPES = ["event", "online", "both"] as const;
-
-export const action = z.strictObject({
-  level: required("level"),
-  detail: text.optional(),
-  duration: text.optional(),
-  owner: memberName.optional(),
-  due: timestamp.optional(),
-  /** Who it applies to: the index (from 0) of a person in the case's reports (in report order), or their name. */
-  subject: z.union([z.number().int().nonnegative(), z.string().trim().min(1)], { error: "subject must be a person's index (from 0) or name" }).optional(),
-  /** Where it applies. */
-  scope: z.enum(SCOPES, { error: `scope must be one of ${SCOPES.join(", ")}` }).optional(),
-  /** The online platforms it applies to, from `platforms` in config.yaml. */
-  platforms: z.array(text).optional(),
-  starts_at: timestamp.optional(),
-  ends_at: timestamp.optional(),
-  permanent: z.boolean().optional(),
-});
-
-/** A behavioural plan for the reported person (Contributor Covenant 3.0 speaks of repair). */
-export const plan = z.strictObject({
-  expectations: z.array(text).default([]),
-  conditions_for_return: z.array(text).default([]),
-  check_ins: z.array(z.strictObject({ due: timestamp, what: required("what") })).default([]),
-  repair: z.array(text).default([]),
 });
 
 export const decisionBody = z.strictObject({
