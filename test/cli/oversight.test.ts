@@ -125,6 +125,17 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(v.code, v.stderr).toBe(0);
   });
 
+  it("warns before escalating when the reporter did not agree to sharing with an oversight body, and escalates with --yes", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    await ok(["consent", code, "--share", "umbrella=no", "--how", "phone"], bob, undefined, new Date("2026-06-02T10:00:00Z"));
+    const stopped = await world.run(["escalate", code, "--to", "liaison"], { as: bob, cwd: repo, now: new Date("2026-06-03T10:00:00Z") });
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toMatch(/the reporter did not agree to sharing case .* with an umbrella organisation or oversight body \(liaison, board-liaison\)/);
+    const r = await ok(["escalate", code, "--to", "liaison", "--yes"], bob, undefined, new Date("2026-06-03T10:00:00Z"));
+    expect(r.stderr).toMatch(/did not agree to sharing/);
+    expect(r.stderr).toMatch(/Escalated case/);
+  });
+
   it.skipIf(!hasAgeCli())("oversight remove re-encrypts the escalated case without them and says what it cannot undo", async () => {
     const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
     await ok(["escalate", code, "--to", "liaison", "--yes"], bob);

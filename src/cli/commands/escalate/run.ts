@@ -1,5 +1,5 @@
 /** `coc escalate <case> --to <name>...`: the case (or a summary) to oversight people, in one commit. */
-import { escalate, UserError } from "../../../core/index.js";
+import { consentOf, escalate, openCase, UserError, type Repo } from "../../../core/index.js";
 import { confirmWarnings } from "../../confirm.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
@@ -30,12 +30,35 @@ async function summaryInput(o: EscalateOptions, io: Io): Promise<{ text: string;
   return { text, reason: o.reason };
 }
 
+/**
+ * What the reporter said about sharing the case with people of these roles
+ * (an oversight body counts as an umbrella organisation, a mediator as a
+ * mediator): a "no" is said before anything is given to them. Escalation is
+ * the team's own safeguard, so it is not refused; the team decides, warned.
+ */
+async function consentWarnings(repo: Repo, code: string, to: readonly string[]): Promise<string[]> {
+  if (!to.some((n) => repo.overseer(n))) return []; // escalate names who is not on the list
+  const consent = consentOf(await openCase(repo, code));
+  const out: string[] = [];
+  for (const name of to) {
+    const role = repo.overseer(name)?.role;
+    if (!role) continue;
+    const target = role === "mediator" ? "mediator" : "umbrella";
+    const answer = consent.share[target];
+    if (answer === "no") out.push(`the reporter did not agree to sharing case ${code} with ${target === "mediator" ? "a mediator" : "an umbrella organisation or oversight body"} (${name}, ${role}); record a change with coc consent ${code} --share ${target}=yes if they agree`);
+    else if (answer === "ask") out.push(`the reporter asked to be asked first before case ${code} is shared with ${target === "mediator" ? "a mediator" : "an umbrella organisation or oversight body"} (${name}, ${role})`);
+  }
+  return out;
+}
+
 export async function run(o: EscalateOptions, io: Io): Promise<void> {
   if (!o.summaryOnly && (o.text !== undefined || o.from !== undefined)) throw new UsageError("--text and --from hold a summary: use them with --summary-only");
   const repo = await openRepo(io);
+  const consent = await consentWarnings(repo, o.code, o.to);
   const summary = o.summaryOnly ? await summaryInput(o, io) : undefined;
+  if (o.summaryOnly && consent.length > 0) await confirmWarnings(io, consent, "Write the summary for them anyway?");
   if (!o.summaryOnly) {
-    await confirmWarnings(io, [`escalating gives ${o.to.join(", ")} every record of case ${o.code}, earlier ones included, and every record written in it from now on; what they receive stays readable to them`], "Escalate the case?");
+    await confirmWarnings(io, [...consent, `escalating gives ${o.to.join(", ")} every record of case ${o.code}, earlier ones included, and every record written in it from now on; what they receive stays readable to them`], "Escalate the case?");
   }
   const result = await escalate(repo, o.code, { to: o.to, reason: summary?.reason ?? o.reason, summaryOnly: o.summaryOnly, text: summary?.text }, io.now());
   if (io.json) io.printJson({ case: result.case, to: result.to, summary: result.summary, recipients: result.recipients });
