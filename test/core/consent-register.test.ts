@@ -31,6 +31,18 @@ describe("effectiveConsent", () => {
     }
   });
 
+  it("a consent record by a member the case excludes or recuses does not count (the reported member cannot say the reporter agreed)", () => {
+    const by = (author: string, at: string, changes: unknown) => ({ ...rec("consent", at, { changes, said_by: "reporter", how: "e-mail" }), author }) as CocRecord;
+    const base = rec("report", "2026-06-01T10:00:00Z", { incident: { summary: "s", description: "d" }, exclude: ["bob"], consent: { contact_reported: "no", transparency: "no" } });
+    const recusal = { ...rec("conflict", "2026-06-01T11:00:00Z", { member: "carol", conflict: true }), author: "alice" } as CocRecord;
+    const c = effectiveConsent([base, recusal, by("bob", "2026-06-02T10:00:00Z", { contact_reported: "yes" }), by("carol", "2026-06-02T11:00:00Z", { transparency: "yes" })]);
+    expect(c.contact_reported).toBe("no");
+    expect(c.transparency).toBe("no");
+    expect(c.last_change).toBeNull();
+    // The same change by a member in the case counts.
+    expect(effectiveConsent([base, recusal, by("dave", "2026-06-02T10:00:00Z", { contact_reported: "yes" })]).contact_reported).toBe("yes");
+  });
+
   it("a later consent record wins per field; fields it leaves out stay", () => {
     const c = effectiveConsent([
       report("2026-06-01T10:00:00Z", { contact_reported: "no", public_statement: "ask", share: { police: "no", venue: "yes" }, followup: { channel: "phone" } }),

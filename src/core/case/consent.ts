@@ -14,6 +14,7 @@
  */
 import { UserError } from "../errors.js";
 import { sortRecords } from "../records/order.js";
+import { outOfCase } from "./audience.js";
 import { SHARE_TARGETS, type CocRecord, type ConsentBlock } from "../records/schema.js";
 
 type Answer = "yes" | "no" | "ask";
@@ -69,13 +70,18 @@ const newest = <T extends string>(before: T | null, next: T | undefined): T | nu
 
 /**
  * The consent in force for a case: the reports' `consent` blocks, then every
- * later `consent` record, in time order (see the module comment). Pure; pass
- * verified records only.
+ * later `consent` record, in time order (see the module comment), leaving out
+ * consent records written by a member the case excludes or recuses. Pure;
+ * pass verified records only.
  */
 export function effectiveConsent(records: readonly CocRecord[]): Consent {
   const c = empty();
   let reports = 0;
+  // A member the case excludes (named in it) or recuses cannot record what the reporter agreed to.
+  const { excluded, recused } = outOfCase(records);
+  const out = new Set([...excluded, ...recused]);
   for (const r of sortRecords(records)) {
+    if (r.type === "consent" && out.has(r.author)) continue;
     if (r.type === "report") {
       if (r.body.consent) apply(c, r.body.consent, reports === 0 ? newest : stricter);
       reports++;
