@@ -40,6 +40,20 @@ describe("foldCase", () => {
     expect(closed.overdue).toBe(false);
   });
 
+  it("counts no vote by a member the case excludes or recuses (the reported member cannot vote in their own case; a recusal withdraws a vote)", () => {
+    const r = [
+      report("2026-06-01T10:00:00Z", { exclude: ["bob"] }),
+      rec("assessment", "2026-06-01T11:00:00Z", { risk: "low", impact: "low" }, "alice"),
+      rec("assessment", "2026-06-01T11:05:00Z", { risk: "high", impact: "high" }, "carol"),
+      rec("assessment", "2026-06-01T11:06:00Z", { risk: "low", impact: "low" }, "bob"),
+    ];
+    const at = () => foldCase("quiet-otter-42", r, DEFAULT_DEADLINES, new Date("2026-06-01T12:00:00Z"));
+    expect(at().votes.map((v) => v.author).sort()).toEqual(["alice", "carol"]);
+    r.push(rec("conflict", "2026-06-01T11:30:00Z", { member: "carol", conflict: true, reason: "a friend" }, "alice"));
+    expect(at().votes.map((v) => v.author)).toEqual(["alice"]);
+    expect(at().risk).toBe("low");
+  });
+
   it("counts the 12-hour first-action deadline across midnight, in UTC", () => {
     // Received 23:30 UTC on 1 June (01:30 on 2 June in Berlin): due 11:30 UTC on 2 June.
     const r = [report("2026-06-01T23:30:00Z")];

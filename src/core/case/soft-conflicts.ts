@@ -9,6 +9,7 @@
 import { UserError } from "../errors.js";
 import type { AssessmentBody, CocRecord, DecisionBody } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
+import { outOfCase } from "./audience.js";
 
 /**
  * The members with a soft conflict in a case now: the latest declaration
@@ -46,8 +47,15 @@ export function checkSoftConflicts(type: string, body: unknown, author: string, 
   }
 }
 
-/** Whether an assessment counts as a vote: not from a member with a soft conflict at the time, unless overridden. */
+/**
+ * The assessments that count as votes: never one by a member the case
+ * excludes or recuses now (a vote cast before a recusal is withdrawn with
+ * it; one the reported member wrote into their own case never counts), nor
+ * one by a member with a soft conflict at the time, unless overridden.
+ */
 export function countedAssessments(records: readonly CocRecord[]): Extract<CocRecord, { type: "assessment" }>[] {
   const sorted = sortRecords(records);
-  return sorted.filter((r, i): r is Extract<CocRecord, { type: "assessment" }> => r.type === "assessment" && (r.body.override !== undefined || !softConflicts(sorted.slice(0, i)).includes(r.author)));
+  const { excluded, recused } = outOfCase(sorted);
+  const out = new Set([...excluded, ...recused]);
+  return sorted.filter((r, i): r is Extract<CocRecord, { type: "assessment" }> => r.type === "assessment" && !out.has(r.author) && (r.body.override !== undefined || !softConflicts(sorted.slice(0, i)).includes(r.author)));
 }
