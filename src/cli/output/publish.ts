@@ -5,11 +5,9 @@
  * `--out` file (written atomically: a temp file in the same directory, then a
  * rename, mode 0600, never inside the repository's work tree).
  */
-import { randomBytes } from "node:crypto";
-import { realpathSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { insideRepository, writeOutFile } from "./out-file.js";
 import { checkPublicText, type GateInput } from "../../core/index.js";
 import type { Io } from "../io.js";
 
@@ -24,21 +22,6 @@ export interface PublishOptions extends GateInput {
   beforeOutput?: (() => Promise<void>) | undefined;
 }
 
-/** `p` with its existing ancestors' symlinks resolved (the file itself need not exist). */
-function real(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    const parent = dirname(p);
-    return parent === p ? p : join(real(parent), basename(p));
-  }
-}
-
-function inside(root: string, target: string): boolean {
-  const rel = relative(real(root), real(target));
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
 /**
  * Checks, renders and publishes the text.
  * @throws UserError listing every term found (case, term, what it is, the
@@ -47,7 +30,7 @@ function inside(root: string, target: string): boolean {
  */
 export async function publish(io: Io, opts: PublishOptions): Promise<void> {
   const target = opts.out === undefined ? undefined : resolve(io.ctx.cwd, opts.out);
-  if (target !== undefined && inside(opts.repoRoot, target)) {
+  if (target !== undefined && insideRepository(opts.repoRoot, target)) {
     throw new UserError(
       `--out ${opts.out} is inside the repository: the commit guard only keeps plaintext out of cases/, so this file could be committed in plain text; write it outside the repository`,
     );
@@ -61,13 +44,6 @@ export async function publish(io: Io, opts: PublishOptions): Promise<void> {
     io.ctx.stdout.write(text);
     return;
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: "wx", mode: 0o600 });
-    await rename(temp, target);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw new UserError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  await writeOutFile(target, opts.out!, text);
   io.info(`Wrote the ${opts.what} to ${opts.out}.`);
 }
