@@ -61,7 +61,7 @@ export { MAX_EML_BYTES, parseEmailReport, type EmailReport } from "./actions/ema
 export { attachEvidence, evidenceCap, evidenceOf, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
 export { viewerExtension } from "./evidence/media-type.js";
 export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
-export { escalate, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
+export { escalate, requireOverseers, type EscalateInput, type EscalateResult } from "./actions/escalate.js";
 export { planAppeal, recordAppeal, recordAppealOutcome } from "./actions/appeal.js";
 export { auditBundle, type AuditBundle } from "./actions/audit.js";
 export { consentOf, recordConsent, recordOverride, type ConsentChange } from "./actions/consent.js";

@@ -125,6 +125,17 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(v.code, v.stderr).toBe(0);
   });
 
+  it("a name not on the oversight list is refused in one line, before any question, by escalate and export", async () => {
+    const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
+    for (const argv of [["escalate", code, "--to", "nobody"], ["export", "--audit", code, "--to", "nobody", "--out", join(world.root, "b.age")]]) {
+      const r = await world.run(argv, { as: bob, cwd: repo });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/"nobody" is not on the oversight list/);
+      expect(r.stderr).not.toMatch(/warning|coc team list/);
+    }
+  });
+
   it("warns before escalating when the reporter did not agree to sharing with an oversight body, and escalates with --yes", async () => {
     const code = (await ok(["new-report", "--from", "-"], bob, aboutAlice)).stdout.trim();
     await ok(["consent", code, "--share", "umbrella=no", "--how", "phone"], bob, undefined, new Date("2026-06-02T10:00:00Z"));

@@ -71,7 +71,7 @@ function reporterPatterns(reports: readonly ReportBody[]): RegExp[] {
  */
 export async function auditBundle(repo: Repo, code: string, to: string, opts: { includeReporter: boolean; now: Date }): Promise<AuditBundle> {
   const person = repo.overseer(to);
-  if (!person) throw new UserError(`"${to}" is not on the oversight list (coc oversight list)`, [], "unknown-member");
+  if (!person) throw new UserError(`"${to}" is not on the oversight list (coc oversight list)`);
   await repo.ensureTrusted();
   const me = await repo.me();
   const files = await readExisting(repo, code);

@@ -33,6 +33,16 @@ export interface EscalateResult extends WriteResult {
 }
 
 /**
+ * Checks that every name is on the oversight list (before anything is asked or read).
+ * @throws UserError naming the first one that is not, and who is on it.
+ */
+export function requireOverseers(repo: Repo, names: readonly string[]): void {
+  for (const n of names) {
+    if (!repo.overseer(n)) throw new UserError(`"${n}" is not on the oversight list (${repo.oversight.people.map((p) => p.name).join(", ") || "it is empty; a lead adds people with coc oversight add"})`);
+  }
+}
+
+/**
  * Escalates a case, in one commit. Checked under the lock: the caller must
  * read the case (a member it excludes or recused cannot hand it on), and
  * every name must be on the confirmed oversight list.
@@ -48,9 +58,7 @@ export async function escalate(repo: Repo, code: string, input: EscalateInput, n
   const reason = input.reason?.trim();
   return repo.write(async () => {
     const me = await repo.me();
-    for (const n of names) {
-      if (!repo.overseer(n)) throw new UserError(`"${n}" is not on the oversight list (${repo.oversight.people.map((p) => p.name).join(", ") || "it is empty; a lead adds people with coc oversight add"})`, [], "unknown-member");
-    }
+    requireOverseers(repo, names);
     const files = await openCase(repo, code);
     await repo.ensureTrusted();
     const records = files.records.map((r) => r.record);

@@ -1,5 +1,5 @@
 /** `coc escalate <case> --to <name>...`: the case (or a summary) to oversight people, in one commit. */
-import { consentOf, escalate, openCase, UserError, type Repo } from "../../../core/index.js";
+import { consentOf, escalate, openCase, requireOverseers, UserError, type Repo } from "../../../core/index.js";
 import { confirmWarnings } from "../../confirm.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
@@ -37,7 +37,6 @@ async function summaryInput(o: EscalateOptions, io: Io): Promise<{ text: string;
  * the team's own safeguard, so it is not refused; the team decides, warned.
  */
 async function consentWarnings(repo: Repo, code: string, to: readonly string[]): Promise<string[]> {
-  if (!to.some((n) => repo.overseer(n))) return []; // escalate names who is not on the list
   const consent = consentOf(await openCase(repo, code));
   const out: string[] = [];
   for (const name of to) {
@@ -54,6 +53,7 @@ async function consentWarnings(repo: Repo, code: string, to: readonly string[]):
 export async function run(o: EscalateOptions, io: Io): Promise<void> {
   if (!o.summaryOnly && (o.text !== undefined || o.from !== undefined)) throw new UsageError("--text and --from hold a summary: use them with --summary-only");
   const repo = await openRepo(io);
+  requireOverseers(repo, o.to);
   const consent = await consentWarnings(repo, o.code, o.to);
   const summary = o.summaryOnly ? await summaryInput(o, io) : undefined;
   if (o.summaryOnly && consent.length > 0) await confirmWarnings(io, consent, "Write the summary for them anyway?");
