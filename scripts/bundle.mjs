@@ -17,7 +17,8 @@ const OUT = join(ROOT, "dist", "bundle");
 
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [join(ROOT, "dist", "main.js")],
+  // The reading worker (src/core/repo/read-pool.ts) is its own entry, found next to the chunks by name.
+  entryPoints: { main: join(ROOT, "dist", "main.js"), "read-worker": join(ROOT, "dist", "core", "repo", "read-worker.js") },
   outdir: OUT,
   bundle: true,
   splitting: true,

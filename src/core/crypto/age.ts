@@ -12,6 +12,9 @@ import { CorruptFileError, NotARecipientError } from "./errors.js";
 import { isAgeFile, isArmoredAgeFile } from "./header.js";
 import { decryptNative, encryptNative } from "./native.js";
 import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { KeyObject } from "node:crypto";
 
 export { CorruptFileError, NotARecipientError } from "./errors.js";
@@ -119,12 +122,15 @@ export class RecordDecrypter {
   /** The identities in file order: X25519 ones imported, post-quantum ones as strings (typage's). */
   readonly #identities: readonly (NativeX25519Identity | string)[];
   readonly #x25519: readonly NativeX25519Identity[];
+  /** The X25519 identities as given, for a decryption worker (./decrypt-pool.ts). */
+  readonly #x25519Secrets: readonly string[];
   #typage: Promise<Decrypter> | undefined;
 
-  private constructor(recipients: string[], identities: (NativeX25519Identity | string)[], signer: (() => Signer) | undefined) {
+  private constructor(recipients: string[], identities: (NativeX25519Identity | string)[], secrets: string[], signer: (() => Signer) | undefined) {
     this.recipients = recipients;
     this.#identities = identities;
     this.#x25519 = identities.filter((i): i is NativeX25519Identity => typeof i !== "string");
+    this.#x25519Secrets = secrets;
     this.#signer = signer;
   }
 
@@ -155,6 +161,7 @@ export class RecordDecrypter {
   static async fromIdentities(identities: readonly string[], signer?: () => Signer): Promise<RecordDecrypter> {
     const recipients: string[] = [];
     const parsed: (NativeX25519Identity | string)[] = [];
+    const secrets: string[] = [];
     for (const s of identities) {
       if (s.startsWith("AGE-SECRET-KEY-PQ-1")) {
         recipients.push(await (await typage()).identityToRecipient(s));
@@ -163,9 +170,10 @@ export class RecordDecrypter {
         const id = new NativeX25519Identity(s);
         recipients.push(id.recipient);
         parsed.push(id);
+        secrets.push(s);
       }
     }
-    return new RecordDecrypter(recipients, parsed, signer);
+    return new RecordDecrypter(recipients, parsed, secrets, signer);
   }
 
   /**
@@ -187,6 +195,23 @@ export class RecordDecrypter {
       const message = (e as Error).message ?? String(e);
       if (message.includes("no identity matched")) throw new NotARecipientError();
       throw new CorruptFileError(message.toLowerCase().replace(/\.$/, ""));
+    }
+  }
+
+  /**
+   * Starts a worker thread running `script` (a built module, such as
+   * ../repo/read-worker.js) with `data` and this decrypter's X25519
+   * identities as `workerData.identities` (passed in memory), for decrypting
+   * many files on a second core with the native path (./native.ts).
+   * @returns undefined when there is no X25519 identity, the script is not
+   * there (run from the TypeScript sources), or the thread cannot start.
+   */
+  startWorker(script: URL, data: Record<string, unknown>): Worker | undefined {
+    if (this.#x25519Secrets.length === 0 || script.protocol !== "file:" || !existsSync(fileURLToPath(script))) return undefined;
+    try {
+      return new Worker(script, { workerData: { ...data, identities: [...this.#x25519Secrets] }, stdout: true, stderr: true });
+    } catch {
+      return undefined;
     }
   }
 

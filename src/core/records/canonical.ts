@@ -60,7 +60,12 @@ function write(value: unknown, depth: number): string {
  * nested deeper than any record is (a cyclic value included).
  */
 export function canonicalBytes(record: object): Uint8Array {
+  return Buffer.from(canonicalText(record), "utf8");
+}
+
+/** {@link canonicalBytes} as the text before UTF-8 encoding. */
+export function canonicalText(record: object): string {
   if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error("a record must be an object");
   const { signature: _signature, recipients: _recipients, ...rest } = record as Record<string, unknown>;
-  return Buffer.from(write(rest, 0), "utf8");
+  return write(rest, 0);
 }

@@ -25,6 +25,16 @@ export function vouchHash(record: CocRecord): string {
   return createHash("sha256").update(canonicalBytes(record)).digest("hex");
 }
 
+/**
+ * The key `record`'s signature must check against: its author's signing key
+ * on the confirmed roster (a former member's only for records dated before
+ * they left). Undefined when there is none.
+ */
+export function signingKeyFor(record: { author: string; created_at: string }, members: readonly TrustedMember[]): string | undefined {
+  const m = members.find((x) => x.name === record.author && (x.removed_at === undefined || record.created_at <= x.removed_at));
+  return m?.signing_key;
+}
+
 /** Why `record` (already known not to verify by its own signature) is not verified. */
 function reasonFor(record: CocRecord, members: readonly TrustedMember[]): string {
   const m = members.find((x) => x.name === record.author && x.removed_at === undefined);
@@ -52,10 +62,7 @@ export async function verifyRecords<T extends { record: CocRecord }>(
   members: readonly TrustedMember[],
   known?: KnownVerdicts<T>,
 ): Promise<{ verified: T[]; unverified: (T & { reason: string })[] }> {
-  const keyOf = (record: CocRecord): string | undefined => {
-    const m = members.find((x) => x.name === record.author && (x.removed_at === undefined || record.created_at <= x.removed_at));
-    return m?.signing_key;
-  };
+  const keyOf = (record: CocRecord) => signingKeyFor(record, members);
   const ok = await Promise.all(
     records.map(async (item) => {
       const cached = known?.get(item);

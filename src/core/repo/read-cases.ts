@@ -5,7 +5,9 @@
  * (../records/verification.ts).
  */
 import type { RecordDecrypter } from "../crypto/age.js";
-import { verifyRecords, type TrustedMember } from "../records/verification.js";
+import { canonicalText } from "../records/canonical.js";
+import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
+import { checkedHash, type SignatureCheck } from "./read-pool.js";
 import { ReadCache } from "./cache.js";
 import type { RepoPaths } from "./layout.js";
 import { readLimits } from "./read.js";
@@ -23,6 +25,16 @@ export interface ReadContext {
   members: readonly TrustedMember[];
   /** The roster's size, for the stanza cap. */
   roster: number;
+  /** Worker threads at most for decrypting many files (COC_THREADS); undefined for one per core. */
+  threads?: number | undefined;
+}
+
+/**
+ * COC_THREADS as a number of worker threads: a whole number from 0 (read on
+ * the main thread only) up; anything else means the default.
+ */
+export function readThreads(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
 
 /**
@@ -36,8 +48,21 @@ export async function readVerified(ctx: ReadContext, codes: readonly string[] | 
   const useCache = opts.cache ?? (!codes || codes.length >= CACHE_MIN_CASES);
   const cache = useCache ? await ReadCache.open(await ctx.gitDir(), ctx.decrypter, ctx.members) : ReadCache.none();
   // The stanza cap follows the team's size (a record lists at most the roster).
-  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache);
-  const known = { get: (r: StoredRecord) => cache.signed(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
+  // Signature checks a worker thread made while decrypting: used only for a record with the same canonical text, key and signature (./read-pool.ts).
+  const hints = new Map<string, SignatureCheck>();
+  const onRecord = (outcome: { file: string }, sig?: SignatureCheck) => void (sig && hints.set(outcome.file, sig));
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { members: ctx.members, onRecord, workers: ctx.threads });
+  const hinted = (r: StoredRecord): boolean | undefined => {
+    const sig = hints.get(r.file);
+    const key = signingKeyFor(r.record, ctx.members);
+    if (!sig || !key || !r.record.signature) return undefined;
+    try {
+      return checkedHash(canonicalText(r.record), key, r.record.signature) === sig.checked ? sig.ok : undefined;
+    } catch {
+      return undefined; // not canonical: verifyRecords says why
+    }
+  };
+  const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted(r), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {
       const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);

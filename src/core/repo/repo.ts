@@ -16,7 +16,7 @@ import { sweepDebris } from "./debris.js";
 import { refuseMidOperation } from "./git-state.js";
 import type { CaseFiles, Problem } from "./store.js";
 import { forgetFiles } from "./cache.js";
-import { readVerified } from "./read-cases.js";
+import { readThreads, readVerified } from "./read-cases.js";
 import type { ProcessOwner } from "./lock.js";
 import { WriteLog, type FaultHooks, type Recovery, type Transaction } from "./transaction.js";
 import { ownEditsOnly } from "./own-edits.js";
@@ -181,7 +181,18 @@ export class Repo {
    * with `opts.cache`).
    */
   async readCases(codes?: readonly string[], opts: { cache?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
-    return readVerified({ paths: this.paths, gitDir: () => this.git.dir(), decrypter: await this.decrypter(), members: await this.trustedMembers(), roster: this.team.members.length + this.oversight.people.length }, codes, opts);
+    return readVerified(
+      {
+        paths: this.paths,
+        gitDir: () => this.git.dir(),
+        decrypter: await this.decrypter(),
+        members: await this.trustedMembers(),
+        roster: this.team.members.length + this.oversight.people.length,
+        threads: readThreads(this.env["COC_THREADS"]),
+      },
+      codes,
+      opts,
+    );
   }
 
   /**

@@ -18,7 +18,7 @@ import { encrypt, type RecordDecrypter } from "../crypto/age.js";
 import { UserError } from "../errors.js";
 import { serializeRecord } from "../records/record.js";
 import { removeEmptyCaseDirs } from "./debris.js";
-import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits } from "./read.js";
+import { MAX_RECORD_BYTES, describeKind, formatSize, readLimits, readMany, type ReadJob, type ReadLimits, type ReadManyOptions } from "./read.js";
 import { checkRecordDestination, dirStateSync } from "./stage.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
 import { compareRecords } from "../records/order.js";
@@ -128,7 +128,14 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
  * `readLimits(rosterSize)`; without it, the stanza cap of the smallest team).
  * With `cache`, a file whose bytes the user's cache knows is not decrypted again (./cache.ts).
  */
-export async function readCases(paths: RepoPaths, codes: readonly string[], decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0), cache?: ReadCache): Promise<CaseFiles[]> {
+export async function readCases(
+  paths: RepoPaths,
+  codes: readonly string[],
+  decrypter: RecordDecrypter,
+  limits: ReadLimits = readLimits(0),
+  cache?: ReadCache,
+  opts?: ReadManyOptions,
+): Promise<CaseFiles[]> {
   const root = dirStateSync(paths.cases);
   const cases = codes.map((code) => {
     const { ids, problems, evidence } = caseFileNames(paths, code, root);
@@ -141,7 +148,7 @@ export async function readCases(paths: RepoPaths, codes: readonly string[], decr
       return { file, abs: join(paths.root, file), code: c.code, id };
     }),
   );
-  for (const outcome of await readMany(jobs, decrypter, limits, cache)) {
+  for (const outcome of await readMany(jobs, decrypter, limits, cache, opts)) {
     const c = byCode.get(outcome.code)!;
     if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
     else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);

@@ -1,0 +1,161 @@
+/**
+ * A second thread for reading many record files at once (a cold listing of
+ * a large repository). ./read-worker.ts decrypts batches the main thread
+ * hands it with the native age path (../crypto/native.ts) and, for records
+ * in coc's JSON style, checks the signature too; the main thread meanwhile
+ * decrypts other batches itself, and parses and validates everything.
+ *
+ * Nothing is taken on the worker's word that the main thread would decide
+ * differently:
+ * - A file the native path doubts comes back "typage" and is decrypted again
+ *   on the main thread, where typage's verdict stands (../crypto/age.ts).
+ * - A signature verdict comes with a hash of what the worker checked: the
+ *   canonical text, the key and the signature. ./read-cases.ts uses it only
+ *   when the record as the main thread parsed and validated it gives the
+ *   same hash with its author's key on the roster and its own signature.
+ *   Otherwise the signature is checked again.
+ * - A worker that fails to start or dies answers "typage" for every open and
+ *   later batch: the work is done on one thread, nothing is lost.
+ *
+ * The worker's script is the built `read-worker.js` next to this module (in
+ * dist/bundle/ or dist/core/repo/). Run from the TypeScript sources (the
+ * unit tests), there is none, and {@link ReadPool.start} returns undefined.
+ */
+import { createHash } from "node:crypto";
+import type { Worker } from "node:worker_threads";
+import type { RecordDecrypter } from "../crypto/age.js";
+import type { TrustedMember } from "../records/verification.js";
+
+/**
+ * One batch for the worker: the files one after another in one buffer
+ * (moved, not copied), and where each ends. (A Uint8Array sent as it is
+ * would copy the whole buffer it views, often Node's 8 KiB pool.)
+ */
+export interface PoolRequest {
+  id: number;
+  data: ArrayBuffer;
+  ends: number[];
+}
+
+/** What the worker found about a record's signature. */
+export interface SignatureCheck {
+  /** What was checked: {@link checkedHash} of the canonical text, the key and the signature. */
+  checked: string;
+  ok: boolean;
+}
+
+/** Where a file's plaintext would end, for a file the native path did not decrypt. */
+export const NOT_A_RECIPIENT = -1;
+export const TYPAGE = -2;
+
+/**
+ * The worker's answer to a batch, in arrays of plain values (cheap to send):
+ * per file, where its plaintext ends in `data` (or NOT_A_RECIPIENT, TYPAGE),
+ * and the signature check, if one was made (`checked` null otherwise).
+ */
+export interface PoolResponse {
+  id: number;
+  data: ArrayBuffer;
+  ends: number[];
+  checked: (string | null)[];
+  ok: boolean[];
+}
+
+/** A file's outcome on the worker. */
+export type PoolVerdict = { plaintext: Uint8Array; sig?: SignatureCheck } | "not-a-recipient" | "typage";
+
+/** What the worker is started with (besides the identities, which ../crypto/age.ts adds). */
+export interface PoolData {
+  members: TrustedMember[];
+}
+
+/** Packs byte arrays into one fresh buffer: the buffer and where each ends. */
+export function pack(parts: readonly Uint8Array[]): { data: ArrayBuffer; ends: number[] } {
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const ends: number[] = [];
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    ends.push((at += p.length));
+  }
+  return { data: data.buffer, ends };
+}
+
+/** What a signature check is named by: the SHA-256 (hex) of the canonical text, the key and the signature, each length-prefixed. */
+export function checkedHash(canonical: string, key: string, signature: string): string {
+  const h = createHash("sha256");
+  for (const part of [canonical, key, signature]) h.update(`${Buffer.byteLength(part, "utf8")}:`).update(part, "utf8");
+  return h.digest("hex");
+}
+
+function unpack(m: PoolResponse): PoolVerdict[] {
+  let start = 0;
+  return m.ends.map((end, i) => {
+    if (end === NOT_A_RECIPIENT) return "not-a-recipient";
+    if (end < 0) return "typage";
+    const plaintext = new Uint8Array(m.data, start, end - start);
+    start = end;
+    const checked = m.checked[i];
+    return typeof checked === "string" ? { plaintext, sig: { checked, ok: m.ok[i] === true } } : { plaintext };
+  });
+}
+
+const SCRIPT = new URL("./read-worker.js", import.meta.url);
+
+export class ReadPool {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { size: number; resolve: (v: PoolVerdict[]) => void }>();
+  #next = 0;
+  #dead = false;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    // The pool never keeps the process alive; close() ends the thread.
+    worker.unref();
+    worker.on("message", (m: PoolResponse) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      p.resolve(m.ends.length === p.size ? unpack(m) : typageAll(p.size));
+    });
+    const fail = () => {
+      this.#dead = true;
+      for (const p of this.#pending.values()) p.resolve(typageAll(p.size));
+      this.#pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", fail);
+  }
+
+  /** Starts the worker, or returns undefined (see the module comment). */
+  static start(decrypter: RecordDecrypter, data: PoolData, script: URL = SCRIPT): ReadPool | undefined {
+    const worker = decrypter.startWorker(script, { ...data });
+    return worker ? new ReadPool(worker) : undefined;
+  }
+
+  /** Decrypts a batch on the worker thread. Never rejects: a failed worker answers "typage" for each file. */
+  decrypt(files: readonly Uint8Array[]): Promise<PoolVerdict[]> {
+    if (this.#dead || files.length === 0) return Promise.resolve(typageAll(files.length));
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, { size: files.length, resolve });
+      try {
+        const { data, ends } = pack(files);
+        this.#worker.postMessage({ id, data, ends } satisfies PoolRequest, [data]);
+      } catch {
+        this.#pending.delete(id);
+        resolve(typageAll(files.length));
+      }
+    });
+  }
+
+  /** Ends the worker thread. */
+  async close(): Promise<void> {
+    this.#dead = true;
+    await this.#worker.terminate().catch(() => undefined);
+  }
+}
+
+function typageAll(n: number): PoolVerdict[] {
+  return new Array<PoolVerdict>(n).fill("typage");
+}

@@ -1,0 +1,67 @@
+/**
+ * The reading worker (./read-pool.ts): a thread that decrypts batches of
+ * record files with the native age path (../crypto/native.ts) and, for
+ * records in coc's JSON style, checks the author's signature against the
+ * confirmed roster it was started with. It imports no schema library and no
+ * YAML parser, so it starts in a few milliseconds; it never touches the
+ * disk. What it says is only a hint the main thread checks (see
+ * ./read-pool.ts).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { decryptNative } from "../crypto/native.js";
+import { NativeX25519Identity } from "../crypto/x25519.js";
+import { canonicalText } from "../records/canonical.js";
+import { RECORD_NAMESPACE } from "../records/signature.js";
+import { signingKeyFor } from "../records/verification.js";
+import { sshverify } from "../crypto/sshsig.js";
+import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SignatureCheck } from "./read-pool.js";
+
+const data = workerData as PoolData & { identities: string[] };
+const identities = data.identities.map((s) => new NativeX25519Identity(s));
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Checks the signature of a JSON-style record; undefined when it is not one (the main thread decides). */
+function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
+  try {
+    const text = utf8.decode(plaintext);
+    if (!text.startsWith("{")) return undefined;
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const { author, created_at, signature } = value as Record<string, unknown>;
+    if (typeof author !== "string" || typeof created_at !== "string" || typeof signature !== "string") return undefined;
+    const key = signingKeyFor({ author, created_at }, data.members);
+    if (!key) return undefined;
+    const canonical = canonicalText(value);
+    const ok = sshverify(signature, Buffer.from(canonical, "utf8"), key, RECORD_NAMESPACE);
+    return { checked: checkedHash(canonical, key, signature), ok };
+  } catch {
+    return undefined;
+  }
+}
+
+parentPort?.on("message", (request: PoolRequest) => {
+  const plaintexts: Uint8Array[] = [];
+  const response: PoolResponse = { id: request.id, data: new ArrayBuffer(0), ends: [], checked: [], ok: [] };
+  let end = 0;
+  let start = 0;
+  for (const fileEnd of request.ends) {
+    const file = new Uint8Array(request.data, start, fileEnd - start);
+    start = fileEnd;
+    let sig: SignatureCheck | undefined;
+    try {
+      const v = decryptNative(file, identities);
+      if (v.kind === "plaintext") {
+        plaintexts.push(v.plaintext);
+        end += v.plaintext.length;
+        sig = checkSignature(v.plaintext);
+      }
+      response.ends.push(v.kind === "plaintext" ? end : v.kind === "not-a-recipient" ? NOT_A_RECIPIENT : TYPAGE);
+    } catch {
+      response.ends.push(TYPAGE);
+    }
+    response.checked.push(sig?.checked ?? null);
+    response.ok.push(sig?.ok === true);
+  }
+  response.data = pack(plaintexts).data;
+  parentPort?.postMessage(response, [response.data]);
+});
