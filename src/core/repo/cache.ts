@@ -115,6 +115,11 @@ export class ReadCache {
     return new ReadCache(path, local.key, local.recipient, trust, old);
   }
 
+  /** How many files the cache knew when opened. */
+  get size(): number {
+    return this.#old.size;
+  }
+
   /** What the file at `file` with these bytes decrypted to before, if known. */
   lookup(file: string, hash: string): CachedOutcome | undefined {
     const e = this.#old.get(file);

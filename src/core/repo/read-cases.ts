@@ -6,6 +6,7 @@
  */
 import type { RecordDecrypter } from "../crypto/age.js";
 import { canonicalText } from "../records/canonical.js";
+import type { CocRecord } from "../records/schema.js";
 import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
 import { checkedHash, type SignatureCheck } from "./read-pool.js";
 import { ReadCache } from "./cache.js";
@@ -37,6 +38,17 @@ export function readThreads(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
 
+/** The worker's verdict on `record`'s signature, if it checked exactly this record with its author's key; else undefined. */
+function matches(record: CocRecord, sig: SignatureCheck, members: readonly TrustedMember[]): boolean | undefined {
+  const key = signingKeyFor(record, members);
+  if (!key || !record.signature) return undefined;
+  try {
+    return checkedHash(canonicalText(record), key, record.signature) === sig.checked ? sig.ok : undefined;
+  } catch {
+    return undefined; // not canonical: verifyRecords says why
+  }
+}
+
 /**
  * Reads every case (or the given ones); bad files are problems, never
  * thrown. A file whose exact bytes the user's read cache knows is neither
@@ -47,22 +59,16 @@ export async function readVerified(ctx: ReadContext, codes: readonly string[] | 
   const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(ctx.paths);
   const useCache = opts.cache ?? (!codes || codes.length >= CACHE_MIN_CASES);
   const cache = useCache ? await ReadCache.open(await ctx.gitDir(), ctx.decrypter, ctx.members) : ReadCache.none();
-  // The stanza cap follows the team's size (a record lists at most the roster).
-  // Signature checks a worker thread made while decrypting: used only for a record with the same canonical text, key and signature (./read-pool.ts).
-  const hints = new Map<string, SignatureCheck>();
-  const onRecord = (outcome: { file: string }, sig?: SignatureCheck) => void (sig && hints.set(outcome.file, sig));
-  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { members: ctx.members, onRecord, workers: ctx.threads });
-  const hinted = (r: StoredRecord): boolean | undefined => {
-    const sig = hints.get(r.file);
-    const key = signingKeyFor(r.record, ctx.members);
-    if (!sig || !key || !r.record.signature) return undefined;
-    try {
-      return checkedHash(canonicalText(r.record), key, r.record.signature) === sig.checked ? sig.ok : undefined;
-    } catch {
-      return undefined; // not canonical: verifyRecords says why
-    }
+  // Signature checks a worker thread made while decrypting: a verdict counts only for a record with
+  // the same canonical text, key and signature (./read-pool.ts); compared as each record arrives.
+  const hinted = new Map<string, boolean>();
+  const onRecord = (outcome: { file: string; record: CocRecord }, sig?: SignatureCheck) => {
+    const v = sig && matches(outcome.record, sig, ctx.members);
+    if (v !== undefined) hinted.set(outcome.file, v);
   };
-  const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted(r), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
+  // The stanza cap follows the team's size (a record lists at most the roster).
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { members: ctx.members, onRecord, workers: ctx.threads });
+  const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted.get(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {
       const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);

@@ -1,20 +1,14 @@
 /**
- * Reading many record files in one batch: read, decrypt, parse and validate,
- * with the identity imported once. Straight from the work tree (no git
- * process per record).
- * Many files not in the user's read cache are decrypted on two threads
- * (../crypto/decrypt-pool.ts); parsing, validation and everything after stay
- * on the main thread.
+ * Reading record files: read (within the caps), decrypt, parse and validate,
+ * straight from the work tree (no git process per record). Reading many at
+ * once, with the user's read cache and worker threads, is ./read-many.ts.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { UserError } from "../errors.js";
 import { CorruptFileError, NotARecipientError, RecordDecrypter, countStanzas } from "../crypto/age.js";
 import { parseRecord } from "../records/record.js";
 import type { CocRecord } from "../records/schema.js";
-import type { TrustedMember } from "../records/verification.js";
-import { fileHash, type ReadCache } from "./cache.js";
-import { ReadPool, type SignatureCheck } from "./read-pool.js";
+
 
 /** One file to read: where it is, and the case and id its place implies. */
 export interface ReadJob {
@@ -153,7 +147,7 @@ function tooLarge(size: number, maxBytes: number): string {
   return `${formatSize(size)}, over the ${formatSize(maxBytes)} limit for a record file (a record is a few KB); not decrypted`;
 }
 
-function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
+export function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
   try {
     return countStanzas(bytes, limits.maxStanzas) <= limits.maxStanzas;
   } catch {
@@ -162,7 +156,7 @@ function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
 }
 
 /** The checks before any decryption: the size cap and the stanza cap. @returns a problem, or undefined when the file may be decrypted. */
-function precheck(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code">, limits: ReadLimits): ReadOutcome | undefined {
+export function precheck(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code">, limits: ReadLimits): ReadOutcome | undefined {
   const { file, code } = job;
   if (bytes.length > limits.maxBytes) return { file, code, kind: "problem", message: tooLarge(bytes.length, limits.maxBytes) };
   try {
@@ -178,7 +172,7 @@ function precheck(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code">, limits
 }
 
 /** Decrypts on this thread (prechecked bytes) and parses. Never throws. */
-async function decryptHere(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">, decrypter: RecordDecrypter): Promise<ReadOutcome> {
+export async function decryptHere(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">, decrypter: RecordDecrypter): Promise<ReadOutcome> {
   const { file, code } = job;
   let plaintext: Uint8Array;
   try {
@@ -192,7 +186,7 @@ async function decryptHere(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code"
 }
 
 /** Parses and validates a decrypted record. Never throws. */
-function parsePlaintext(plaintext: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">): ReadOutcome {
+export function parsePlaintext(plaintext: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">): ReadOutcome {
   const { file, code } = job;
   let text: string;
   try {
@@ -214,107 +208,4 @@ function parsePlaintext(plaintext: Uint8Array, job: Pick<ReadJob, "file" | "code
  */
 export async function decodeRecord(bytes: Uint8Array, job: Pick<ReadJob, "file" | "code" | "id">, decrypter: RecordDecrypter, limits: ReadLimits = readLimits(0)): Promise<ReadOutcome> {
   return precheck(bytes, job, limits) ?? decryptHere(bytes, job, decrypter);
-}
-
-/**
- * Below this many files to decrypt, a second thread costs more than it saves
- * (it starts in about 20 ms; a file takes about 0.1 ms).
- */
-const POOL_MIN_FILES = 256;
-/** Files per batch handed to a thread: small enough to balance the two, large enough that messages cost little. */
-const BATCH = 32;
-
-/** A file read and prechecked, waiting to be decrypted. */
-interface Pending {
-  i: number;
-  job: ReadJob;
-  bytes: Uint8Array;
-  hash: string | undefined;
-}
-
-/** Worker threads at most (one per core, up to this). */
-const MAX_WORKERS = 4;
-
-/** What {@link readMany} may also be given. */
-export interface ReadManyOptions {
-  /** The confirmed roster: with it, a worker thread also checks signatures (a hint, see ./read-pool.ts). */
-  members?: readonly TrustedMember[];
-  /** Hears of each record as soon as it is parsed, with the worker's signature check if it made one. */
-  onRecord?: (outcome: ReadOutcome & { kind: "record" }, sig?: SignatureCheck) => void;
-  /** Worker threads at most (0: none); by default one per core, up to {@link MAX_WORKERS}. */
-  workers?: number | undefined;
-}
-
-/**
- * Reads every job with the caps of `limits` (and the user's cache, if
- * given); outcomes come back in job order. Files the cache does not know are
- * decrypted in batches, on this thread and, when there are many, on a
- * worker thread too (./read-pool.ts).
- */
-export async function readMany(
-  jobs: readonly ReadJob[],
-  decrypter: RecordDecrypter,
-  limits: ReadLimits = readLimits(0),
-  cache?: ReadCache,
-  opts: ReadManyOptions = {},
-): Promise<ReadOutcome[]> {
-  const out = new Array<ReadOutcome>(jobs.length);
-  const settle = (p: Pending, outcome: ReadOutcome, sig?: SignatureCheck) => {
-    out[p.i] = outcome;
-    if (outcome.kind === "problem") return;
-    if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome);
-    if (outcome.kind === "record") opts.onRecord?.(outcome, sig);
-  };
-  const pending: Pending[] = [];
-  jobs.forEach((job, i) => {
-    const read = readRecordFile(job.abs, limits.maxBytes);
-    if ("problem" in read) {
-      out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
-      return;
-    }
-    // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
-    const hash = cache ? fileHash(read.bytes) : undefined;
-    const known = hash === undefined ? undefined : cache?.lookup(job.file, hash);
-    // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
-    if (known && withinStanzaCap(read.bytes, limits)) {
-      const outcome: ReadOutcome = { file: job.file, code: job.code, ...known };
-      out[i] = outcome;
-      if (outcome.kind === "record") opts.onRecord?.(outcome);
-      return;
-    }
-    const problem = precheck(read.bytes, job, limits);
-    if (problem) out[i] = problem;
-    else pending.push({ i, job, bytes: read.bytes, hash });
-  });
-  let next = 0;
-  const take = () => pending.slice(next, (next += BATCH));
-  // One worker per core (a single core gains nothing), when there are enough files to pay for starting them.
-  const cores = availableParallelism();
-  const threads = pending.length < POOL_MIN_FILES ? 0 : (opts.workers ?? (cores > 1 ? Math.min(MAX_WORKERS, cores) : 0));
-  const pools = threads > 0 ? Array.from({ length: threads }, () => ReadPool.start(decrypter, { members: [...(opts.members ?? [])] })).filter((p) => p !== undefined) : [];
-  const here = async () => {
-    for (let batch = take(); batch.length > 0; batch = take()) {
-      for (const p of batch) settle(p, await decryptHere(p.bytes, p.job, decrypter));
-    }
-  };
-  const there = async (worker: ReadPool) => {
-    for (let batch = take(); batch.length > 0; batch = take()) {
-      const verdicts = await worker.decrypt(batch.map((p) => p.bytes));
-      for (const [k, p] of batch.entries()) {
-        const v = verdicts[k]!;
-        if (v === "not-a-recipient") settle(p, { file: p.job.file, code: p.job.code, kind: "not-for-you" });
-        // Anything the native path doubts is decided here, as for a file decrypted on this thread.
-        else if (v === "typage") settle(p, await decryptHere(p.bytes, p.job, decrypter));
-        else settle(p, parsePlaintext(v.plaintext, p.job), v.sig);
-      }
-    }
-  };
-  try {
-    // With workers, this thread only parses what they decrypted (and settles what they doubt);
-    // two batches in flight keep each busy while this thread handles an answer.
-    await Promise.all(pools.length > 0 ? pools.flatMap((pool) => [there(pool), there(pool)]) : [here()]);
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
-  }
-  return out;
 }

@@ -1,0 +1,142 @@
+/**
+ * Reading many record files in one batch (a listing): each file is read and
+ * looked up in the user's read cache; the others are decrypted, parsed and
+ * validated (./read.ts). When there are many, worker threads decrypt them
+ * (and check the signatures of coc-written records, ./read-pool.ts) while
+ * this thread goes on reading files and parses what the workers send back.
+ */
+import { availableParallelism } from "node:os";
+import type { RecordDecrypter } from "../crypto/age.js";
+import type { TrustedMember } from "../records/verification.js";
+import { fileHash, type ReadCache } from "./cache.js";
+import { ReadPool, type SignatureCheck } from "./read-pool.js";
+import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, withinStanzaCap, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
+
+/**
+ * Below this many files to decrypt, worker threads cost more than they save
+ * (each starts in about 20 ms; a file takes about 0.2 ms).
+ */
+const POOL_MIN_FILES = 256;
+/** Worker threads at most (one per core, up to this). */
+const MAX_WORKERS = 4;
+/** Files per batch handed to a worker: small enough to balance them, large enough that messages cost little. */
+const BATCH = 32;
+/** Files read between two looks at the workers (so they get work while the rest is read). */
+const READ_STRIDE = 256;
+
+/** What {@link readMany} may also be given. */
+export interface ReadManyOptions {
+  /** The confirmed roster: with it, a worker thread also checks signatures (a hint, see ./read-pool.ts). */
+  members?: readonly TrustedMember[];
+  /** Hears of each record as soon as it is parsed, with the worker's signature check if it made one. */
+  onRecord?: (outcome: ReadOutcome & { kind: "record" }, sig?: SignatureCheck) => void;
+  /** Worker threads at most (0: none); by default one per core, up to {@link MAX_WORKERS}. */
+  workers?: number | undefined;
+}
+
+/** A file read and prechecked, waiting to be decrypted. */
+interface Pending {
+  i: number;
+  job: ReadJob;
+  bytes: Uint8Array;
+  hash: string | undefined;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads every job with the caps of `limits` (and the user's cache, if
+ * given); outcomes come back in job order. Never throws for a bad file.
+ */
+export async function readMany(
+  jobs: readonly ReadJob[],
+  decrypter: RecordDecrypter,
+  limits: ReadLimits = readLimits(0),
+  cache?: ReadCache,
+  opts: ReadManyOptions = {},
+): Promise<ReadOutcome[]> {
+  const out = new Array<ReadOutcome>(jobs.length);
+  const settle = (p: Pending, outcome: ReadOutcome, sig?: SignatureCheck) => {
+    out[p.i] = outcome;
+    if (outcome.kind === "problem") return;
+    if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome);
+    if (outcome.kind === "record") opts.onRecord?.(outcome, sig);
+  };
+  const queue: Pending[] = [];
+  let next = 0;
+  let reading = true;
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    for (const w of waiting) w();
+    waiting = [];
+  };
+  /** The next batch; waits while files are still being read. */
+  const take = async (): Promise<Pending[]> => {
+    for (;;) {
+      if (queue.length - next >= BATCH || (!reading && next < queue.length)) return queue.slice(next, (next += BATCH));
+      if (!reading) return [];
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  };
+  const lanes: Promise<void>[] = [];
+  let pools: ReadPool[] = [];
+  const startWorkers = () => {
+    // One worker per core (a single core gains nothing), when there are enough files to pay for starting them.
+    const cores = availableParallelism();
+    const n = opts.workers ?? (cores > 1 ? Math.min(MAX_WORKERS, cores) : 0);
+    pools = Array.from({ length: n }, () => ReadPool.start(decrypter, { members: [...(opts.members ?? [])] })).filter((p) => p !== undefined);
+    // Two batches in flight keep each worker busy while this thread handles an answer.
+    for (const pool of pools) lanes.push(there(pool), there(pool));
+  };
+  const there = async (pool: ReadPool) => {
+    for (let batch = await take(); batch.length > 0; batch = await take()) {
+      const verdicts = await pool.decrypt(batch.map((p) => p.bytes));
+      for (const [k, p] of batch.entries()) {
+        const v = verdicts[k]!;
+        if (v === "not-a-recipient") settle(p, { file: p.job.file, code: p.job.code, kind: "not-for-you" });
+        // Anything the native path doubts is decided here, as for a file decrypted on this thread.
+        else if (v === "typage") settle(p, await decryptHere(p.bytes, p.job, decrypter));
+        else settle(p, parsePlaintext(v.plaintext, p.job), v.sig);
+      }
+    }
+  };
+  try {
+    // Started before reading when the cache cannot know most files (a first read), so they are ready when the first batch is.
+    if (jobs.length - (cache?.size ?? 0) >= POOL_MIN_FILES) startWorkers();
+    for (const [i, job] of jobs.entries()) {
+      const read = readRecordFile(job.abs, limits.maxBytes);
+      if ("problem" in read) {
+        out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
+        continue;
+      }
+      // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
+      const hash = cache ? fileHash(read.bytes) : undefined;
+      const known = hash === undefined ? undefined : cache?.lookup(job.file, hash);
+      // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
+      if (known && withinStanzaCap(read.bytes, limits)) {
+        const outcome: ReadOutcome = { file: job.file, code: job.code, ...known };
+        out[i] = outcome;
+        if (outcome.kind === "record") opts.onRecord?.(outcome);
+        continue;
+      }
+      const problem = precheck(read.bytes, job, limits);
+      if (problem) out[i] = problem;
+      else queue.push({ i, job, bytes: read.bytes, hash });
+      if (lanes.length > 0 && i % READ_STRIDE === READ_STRIDE - 1) {
+        wake();
+        await nextTurn();
+      }
+    }
+    reading = false;
+    wake();
+    if (lanes.length === 0 && queue.length >= POOL_MIN_FILES) startWorkers();
+    if (lanes.length === 0) {
+      // One thread: everything here.
+      for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));
+    }
+    await Promise.all(lanes);
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+  return out;
+}
