@@ -39,6 +39,8 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
   if (o.status && !STATUSES.includes(o.status)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")} (got "${o.status}")`);
   const repo = await openRepo(io);
   const now = io.now();
+  // Asked of git now, while the records are read (it never fails: see syncStatus).
+  const syncing = syncStatus(repo);
   const { cases, problems } = await listCases(repo, now);
   io.problems(problems);
   const upcoming = o.overdue ? await soon(repo, cases, now) : new Map<string, { what: string; due_at: string }[]>();
@@ -90,7 +92,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
     const restricted = rows.filter((r) => r.restricted).length;
     if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
   }
-  const sync = await syncStatus(repo);
+  const sync = await syncing;
   if (sync.remote) {
     const last = sync.syncedAt ? `last synced ${age(sync.syncedAt, now)} ago` : "not synced with coc sync yet";
     io.info(io.err.dim(sync.unpushed > 0 ? `Not shared yet: ${sync.unpushed} commit(s) to push (run coc sync); ${last}.` : `Everything here is pushed; ${last}.`));
