@@ -164,11 +164,15 @@ const HAND_WRITTEN = [
   "a: |\nb\n",
   "a: >\n text\n  more\n less\n",
   "a: x\n  y: z\n",
+  " >\n\n#",
+  "|\n#x\n  y\n",
   "",
   "# only a comment\n",
   "   \n",
   "a: 'x'#not\nb: \"y\"#not\nc: [x]#not\nd: {x: 1}#not\n",
   "a: [x,#c\n  y]\n",
+  "a: 'x '#not\nb: \"#general\"\nc: '#random' # ok\n",
+  "a:\n  b: 1\n# at column 0\nc: [x]  # ok\n",
 ];
 
 /** Hostile or special texts: the fast path must leave them to yaml, which decides and words the error. */

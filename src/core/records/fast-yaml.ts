@@ -65,13 +65,14 @@ const MARKER = /^(?:%|---|\.\.\.)/m;
  * Indicators at the start of a node (after the start, white space, a flow
  * indicator or a `:`) that this reader leaves to yaml: a tag `!`, an explicit
  * key `?` or a value `:` with nothing before it; a flow collection that ends
- * before a `:` (a collection as a key); a `#` right after a quote or a flow
- * indicator (yaml refuses it, js-yaml reads a comment); an escaped line
+ * before a `:` (a collection as a key); a `#` right after a flow indicator
+ * (yaml refuses it, js-yaml reads a comment; {@link Watch} looks for one
+ * right after a node, such as a closing quote); an escaped line
  * break (`\` at the end of a line), which the two fold differently around
  * blank lines; a `-` with nothing after it on its line (an empty sequence
  * entry, which js-yaml nests differently in `- -`).
  */
-const INDICATOR = /(?:^|[\s[{,:])!|(?:^|[\s[{,])[?:](?:\s|$)|[\]}]\s*:|["'[\]{},]#|\\\n|(?:^|[ \n])-[ ]*(?:#[^\n]*)?(?:\n|$)/;
+const INDICATOR = /(?:^|[\s[{,:])!|(?:^|[\s[{,])[?:](?:\s|$)|[\]}]\s*:|[[{,]#|\\\n|(?:^|[ \n])-[ ]*(?:#[^\n]*)?(?:\n|$)/;
 /** yaml's limit on an implicit key (from its start to the `:`), kept well under. */
 const MAX_KEY = 1000;
 
@@ -85,7 +86,8 @@ export function fastYaml(text: string): unknown {
   } catch {
     return undefined;
   }
-  if (watch.refused) return undefined;
+  // A document that is a scalar is left to yaml: a block scalar there may have lines at column 0, which js-yaml reads differently.
+  if (watch.refused || value === null || typeof value !== "object") return undefined;
   const counted = { collections: 0 };
   // Every collection js-yaml built is in the value: none of them was a key (js-yaml and yaml write those differently).
   return plainKeys(value, 0, counted) && counted.collections === watch.collections ? value : undefined;
@@ -94,8 +96,8 @@ export function fastYaml(text: string): unknown {
 type NodeState = State & { anchor: string | null };
 
 /**
- * Follows js-yaml's nodes (listener events): refuses anchors, counts the
- * collections, and checks the lines of a flow node (a quoted or plain scalar,
+ * Follows js-yaml's nodes (listener events): refuses anchors and a `#`
+ * stuck to the end of a node, counts the collections, and checks the lines of a flow node (a quoted or plain scalar,
  * a flow collection) that spans lines: yaml wants each of them indented
  * deeper than the block the node starts in, where js-yaml takes any
  * indentation. Deeper than the node's line's content (after any `- `) is
@@ -113,9 +115,11 @@ class Watch {
       return;
     }
     const start = this.starts.pop() ?? 0;
-    if (state.anchor !== null) this.refused = true;
+    const end = state.position;
+    // An anchor; or a `#` right after a node, without white space (yaml refuses it, js-yaml reads a comment).
+    if (state.anchor !== null || (this.text.charCodeAt(end) === 0x23 && !/\s/.test(this.text.charAt(end - 1)))) this.refused = true;
     if (state.kind === "mapping" || state.kind === "sequence") this.collections++;
-    if (!this.refused && this.text.lastIndexOf("\n", state.position - 1) >= start) this.checkFlow(start, state.position);
+    if (!this.refused && this.text.lastIndexOf("\n", end - 1) >= start) this.checkFlow(start, end);
   }
 
   /** A node from `start` to `end` that spans lines: if it is a flow node, its later lines must be indented deeper than its first line's content. */
