@@ -10,7 +10,7 @@ import { fastYaml } from "./fast-yaml.js";
 
 /**
  * Parses YAML text to a plain value: plain block style through js-yaml
- * (./fast-yaml.ts), which reads it as `yaml` would, about ten times faster;
+ * (./fast-yaml.ts), which reads it as `yaml` would, about five times faster;
  * anything else, and every error, through `yaml`.
  * @throws UserError naming `source` and the line.
  */

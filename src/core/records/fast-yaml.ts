@@ -1,6 +1,6 @@
 /**
  * A fast reader for the plain block-style YAML people write by hand (js-yaml
- * 4, about seven times faster than the `yaml` package), used by parseYaml
+ * 4, about five times faster than the `yaml` package), used by parseYaml
  * (./document.ts) in front of `yaml`. It gives a value only where `yaml`, as coc configures it (YAML 1.2,
  * core schema, unique keys, one document), is known to give the very same
  * value; for anything else it gives `undefined` and `yaml` decides, with its
