@@ -13,7 +13,7 @@ import { World, teamRepo } from "../helpers/env.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
-const HEAVY = ["zod", "yaml", "age-encryption", "@noble", "handlebars", "simple-git", "@inquirer"];
+const HEAVY = ["zod", "yaml", "js-yaml", "age-encryption", "@noble", "handlebars", "simple-git", "@inquirer"];
 
 let world: World;
 beforeEach(() => {
