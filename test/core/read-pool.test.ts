@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { RecordDecrypter, armorFile, encrypt, generateIdentity } from "../../src/core/crypto/age.js";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { canonicalText } from "../../src/core/records/canonical.js";
@@ -49,17 +50,21 @@ describe("the reading worker", () => {
     const tampered = Uint8Array.from(good);
     tampered[tampered.length - 1]! ^= 1;
     const garbage = new TextEncoder().encode("not an age file at all");
-    const block = await encrypt("coc: 1\ntype: note\n", [me.recipient]);
+    const block = await encrypt(stringify(signed), [me.recipient]);
+    const unparsable = await encrypt("coc: 1\ntype: !!str note\n", [me.recipient]);
     try {
-      const [g, f, n, a, t, x, b] = await verdicts(pool, [good, forged, notMine, armored, tampered, garbage, block]);
+      const [g, f, n, a, t, x, b, u] = await verdicts(pool, [good, forged, notMine, armored, tampered, garbage, block, unparsable]);
       expect(typeof g === "object" && new TextDecoder().decode(g.plaintext)).toBe(text(signed));
       expect(typeof g === "object" && g.sig).toEqual({ checked: checkedHash(canonicalText(signed), signer.publicKey, signed.signature), ok: true });
       expect(typeof f === "object" && f.sig?.ok).toBe(false);
       expect(n).toBe("not-a-recipient");
       // Armored, tampered and foreign files: the main thread decides (typage's verdict stands).
       expect([a, t, x]).toEqual(["typage", "typage", "typage"]);
-      // Not JSON: decrypted, no signature check (the main thread checks it).
-      expect(typeof b === "object" && b.sig).toBeUndefined();
+      // Block style: checked too, over what js-yaml read (the main thread compares it with what it validated).
+      expect(typeof b === "object" && b.sig).toEqual({ checked: checkedHash(canonicalText(signed), signer.publicKey, signed.signature), ok: true });
+      // What the fast reader leaves to yaml (a tag): decrypted, no signature check (the main thread checks it).
+      expect(typeof u === "object" && new TextDecoder().decode(u.plaintext)).toContain("!!str");
+      expect(typeof u === "object" && u.sig).toBeUndefined();
     } finally {
       await pool.close();
     }

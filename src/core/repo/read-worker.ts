@@ -1,16 +1,17 @@
 /**
  * The reading worker (./read-pool.ts): a thread that decrypts batches of
  * record files with the native age path (../crypto/native.ts) and, for
- * records in coc's JSON style, checks the author's signature against the
- * confirmed roster it was started with. It imports no schema library and no
- * YAML parser, so it starts in a few milliseconds; it never touches the
- * disk. What it says is only a hint the main thread checks (see
+ * records in coc's JSON style or plain block-style YAML (../records/fast-yaml.ts),
+ * checks the author's signature against the confirmed roster it was started
+ * with. It imports no schema library and not the full YAML parser, so it
+ * starts in a few milliseconds; it never touches the disk. What it says is only a hint the main thread checks (see
  * ./read-pool.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { decryptNative } from "../crypto/native.js";
 import { NativeX25519Identity } from "../crypto/x25519.js";
 import { canonicalText } from "../records/canonical.js";
+import { fastYaml } from "../records/fast-yaml.js";
 import { RECORD_NAMESPACE } from "../records/signature.js";
 import { signingKeyFor } from "../records/verification.js";
 import { sshverify } from "../crypto/sshsig.js";
@@ -20,12 +21,16 @@ const data = workerData as PoolData & { identities: string[] };
 const identities = data.identities.map((s) => new NativeX25519Identity(s));
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Checks the signature of a JSON-style record; undefined when it is not one (the main thread decides). */
+/** The record's value as the main thread would parse it, as far as a hint needs: JSON, or plain block-style YAML; undefined otherwise. */
+function parse(text: string): unknown {
+  if (text.startsWith("{")) return JSON.parse(text) as unknown;
+  return fastYaml(text);
+}
+
+/** Checks the signature of a record the worker can parse; undefined when it cannot (the main thread decides). */
 function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
   try {
-    const text = utf8.decode(plaintext);
-    if (!text.startsWith("{")) return undefined;
-    const value: unknown = JSON.parse(text);
+    const value = parse(utf8.decode(plaintext));
     if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
     const { author, created_at, signature } = value as Record<string, unknown>;
     if (typeof author !== "string" || typeof created_at !== "string" || typeof signature !== "string") return undefined;
