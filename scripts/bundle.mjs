@@ -17,8 +17,7 @@ const OUT = join(ROOT, "dist", "bundle");
 
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  // The reading worker (src/core/repo/read-pool.ts) is its own entry, found next to the chunks by name.
-  entryPoints: { main: join(ROOT, "dist", "main.js"), "read-worker": join(ROOT, "dist", "core", "repo", "read-worker.js") },
+  entryPoints: [join(ROOT, "dist", "main.js")],
   outdir: OUT,
   bundle: true,
   splitting: true,
@@ -34,3 +33,16 @@ const result = await build({
 });
 // Which source files and libraries each output file holds (the start-up test reads it).
 writeFileSync(join(ROOT, "dist", "bundle-meta.json"), JSON.stringify(result.metafile));
+
+// The reading worker (src/core/repo/read-pool.ts) as one CommonJS file next to the chunks: a worker
+// thread starts it without Node's ES module loader.
+await build({
+  entryPoints: [join(ROOT, "dist", "core", "repo", "read-worker.js")],
+  outfile: join(OUT, "read-worker.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20.19",
+  minify: true,
+  logLevel: "warning",
+});

@@ -15,10 +15,11 @@ import { RecordDecrypter, armorFile, encrypt, generateIdentity } from "../../src
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { canonicalText } from "../../src/core/records/canonical.js";
 import { signRecord } from "../../src/core/records/signature.js";
-import { ReadPool, checkedHash, type PoolVerdict } from "../../src/core/repo/read-pool.js";
+import { ReadPool } from "../../src/core/repo/read-pool.js";
+import { checkedHash, type PoolVerdict } from "../../src/core/repo/read-wire.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const WORKER = pathToFileURL(join(ROOT, "dist", "core", "repo", "read-worker.js"));
+const WORKERS = [join(ROOT, "dist", "core", "repo", "read-worker.js"), join(ROOT, "dist", "bundle", "read-worker.cjs")].map((f) => pathToFileURL(f));
 const scratch = mkdtempSync(join(tmpdir(), "coc-read-pool-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -35,13 +36,13 @@ async function verdicts(pool: ReadPool, files: Uint8Array[]): Promise<PoolVerdic
 }
 
 describe("the reading worker", () => {
-  it("is built next to the worker pool", () => {
-    expect(existsSync(fileURLToPath(WORKER))).toBe(true);
+  it("is built next to the worker pool, as tsc's module and as the bundle's CommonJS file", () => {
+    for (const w of WORKERS) expect(existsSync(fileURLToPath(w))).toBe(true);
   });
 
-  it("decrypts what the native path decrypts, leaves the rest to the main thread, and names what it checked", async () => {
+  it.each(WORKERS.map((w) => [w.pathname.split("/dist/")[1]!, w] as const))("%s decrypts what the native path decrypts, leaves the rest to the main thread, and names what it checked", async (_name, script) => {
     const d = await RecordDecrypter.fromIdentities([me.identity]);
-    const pool = ReadPool.start(d, { members }, WORKER)!;
+    const pool = ReadPool.start(d, { members }, script)!;
     expect(pool).toBeDefined();
     const good = await encrypt(text(signed), [me.recipient]);
     const forged = await encrypt(text({ ...signed, body: { kind: "meeting", text: "changed" } }), [me.recipient]);

@@ -8,7 +8,7 @@ import type { RecordDecrypter } from "../crypto/age.js";
 import { canonicalText } from "../records/canonical.js";
 import type { CocRecord } from "../records/schema.js";
 import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
-import { checkedHash, type SignatureCheck } from "./read-pool.js";
+import { checkedHash, type SignatureCheck } from "./read-wire.js";
 import { ReadCache } from "./cache.js";
 import type { RepoPaths } from "./layout.js";
 import { readLimits } from "./read.js";

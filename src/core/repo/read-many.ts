@@ -9,7 +9,8 @@ import { availableParallelism } from "node:os";
 import type { RecordDecrypter } from "../crypto/age.js";
 import type { TrustedMember } from "../records/verification.js";
 import { fileHash, type ReadCache } from "./cache.js";
-import { ReadPool, type SignatureCheck } from "./read-pool.js";
+import { ReadPool } from "./read-pool.js";
+import type { SignatureCheck } from "./read-wire.js";
 import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, withinStanzaCap, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
 
 /**

@@ -17,76 +17,17 @@
  * - A worker that fails to start or dies answers "typage" for every open and
  *   later batch: the work is done on one thread, nothing is lost.
  *
- * The worker's script is the built `read-worker.js` next to this module (in
- * dist/bundle/ or dist/core/repo/). Run from the TypeScript sources (the
- * unit tests), there is none, and {@link ReadPool.start} returns undefined.
+ * The worker's script is the built `read-worker.cjs` (dist/bundle/) or
+ * `read-worker.js` (dist/core/repo/) next to this module. Run from the
+ * TypeScript sources (the unit tests), there is none, and
+ * {@link ReadPool.start} returns undefined. What passes between the threads
+ * is ./read-wire.ts.
  */
-import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { RecordDecrypter } from "../crypto/age.js";
-import type { TrustedMember } from "../records/verification.js";
-
-/**
- * One batch for the worker: the files one after another in one buffer
- * (moved, not copied), and where each ends. (A Uint8Array sent as it is
- * would copy the whole buffer it views, often Node's 8 KiB pool.)
- */
-export interface PoolRequest {
-  id: number;
-  data: ArrayBuffer;
-  ends: number[];
-}
-
-/** What the worker found about a record's signature. */
-export interface SignatureCheck {
-  /** What was checked: {@link checkedHash} of the canonical text, the key and the signature. */
-  checked: string;
-  ok: boolean;
-}
-
-/** Where a file's plaintext would end, for a file the native path did not decrypt. */
-export const NOT_A_RECIPIENT = -1;
-export const TYPAGE = -2;
-
-/**
- * The worker's answer to a batch, in arrays of plain values (cheap to send):
- * per file, where its plaintext ends in `data` (or NOT_A_RECIPIENT, TYPAGE),
- * and the signature check, if one was made (`checked` null otherwise).
- */
-export interface PoolResponse {
-  id: number;
-  data: ArrayBuffer;
-  ends: number[];
-  checked: (string | null)[];
-  ok: boolean[];
-}
-
-/** A file's outcome on the worker. */
-export type PoolVerdict = { plaintext: Uint8Array; sig?: SignatureCheck } | "not-a-recipient" | "typage";
-
-/** What the worker is started with (besides the identities, which ../crypto/age.ts adds). */
-export interface PoolData {
-  members: TrustedMember[];
-}
-
-/** Packs byte arrays into one fresh buffer: the buffer and where each ends. */
-export function pack(parts: readonly Uint8Array[]): { data: ArrayBuffer; ends: number[] } {
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  const ends: number[] = [];
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    ends.push((at += p.length));
-  }
-  return { data: data.buffer, ends };
-}
-
-/** What a signature check is named by: the SHA-256 (hex) of the canonical text, the key and the signature, each length-prefixed. */
-export function checkedHash(canonical: string, key: string, signature: string): string {
-  const h = createHash("sha256");
-  for (const part of [canonical, key, signature]) h.update(`${Buffer.byteLength(part, "utf8")}:`).update(part, "utf8");
-  return h.digest("hex");
-}
+import { NOT_A_RECIPIENT, pack, type PoolData, type PoolRequest, type PoolResponse, type PoolVerdict } from "./read-wire.js";
 
 function unpack(m: PoolResponse): PoolVerdict[] {
   let start = 0;
@@ -100,7 +41,15 @@ function unpack(m: PoolResponse): PoolVerdict[] {
   });
 }
 
-const SCRIPT = new URL("./read-worker.js", import.meta.url);
+/**
+ * The worker script: in dist/bundle/, one CommonJS file (a worker starts it
+ * without Node's ES module loader, a few milliseconds sooner); in
+ * dist/core/repo/, tsc's ES module.
+ */
+function workerScript(): URL {
+  const cjs = new URL("./read-worker.cjs", import.meta.url);
+  return cjs.protocol === "file:" && existsSync(fileURLToPath(cjs)) ? cjs : new URL("./read-worker.js", import.meta.url);
+}
 
 export class ReadPool {
   readonly #worker: Worker;
@@ -128,7 +77,7 @@ export class ReadPool {
   }
 
   /** Starts the worker, or returns undefined (see the module comment). */
-  static start(decrypter: RecordDecrypter, data: PoolData, script: URL = SCRIPT): ReadPool | undefined {
+  static start(decrypter: RecordDecrypter, data: PoolData, script: URL = workerScript()): ReadPool | undefined {
     const worker = decrypter.startWorker(script, { ...data });
     return worker ? new ReadPool(worker) : undefined;
   }

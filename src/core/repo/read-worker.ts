@@ -15,7 +15,7 @@ import { fastYaml } from "../records/fast-yaml.js";
 import { RECORD_NAMESPACE } from "../records/signature.js";
 import { signingKeyFor } from "../records/verification.js";
 import { sshverify } from "../crypto/sshsig.js";
-import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SignatureCheck } from "./read-pool.js";
+import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SignatureCheck } from "./read-wire.js";
 
 const data = workerData as PoolData & { identities: string[] };
 const identities = data.identities.map((s) => new NativeX25519Identity(s));
