@@ -9,13 +9,14 @@
  * record, a corrupt file and a file not encrypted to the reader.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { armorFile, encrypt } from "../../src/core/crypto/age.js";
+import { RecordDecrypter, armorFile, encrypt } from "../../src/core/crypto/age.js";
+import { ReadCache } from "../../src/core/repo/cache.js";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
@@ -154,6 +155,23 @@ function spawnVerify(env: Record<string, string>): { status: number | null; stdo
   const r = spawnSync(process.execPath, [BIN, "verify"], { cwd: repo, env: { ...world.env, COC_IDENTITY: people[0]!.identityFile, ...env }, encoding: "utf8", timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\d+(\.\d+)? ?m?s\b/g, "") };
 }
+
+describe("the read cache a worker writes in the background", () => {
+  it("is there when coc exits, opens for its owner only, and answers the next listing the same", async () => {
+    const cold = coc(["list", "--json"]);
+    const dir = join(repo, ".git", "coc", "cache");
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith(".tmp") || f.startsWith("."))).toEqual([]);
+    expect(files).toHaveLength(1);
+    const mine = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([people[0]!.identity]), undefined);
+    expect(mine.size).toBe(CASES * 5 + Object.keys(special).length - 1); // every file but the corrupt one
+    const theirs = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([people[1]!.identity]), undefined);
+    expect(theirs.size).toBe(0);
+    // Warm: the same output, from the cache.
+    const r = spawnSync(process.execPath, [BIN, "list", "--json"], { cwd: repo, env: { ...world.env, COC_IDENTITY: people[0]!.identityFile }, encoding: "utf8" });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual(cold);
+  });
+});
 
 // The files themselves stay as written: reading changes nothing on disk.
 it("leaves the record files as they were", () => {

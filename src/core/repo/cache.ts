@@ -24,11 +24,11 @@
  * is always safe. It is written atomically (a temp file in the same
  * directory, then rename). `coc verify` never uses it.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encrypt, type RecordDecrypter } from "../crypto/age.js";
+import type { RecordDecrypter } from "../crypto/age.js";
+import { cacheMac, sealCache, writeCacheFile } from "./cache-file.js";
 import type { TrustedMember } from "../records/verification.js";
 import type { CocRecord } from "../records/schema.js";
 
@@ -37,6 +37,19 @@ const MAC_LABEL = "coc/read-cache/mac/v1";
 const NAME_LABEL = "coc/read-cache/name/v1";
 /** A cache larger than this is not read (a repository of 100,000 records stays well below). */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/** A cache file to seal and write: what {@link CacheWriter} is handed. */
+export interface CacheWrite {
+  path: string;
+  json: string;
+  key: Uint8Array;
+  recipient: string;
+}
+
+/** Something that seals and writes a cache file elsewhere (a worker thread): false when it cannot. */
+export interface CacheWriter {
+  write(job: CacheWrite): boolean;
+}
 
 /** What a file's bytes decrypted to for this user. */
 export type CachedOutcome = { kind: "not-for-you" } | { kind: "record"; record: CocRecord };
@@ -162,9 +175,11 @@ export class ReadCache {
   /**
    * Writes the cache when anything changed. After a read of the whole
    * repository (`complete`), it holds exactly the files just read; after a
-   * partial read, the other entries are kept. Never throws.
+   * partial read, the other entries are kept. With `background`, the sealing
+   * and writing may be handed to a worker thread, which the process waits
+   * for before it exits (./read-pool.ts). Never throws.
    */
-  async save(complete: boolean): Promise<void> {
+  async save(complete: boolean, background?: CacheWriter): Promise<void> {
     if (!this.#path || !this.#key) return;
     const files: Record<string, Entry> = {};
     if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r };
@@ -173,7 +188,9 @@ export class ReadCache {
     // Nothing read and no cache before (an empty repository): no file to write.
     if (Object.keys(files).length === 0 && !this.#existed) return;
     const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
-    await store(this.#path, this.#key, this.#recipient, content).catch(() => undefined);
+    const json = JSON.stringify(content);
+    if (background?.write({ path: this.#path, json, key: this.#key, recipient: this.#recipient })) return;
+    await writeCacheFile(this.#path, sealCache(json, this.#key, this.#recipient)).catch(() => undefined);
   }
 }
 
@@ -187,10 +204,6 @@ export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, pa
   await cache?.forget(paths);
 }
 
-function mac(key: Buffer, json: string): Buffer {
-  return createHmac("sha256", key).update(json).digest();
-}
-
 async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string): Promise<Content | undefined> {
   try {
     // In one read (fs/promises reads a large file in many trips through the thread pool).
@@ -201,7 +214,7 @@ async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recip
     if (nl !== 64) return undefined;
     const tag = Buffer.from(plain.toString("latin1", 0, 64), "hex");
     const json = plain.toString("utf8", 65);
-    const want = mac(key, json);
+    const want = cacheMac(key, json);
     if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;
     const content = JSON.parse(json) as Content;
     if (content.v !== VERSION || content.recipient !== recipient || typeof content.files !== "object" || content.files === null) return undefined;
@@ -209,19 +222,4 @@ async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recip
   } catch {
     return undefined;
   }
-}
-
-async function store(path: string, key: Buffer, recipient: string, content: Content): Promise<void> {
-  const dir = join(path, "..");
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const json = JSON.stringify(content);
-  const ciphertext = await encrypt(Buffer.from(`${mac(key, json).toString("hex")}\n${json}`), [recipient]);
-  // Temp files of an interrupted write (only ciphertext) are swept here.
-  for (const n of await readdir(dir).catch(() => [] as string[])) if (n.endsWith(".tmp")) await rm(join(dir, n), { force: true });
-  const temp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
-  await writeFile(temp, ciphertext, { mode: 0o600, flag: "wx" });
-  await rename(temp, path).catch(async (e: unknown) => {
-    await rm(temp, { force: true });
-    throw e;
-  });
 }

@@ -9,6 +9,7 @@ import { canonicalText } from "../records/canonical.js";
 import type { CocRecord } from "../records/schema.js";
 import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
 import { checkedHash, type SignatureCheck } from "./read-wire.js";
+import { ReadThreads } from "./read-pool.js";
 import { ReadCache } from "./cache.js";
 import type { RepoPaths } from "./layout.js";
 import { readLimits } from "./read.js";
@@ -59,6 +60,22 @@ export async function readVerified(ctx: ReadContext, codes: readonly string[] | 
   const listed = codes ? { codes: [...codes], problems: [] } : await listCaseCodes(ctx.paths);
   const useCache = opts.cache ?? (!codes || codes.length >= CACHE_MIN_CASES);
   const cache = useCache ? await ReadCache.open(await ctx.gitDir(), ctx.decrypter, ctx.members) : ReadCache.none();
+  // Worker threads, started only if there turn out to be many files to decrypt.
+  const threads = new ReadThreads(ctx.decrypter, { members: [...ctx.members] }, ctx.threads);
+  try {
+    return await readAndVerify(ctx, codes, listed, cache, threads);
+  } finally {
+    await threads.close();
+  }
+}
+
+async function readAndVerify(
+  ctx: ReadContext,
+  codes: readonly string[] | undefined,
+  listed: { codes: string[]; problems: Problem[] },
+  cache: ReadCache,
+  threads: ReadThreads,
+): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
   // Signature checks a worker thread made while decrypting: a verdict counts only for a record with
   // the same canonical text, key and signature (./read-pool.ts); compared as each record arrives.
   const hinted = new Map<string, boolean>();
@@ -67,7 +84,7 @@ export async function readVerified(ctx: ReadContext, codes: readonly string[] | 
     if (v !== undefined) hinted.set(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).
-  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { members: ctx.members, onRecord, workers: ctx.threads });
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads });
   const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted.get(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {
@@ -76,6 +93,7 @@ export async function readVerified(ctx: ReadContext, codes: readonly string[] | 
       c.unverified = unverified;
     }),
   );
-  await cache.save(!codes);
+  // Written in the background by a worker, when one was started.
+  await cache.save(!codes, threads);
   return { cases, problems: listed.problems };
 }

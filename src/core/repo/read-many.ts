@@ -5,11 +5,9 @@
  * (and check the signatures of coc-written records, ./read-pool.ts) while
  * this thread goes on reading files and parses what the workers send back.
  */
-import { availableParallelism } from "node:os";
 import type { RecordDecrypter } from "../crypto/age.js";
-import type { TrustedMember } from "../records/verification.js";
 import { fileHash, type ReadCache } from "./cache.js";
-import { ReadPool } from "./read-pool.js";
+import type { ReadPool, ReadThreads } from "./read-pool.js";
 import type { SignatureCheck } from "./read-wire.js";
 import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, withinStanzaCap, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
 
@@ -18,8 +16,6 @@ import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, with
  * (each starts in about 20 ms; a file takes about 0.2 ms).
  */
 const POOL_MIN_FILES = 256;
-/** Worker threads at most (one per core, up to this). */
-const MAX_WORKERS = 4;
 /** Files per batch handed to a worker: small enough to balance them, large enough that messages cost little. */
 const BATCH = 32;
 /** Files read between two looks at the workers (so they get work while the rest is read). */
@@ -27,12 +23,10 @@ const READ_STRIDE = 256;
 
 /** What {@link readMany} may also be given. */
 export interface ReadManyOptions {
-  /** The confirmed roster: with it, a worker thread also checks signatures (a hint, see ./read-pool.ts). */
-  members?: readonly TrustedMember[];
   /** Hears of each record as soon as it is parsed, with the worker's signature check if it made one. */
   onRecord?: (outcome: ReadOutcome & { kind: "record" }, sig?: SignatureCheck) => void;
-  /** Worker threads at most (0: none); by default one per core, up to {@link MAX_WORKERS}. */
-  workers?: number | undefined;
+  /** Worker threads to use when there are many files to decrypt; without, all is done on this thread. */
+  threads?: ReadThreads | undefined;
 }
 
 /** A file read and prechecked, waiting to be decrypted. */
@@ -80,14 +74,9 @@ export async function readMany(
     }
   };
   const lanes: Promise<void>[] = [];
-  let pools: ReadPool[] = [];
   const startWorkers = () => {
-    // One worker per core (a single core gains nothing), when there are enough files to pay for starting them.
-    const cores = availableParallelism();
-    const n = opts.workers ?? (cores > 1 ? Math.min(MAX_WORKERS, cores) : 0);
-    pools = Array.from({ length: n }, () => ReadPool.start(decrypter, { members: [...(opts.members ?? [])] })).filter((p) => p !== undefined);
     // Two batches in flight keep each worker busy while this thread handles an answer.
-    for (const pool of pools) lanes.push(there(pool), there(pool));
+    for (const pool of opts.threads?.start() ?? []) lanes.push(there(pool), there(pool));
   };
   const there = async (pool: ReadPool) => {
     for (let batch = await take(); batch.length > 0; batch = await take()) {
@@ -101,7 +90,7 @@ export async function readMany(
       }
     }
   };
-  try {
+  {
     // Started before reading when the cache cannot know most files (a first read), so they are ready when the first batch is.
     if (jobs.length - (cache?.size ?? 0) >= POOL_MIN_FILES) startWorkers();
     for (const [i, job] of jobs.entries()) {
@@ -136,8 +125,6 @@ export async function readMany(
       for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));
     }
     await Promise.all(lanes);
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
   }
   return out;
 }

@@ -27,7 +27,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { RecordDecrypter } from "../crypto/age.js";
-import { NOT_A_RECIPIENT, pack, type PoolData, type PoolRequest, type PoolResponse, type PoolVerdict } from "./read-wire.js";
+import { availableParallelism } from "node:os";
+import type { CacheWrite, CacheWriter } from "./cache.js";
+import { NOT_A_RECIPIENT, pack, type PoolData, type PoolRequest, type PoolResponse, type PoolVerdict, type SaveRequest } from "./read-wire.js";
 
 function unpack(m: PoolResponse): PoolVerdict[] {
   let start = 0;
@@ -56,6 +58,7 @@ export class ReadPool {
   readonly #pending = new Map<number, { size: number; resolve: (v: PoolVerdict[]) => void }>();
   #next = 0;
   #dead = false;
+  #handedOff = false;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -98,10 +101,68 @@ export class ReadPool {
     });
   }
 
-  /** Ends the worker thread. */
+  /**
+   * Hands the worker its last job, writing the read cache; it then ends by
+   * itself, and the process waits for it. False when the worker is gone.
+   */
+  handOff(job: CacheWrite): boolean {
+    if (this.#dead || this.#handedOff) return false;
+    try {
+      this.#worker.postMessage({ save: job } satisfies SaveRequest);
+    } catch {
+      return false;
+    }
+    this.#handedOff = true;
+    this.#dead = true;
+    this.#worker.ref();
+    return true;
+  }
+
+  /** Ends the worker thread (one handed a cache to write ends by itself). */
   async close(): Promise<void> {
     this.#dead = true;
-    await this.#worker.terminate().catch(() => undefined);
+    if (!this.#handedOff) await this.#worker.terminate().catch(() => undefined);
+  }
+}
+
+/** Worker threads at most (one per core, up to this). */
+const MAX_WORKERS = 4;
+
+/**
+ * The worker threads of one read: started on first need, one per core (a
+ * single core gains nothing) unless `max` says otherwise; the first of them
+ * may then write the read cache in the background.
+ */
+export class ReadThreads implements CacheWriter {
+  readonly #decrypter: RecordDecrypter;
+  readonly #data: PoolData;
+  readonly #max: number | undefined;
+  #pools: ReadPool[] | undefined;
+
+  constructor(decrypter: RecordDecrypter, data: PoolData, max: number | undefined) {
+    this.#decrypter = decrypter;
+    this.#data = data;
+    this.#max = max;
+  }
+
+  /** Starts the workers (once); none when there is no built worker script. */
+  start(): readonly ReadPool[] {
+    if (!this.#pools) {
+      const cores = availableParallelism();
+      const n = this.#max ?? (cores > 1 ? Math.min(MAX_WORKERS, cores) : 0);
+      this.#pools = Array.from({ length: n }, () => ReadPool.start(this.#decrypter, this.#data)).filter((p) => p !== undefined);
+    }
+    return this.#pools;
+  }
+
+  /** Writes the cache on a started worker; false when none was started. */
+  write(job: CacheWrite): boolean {
+    return this.#pools?.some((p) => p.handOff(job)) ?? false;
+  }
+
+  /** Ends every worker but one writing the cache. */
+  async close(): Promise<void> {
+    await Promise.all((this.#pools ?? []).map((p) => p.close()));
   }
 }
 

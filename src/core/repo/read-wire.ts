@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { TrustedMember } from "../records/verification.js";
+import type { CacheWrite } from "./cache.js";
 
 /**
  * One batch for the worker: the files one after another in one buffer
@@ -47,6 +48,11 @@ export type PoolVerdict = { plaintext: Uint8Array; sig?: SignatureCheck } | "not
 /** What the worker is started with (besides the identities, which ../crypto/age.ts adds). */
 export interface PoolData {
   members: TrustedMember[];
+}
+
+/** A cache file for the worker to seal and write (../repo/cache-file.ts); its last message. */
+export interface SaveRequest {
+  save: CacheWrite;
 }
 
 /** Packs byte arrays into one fresh buffer: the buffer and where each ends. */

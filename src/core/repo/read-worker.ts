@@ -4,7 +4,9 @@
  * records in coc's JSON style or plain block-style YAML (../records/fast-yaml.ts),
  * checks the author's signature against the confirmed roster it was started
  * with. It imports no schema library and not the full YAML parser, so it
- * starts in a few milliseconds; it never touches the disk. What it says is only a hint the main thread checks (see
+ * starts in a few milliseconds. It touches the disk only for its last job, if
+ * given: writing the user's read cache (already JSON, sealed here) in the
+ * background. What it says is only a hint the main thread checks (see
  * ./read-pool.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -15,7 +17,8 @@ import { fastYaml } from "../records/fast-yaml.js";
 import { RECORD_NAMESPACE } from "../records/signature.js";
 import { signingKeyFor } from "../records/verification.js";
 import { sshverify } from "../crypto/sshsig.js";
-import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SignatureCheck } from "./read-wire.js";
+import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SaveRequest, type SignatureCheck } from "./read-wire.js";
+import { sealCache, writeCacheFile } from "./cache-file.js";
 
 const data = workerData as PoolData & { identities: string[] };
 const identities = data.identities.map((s) => new NativeX25519Identity(s));
@@ -44,7 +47,15 @@ function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
   }
 }
 
-parentPort?.on("message", (request: PoolRequest) => {
+parentPort?.on("message", (request: PoolRequest | SaveRequest) => {
+  if ("save" in request) {
+    // The last job: write the cache, then end this thread (the process waits for it).
+    const { path, json, key, recipient } = request.save;
+    void writeCacheFile(path, sealCache(json, key, recipient))
+      .catch(() => undefined)
+      .finally(() => parentPort?.close());
+    return;
+  }
   const plaintexts: Uint8Array[] = [];
   const response: PoolResponse = { id: request.id, data: new ArrayBuffer(0), ends: [], checked: [], ok: [] };
   let end = 0;

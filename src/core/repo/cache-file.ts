@@ -1,0 +1,36 @@
+/**
+ * The read cache's file (./cache.ts): its bytes are `<HMAC-SHA-256 hex>\n<JSON>`
+ * age-encrypted to the user's own X25519 recipient, written atomically (a
+ * temp file in the same directory, then rename). Used on the main thread and
+ * by the reading worker, which writes a cache in the background
+ * (./read-pool.ts); so this module imports no more than the native age path.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { encryptNative } from "../crypto/native.js";
+import { NativeX25519Recipient } from "../crypto/x25519.js";
+
+/** The MAC of a cache's JSON under the user's key. */
+export function cacheMac(key: Uint8Array, json: string): Buffer {
+  return createHmac("sha256", key).update(json).digest();
+}
+
+/** The encrypted bytes of a cache file holding `json`. */
+export function sealCache(json: string, key: Uint8Array, recipient: string): Uint8Array {
+  return encryptNative(Buffer.from(`${cacheMac(key, json).toString("hex")}\n${json}`), [new NativeX25519Recipient(recipient)]);
+}
+
+/** Writes `bytes` to `path` atomically (mode 0600), sweeping temp files an interrupted write left. */
+export async function writeCacheFile(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = join(path, "..");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Temp files of an interrupted write (only ciphertext) are swept here.
+  for (const n of await readdir(dir).catch(() => [] as string[])) if (n.endsWith(".tmp")) await rm(join(dir, n), { force: true });
+  const temp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
+  await writeFile(temp, bytes, { mode: 0o600, flag: "wx" });
+  await rename(temp, path).catch(async (e: unknown) => {
+    await rm(temp, { force: true });
+    throw e;
+  });
+}
