@@ -63,4 +63,16 @@ describe("start-up of the built binary", () => {
     expect(list.stdout).toContain("No cases yet");
     for (const heavy of ["handlebars", "simple-git", "@inquirer"]) expect(list.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
   });
+
+  it("bundles zod's English messages and none of its other locales (a namespace import lets esbuild drop them)", () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, "dist", "bundle-meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const locales = new Map<string, number>();
+    for (const output of Object.values(meta.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const m = /node_modules\/zod\/v4\/locales\/([^/]+)\.js$/.exec(input);
+        if (m && bytesInOutput > 0) locales.set(m[1]!, (locales.get(m[1]!) ?? 0) + bytesInOutput);
+      }
+    }
+    expect([...locales.keys()]).toEqual(["en"]);
+  });
 });

@@ -5,7 +5,7 @@
  * all before anything is written (a bad decision must not leave a recusal
  * committed behind it).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../errors.js";
 import { recusalOf } from "../case/audience.js";
 import { checkSoftConflicts } from "../case/soft-conflicts.js";

@@ -1,5 +1,5 @@
 /** The parts of a decision that the register of consequences and the behavioural plan read (issue 14). */
-import { z } from "zod";
+import * as z from "zod";
 import { memberName, required, text, timestamp } from "./fields.js";
 
 export const SCOPES = ["event", "online", "both"] as const;

@@ -1,5 +1,5 @@
 /** The record parts of the reporter's consent (issue 14): the report's `consent` block and the `consent` record's body. */
-import { z } from "zod";
+import * as z from "zod";
 import { required, text, timestamp } from "./fields.js";
 
 /** An answer of the reporter's consent: yes, no, or ask them first. */

@@ -4,7 +4,7 @@
  * ./oversight-bodies.ts share them.
  */
 import { quote } from "../errors.js";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Team member names: short, safe in paths and messages. */
 export const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

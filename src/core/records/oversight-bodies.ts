@@ -3,7 +3,7 @@
  * escalations and summaries for oversight people, appeals and their
  * outcomes. Part of the one schema per record type of ./schema.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { memberName, required, text, timestamp } from "./fields.js";
 
 /** A record id (`<utc-timestamp>-<type>-<rand>`), as an appeal outcome names its appeal. */

@@ -2,7 +2,7 @@
  * One schema per record type: the single source of the TypeScript types, of
  * validation and of the field-level error messages (DESIGN.md §3).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { memberName, required, text, timestamp } from "./fields.js";
 import { appealBody, appealOutcomeBody, escalationBody, summaryBody } from "./oversight-bodies.js";
 import { consentBlock, consentBody } from "./consent-bodies.js";

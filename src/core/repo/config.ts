@@ -3,7 +3,7 @@
  * and public keys). Both are plaintext and hold nothing about any case.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { quote, UserError } from "../errors.js";
 import { formatSshEd25519, parseSshEd25519 } from "../crypto/sshsig.js";
 import { parseRecipient } from "../crypto/age.js";

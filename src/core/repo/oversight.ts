@@ -7,7 +7,7 @@
  * case (../case/audience.ts).
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../errors.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
 import { memberSchema, type Team } from "./config.js";

@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
 import type { Config, Team } from "./config.js";
 import type { Oversight } from "./oversight.js";
