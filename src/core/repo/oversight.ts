@@ -55,7 +55,7 @@ export async function loadOversight(path: string): Promise<Oversight> {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_OVERSIGHT;
     throw new UserError(`cannot read oversight file ${path}`);
   }
-  return validate(oversightSchema, parseYaml(text, path), path);
+  return validate(oversightSchema, parseYaml(text, path), path, "", true);
 }
 
 /**

@@ -133,7 +133,7 @@ export function pinPath(configDir: string, repositoryId: string, userRecipient: 
 export async function loadPin(path: string): Promise<Pinned | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
-  const parsed = pinSchema.safeParse(parseYaml(text, path));
+  const parsed = pinSchema.safeParse(parseYaml(text, path), { jitless: true });
   if (!parsed.success) return undefined;
   const p = parsed.data;
   return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), former: p.former ?? [], settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null, oversight: p.oversight ?? [] };
