@@ -33,4 +33,14 @@ export const timestamp = z.string({ error: "expected a date and time such as 202
 });
 
 export const text = z.string({ error: "expected text" });
+
+/**
+ * A value built on first use. The record schemas are built this way: building
+ * zod schemas takes time at start-up, and a command that reads no record (a
+ * `list` of an empty repository, `whoami`) never needs them.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
 export const required = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} must not be empty` });
