@@ -7,6 +7,7 @@
  * it runs. dist/bundle/ sits as deep as dist/cli/, so the paths the code
  * finds from `import.meta.url` (templates/, data/) are the same.
  */
+import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
 import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -46,3 +47,17 @@ await build({
   minify: true,
   logLevel: "warning",
 });
+
+// `coc --help` into a pipe, as commander prints it (80 columns, no colour): bin/coc.js prints this
+// saved text for exactly that call, without loading the bundle (help.txt does not exist yet here,
+// so this run takes the real path). test/e2e/startup.test.ts checks they stay byte-identical.
+const help = spawnSync(process.execPath, [join(ROOT, "bin", "coc.js"), "--help"], {
+  env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  stdio: ["ignore", "pipe", "pipe"],
+  encoding: "utf8",
+});
+if (help.status !== 0 || help.stderr !== "" || !help.stdout.startsWith("Usage: coc") || help.stdout.includes("\x1b")) {
+  throw new Error(`bundle: coc --help failed (exit ${help.status}): ${help.stderr}`);
+}
+writeFileSync(join(OUT, "help.txt"), help.stdout);
+

@@ -11,8 +11,8 @@ import type { Prompter } from "./cli/prompts/prompter.js";
 /** Runs coc with `argv` (without the node and script paths). */
 export async function main(argv: readonly string[], ctx: Context): Promise<number> {
   const result = { code: 0 };
-  const { buildProgram } = await import("./cli/program.js");
-  const program = buildProgram(ctx, result);
+  const { buildProgram, namedCommand } = await import("./cli/program.js");
+  const program = buildProgram(ctx, result, namedCommand(argv));
   try {
     await program.parseAsync([...argv], { from: "user" });
     return result.code;

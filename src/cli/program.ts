@@ -56,8 +56,41 @@ export const ENVIRONMENT_HELP = `Environment:
   VISUAL, EDITOR   editor for long text
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
 
-/** Builds the program; `result.code` receives the exit code of the command that ran. */
-export function buildProgram(ctx: Context, result: { code: number }): Command {
+type Define = (program: Command, runner: Runner) => void;
+
+/** Every command, by the name it defines (a test checks each name against what its `define` registers). */
+export const COMMANDS: readonly (readonly [string, Define])[] = [
+  ["keygen", keygen], ["whoami", whoami], ["init", init], ["team", team], ["trust", trust], ["new-report", newReport], ["list", list], ["show", show],
+  ["note", note], ["decide", decide], ["followup", followup], ["resolve", resolve], ["review", review], ["recuse", recuse], ["sync", sync],
+  ["verify", verify], ["matrix", matrix], ["announce", announce], ["letter", letter], ["demo", demo], ["purge", purge], ["share", share],
+  ["transparency", transparency], ["attach", attach], ["open", openEvidence], ["form", form], ["oversight", oversight], ["escalate", escalate],
+  ["appeal", appeal], ["export", exportCase], ["consent", consent], ["bans", bans],
+];
+
+/** Root options that take a value (the word after them is not a command). */
+const VALUE_OPTIONS = new Set(["--repo", "--identity"]);
+const FLAG_OPTIONS = new Set(["--json", "--no-input", "--yes", "--no-color"]);
+
+/**
+ * The command `argv` runs when its first word that is not a root option names
+ * one exactly; undefined for anything else (help, the version, an unknown word
+ * or option), which gets every command.
+ */
+export function namedCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (VALUE_OPTIONS.has(word)) i++;
+    else if (!FLAG_OPTIONS.has(word) && ![...VALUE_OPTIONS].some((o) => word.startsWith(`${o}=`))) return COMMANDS.some(([name]) => name === word) ? word : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the program; `result.code` receives the exit code of the command that ran.
+ * @param only define this command alone (the one argv names, see {@link namedCommand}):
+ * commander parses and prints the same for it, without building the other 31.
+ */
+export function buildProgram(ctx: Context, result: { code: number }, only?: string): Command {
   const program = new Command("coc");
   program
     .description("Code of Conduct incident records, age-encrypted in a git repository.")
@@ -88,8 +121,7 @@ export function buildProgram(ctx: Context, result: { code: number }): Command {
     },
   };
 
-  const commands = [keygen, whoami, init, team, trust, newReport, list, show, note, decide, followup, resolve, review, recuse, sync, verify, matrix, announce, letter, demo, purge, share, transparency, attach, openEvidence, form, oversight, escalate, appeal, exportCase, consent, bans];
-  for (const define of commands) define(program, runner);
+  for (const [name, define] of COMMANDS) if (only === undefined || name === only) define(program, runner);
   program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
   return program;
 }

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, teamRepo } from "../helpers/env.js";
+import { Terminal, tmuxMissing } from "../helpers/terminal.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -45,14 +46,49 @@ function loaded(argv: string[], extraEnv: Record<string, string> = {}, cwd = wor
 }
 
 describe("start-up of the built binary", () => {
-  it("runs the bundle, and coc --help loads no schema library, YAML parser, age, templates, git or prompt library", () => {
-    const help = loaded(["--help"]);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain("new-report");
-    expect(help.files.some((f) => f.includes(join("dist", "bundle")))).toBe(true);
-    expect(help.files.some((f) => f.includes(join("dist", "cli")))).toBe(false);
-    expect(help.libraries).toContain("commander");
-    for (const heavy of HEAVY) expect(help.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
+  it("coc --help into a pipe prints the text saved at build time, byte for byte what commander prints there, and loads nothing of the bundle", () => {
+    // The real path through the same bundle, in the same conditions (stdout a pipe: 80 columns, no colour).
+    const script = `const { main, processContext } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "bundle", "main.js")).href)}); process.exitCode = await main(["--help"], processContext());`;
+    const real = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: world.root, env: world.env, encoding: "utf8" });
+    expect(real.status, real.stderr).toBe(0);
+    expect(real.stdout).toContain("new-report");
+    for (const flag of ["--help", "-h"]) {
+      const saved = loaded([flag]);
+      expect(saved.code).toBe(0);
+      expect(saved.stdout).toBe(real.stdout);
+      expect(saved.files.filter((f) => f.includes(join("dist", "bundle"))), flag).toEqual([]);
+    }
+    expect(readFileSync(join(ROOT, "dist", "bundle", "help.txt"), "utf8")).toBe(real.stdout);
+  });
+
+  it("help on any other path runs the bundle's commander and loads no schema library, YAML parser, age, templates, git or prompt library", () => {
+    for (const argv of [["list", "--help"], ["help"], ["--help", "--no-color"]]) {
+      const help = loaded(argv);
+      expect(help.code, argv.join(" ")).toBe(0);
+      expect(help.files.some((f) => f.includes(join("dist", "bundle"))), argv.join(" ")).toBe(true);
+      expect(help.files.some((f) => f.includes(join("dist", "cli")))).toBe(false);
+      expect(help.libraries).toContain("commander");
+      for (const heavy of HEAVY) expect(help.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
+    }
+  });
+
+  it.skipIf(Boolean(tmuxMissing))("coc --help in a terminal is formatted by commander for the terminal's width, not taken from the saved text", async () => {
+    // What commander prints at 120 columns (tmux's width), through the same bundle.
+    const script = `Object.defineProperty(process.stdout, "isTTY", { value: true }); Object.defineProperty(process.stdout, "columns", { value: 120 }); const { main, processContext } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "bundle", "main.js")).href)}); process.exitCode = await main(["--help"], processContext());`;
+    const wide = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: world.root, env: { ...world.env, NO_COLOR: "1" }, encoding: "utf8" });
+    expect(wide.status, wide.stderr).toBe(0);
+    const expected = wide.stdout.trimEnd().split("\n").map((l) => l.trimEnd());
+    expect(expected).not.toEqual(readFileSync(join(ROOT, "dist", "bundle", "help.txt"), "utf8").trimEnd().split("\n").map((l) => l.trimEnd()));
+    const t = new Terminal(world, "help");
+    try {
+      t.start(["--help"], world.root, world.env);
+      expect(await t.exitCode()).toBe(0);
+      const lines = t.screen().split("\n").map((l) => l.trimEnd());
+      const from = lines.findIndex((l) => l.startsWith("Usage: coc"));
+      expect(lines.slice(from, from + expected.length)).toEqual(expected);
+    } finally {
+      t.kill();
+    }
   });
 
   it("coc list in an empty repository loads no templates, git or prompt library", async () => {
@@ -62,5 +98,17 @@ describe("start-up of the built binary", () => {
     expect(list.code, list.stdout).toBe(0);
     expect(list.stdout).toContain("No cases yet");
     for (const heavy of ["handlebars", "simple-git", "@inquirer"]) expect(list.libraries.filter((l) => l === heavy || l.startsWith(`${heavy}/`)), heavy).toEqual([]);
+  });
+
+  it("bundles zod's English messages and none of its other locales (a namespace import lets esbuild drop them)", () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, "dist", "bundle-meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const locales = new Map<string, number>();
+    for (const output of Object.values(meta.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const m = /node_modules\/zod\/v4\/locales\/([^/]+)\.js$/.exec(input);
+        if (m && bytesInOutput > 0) locales.set(m[1]!, (locales.get(m[1]!) ?? 0) + bytesInOutput);
+      }
+    }
+    expect([...locales.keys()]).toEqual(["en"]);
   });
 });

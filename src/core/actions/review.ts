@@ -5,27 +5,30 @@
  * all before anything is written (a bad decision must not leave a recusal
  * committed behind it).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../errors.js";
 import { recusalOf } from "../case/audience.js";
 import { checkSoftConflicts } from "../case/soft-conflicts.js";
 import { checkRules, decisionWarnings, noteWarnings, presentWarnings, selfRecusalWarning, type RuleContext } from "../case/rules.js";
 import { validate } from "../records/document.js";
-import { assessmentBody, conflictBody, decisionBody, memberName, noteBody, type ConflictBody, type DecisionBody, type NoteBody } from "../records/schema.js";
+import { lazy } from "../records/fields.js";
+import { BODY_SCHEMAS, memberName, type ConflictBody, type DecisionBody, type NoteBody } from "../records/schema.js";
 import type { RecordPart } from "./records.js";
 
 const FILE_KEYS = ["present", "conflicts", "assessment", "note", "decision"] as const;
 
-/** A review file: each part optional. */
-export const reviewFileSchema = z.strictObject(
-  {
-    present: z.array(memberName, { error: "expected a list of team members" }).optional(),
-    conflicts: z.array(conflictBody, { error: "expected a list of conflict declarations ({member, conflict, reason, recused})" }).optional(),
-    assessment: assessmentBody.optional(),
-    note: noteBody.optional(),
-    decision: decisionBody.optional(),
-  },
-  { error: `expected a mapping with any of ${FILE_KEYS.join(", ")}` },
+/** A review file: each part optional (built on first use, like the record schemas). */
+const reviewFileSchema = lazy(() =>
+  z.strictObject(
+    {
+      present: z.array(memberName, { error: "expected a list of team members" }).optional(),
+      conflicts: z.array(BODY_SCHEMAS.conflict, { error: "expected a list of conflict declarations ({member, conflict, reason, recused})" }).optional(),
+      assessment: BODY_SCHEMAS.assessment.optional(),
+      note: BODY_SCHEMAS.note.optional(),
+      decision: BODY_SCHEMAS.decision.optional(),
+    },
+    { error: `expected a mapping with any of ${FILE_KEYS.join(", ")}` },
+  ),
 );
 
 /** What one review records, validated. */
@@ -42,9 +45,9 @@ export interface ReviewPlan {
  * @throws UserError naming the source and the field.
  */
 export function parseReviewFile(value: unknown, source: string, ctx: RuleContext, code: string): ReviewPlan {
-  let file: z.output<typeof reviewFileSchema>;
+  let file: z.output<ReturnType<typeof reviewFileSchema>>;
   try {
-    file = validate(reviewFileSchema, value, source);
+    file = validate(reviewFileSchema(), value, source);
   } catch (e) {
     if (e instanceof UserError && /^[^:]+: unknown fields? /.test(e.message)) throw new UserError(`${e.message} (a review file holds ${FILE_KEYS.join(", ")})`, e.details);
     throw e;

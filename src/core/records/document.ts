@@ -59,10 +59,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /**
  * Validates `value` against `schema`.
  * @param prefix field path to prepend in messages (e.g. "body").
+ * @param once a document validated once per process (config, team, oversight): zod's
+ * interpreted path, the same checks without compiling a fast path for the shape, which
+ * costs more than it saves on a single document. Records (thousands per read) keep it.
  * @throws UserError naming `source`, the first bad field and why; further problems as details.
  */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, source: string, prefix = ""): z.output<S> {
-  const result = schema.safeParse(value);
+export function validate<S extends z.ZodType>(schema: S, value: unknown, source: string, prefix = "", once = false): z.output<S> {
+  const result = schema.safeParse(value, once ? { jitless: true } : undefined);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const field = formatPath([...(prefix ? [prefix] : []), ...issue.path]);

@@ -4,7 +4,7 @@
  * ./oversight-bodies.ts share them.
  */
 import { quote } from "../errors.js";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Team member names: short, safe in paths and messages. */
 export const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -33,4 +33,14 @@ export const timestamp = z.string({ error: "expected a date and time such as 202
 });
 
 export const text = z.string({ error: "expected text" });
+
+/**
+ * A value built on first use. The record schemas are built this way: building
+ * zod schemas takes time at start-up, and a command that reads no record (a
+ * `list` of an empty repository, `whoami`) never needs them.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
 export const required = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} must not be empty` });

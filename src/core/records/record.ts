@@ -101,7 +101,7 @@ function keyCount(value: unknown): number {
  * @throws UserError naming the source and the field.
  */
 export function parseRecord(text: string, source: string, expected?: { case: string; id: string }): CocRecord {
-  const record = validate(recordSchema, parseRecordText(text, source), source);
+  const record = validate(recordSchema(), parseRecordText(text, source), source);
   if (expected && record.case !== expected.case) {
     throw new UserError(`${source}: record says case "${record.case}" but sits in cases/${expected.case}/`);
   }

@@ -3,7 +3,7 @@
  * and public keys). Both are plaintext and hold nothing about any case.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { quote, UserError } from "../errors.js";
 import { formatSshEd25519, parseSshEd25519 } from "../crypto/sshsig.js";
 import { parseRecipient } from "../crypto/age.js";
@@ -178,12 +178,12 @@ export async function loadConfig(path: string): Promise<Config> {
 
 /** Parses and validates the text of a config. @throws UserError naming `source` and the field. */
 export function parseConfig(text: string, source: string): Config {
-  return validate(configSchema, parseYaml(text, source), source);
+  return validate(configSchema, parseYaml(text, source), source, "", true);
 }
 
 /** Reads and validates `.coc/team.yaml`. @throws UserError naming the file and field. */
 export async function loadTeam(path: string): Promise<Team> {
-  return validate(teamSchema, parseYaml(await readText(path, "team file"), path), path);
+  return validate(teamSchema, parseYaml(await readText(path, "team file"), path), path, "", true);
 }
 
 /** The YAML text of a config, with a header comment. */

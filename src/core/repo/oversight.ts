@@ -7,7 +7,7 @@
  * case (../case/audience.ts).
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../errors.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
 import { memberSchema, type Team } from "./config.js";
@@ -55,7 +55,7 @@ export async function loadOversight(path: string): Promise<Oversight> {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_OVERSIGHT;
     throw new UserError(`cannot read oversight file ${path}`);
   }
-  return validate(oversightSchema, parseYaml(text, path), path);
+  return validate(oversightSchema, parseYaml(text, path), path, "", true);
 }
 
 /**

@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
 import type { Config, Team } from "./config.js";
 import type { Oversight } from "./oversight.js";
@@ -133,7 +133,7 @@ export function pinPath(configDir: string, repositoryId: string, userRecipient: 
 export async function loadPin(path: string): Promise<Pinned | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
-  const parsed = pinSchema.safeParse(parseYaml(text, path));
+  const parsed = pinSchema.safeParse(parseYaml(text, path), { jitless: true });
   if (!parsed.success) return undefined;
   const p = parsed.data;
   return { members: p.members.map((m) => ({ ...m, roles: m.roles ?? [] })), former: p.former ?? [], settings: p.settings ?? {}, templates: p.templates ?? {}, head: p.head ?? null, oversight: p.oversight ?? [] };
