@@ -48,7 +48,7 @@ function record(type: "report" | "note", code: string, author: Person, at: Date)
   return makeRecord({ type, case: code, id: newRecordId(type, at), author: author.name, created_at: at, recipients: people.map((p) => p.name), body: body(type, author.name, at) as never });
 }
 
-const signed = (r: object, by: Person) => ({ ...r, signature: signRecord(r, signingKeyFromIdentity(by.identity)) });
+const signed = <T extends object>(r: T, by: Person): T & { signature: string } => ({ ...r, signature: signRecord(r, signingKeyFromIdentity(by.identity)) });
 
 async function put(code: string, r: { id: string }, file: Uint8Array | string): Promise<void> {
   mkdirSync(join(repo, "cases", code), { recursive: true });
