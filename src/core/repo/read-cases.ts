@@ -8,6 +8,7 @@ import type { RecordDecrypter } from "../crypto/age.js";
 import { canonicalText } from "../records/canonical.js";
 import type { CocRecord } from "../records/schema.js";
 import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
+import { verifyRecord } from "../records/signature.js";
 import { checkedHash, type SignatureCheck } from "./read-wire.js";
 import { ReadThreads } from "./read-pool.js";
 import { ReadCache } from "./cache.js";
@@ -50,6 +51,12 @@ function matches(record: CocRecord, sig: SignatureCheck, members: readonly Trust
   }
 }
 
+/** `record`'s signature checked here and now (as verifyRecords would, without the thread pool). */
+function checkNow(record: CocRecord, members: readonly TrustedMember[]): boolean {
+  const key = signingKeyFor(record, members);
+  return Boolean(record.signature && key && verifyRecord(record, record.signature, key));
+}
+
 /**
  * Reads every case (or the given ones); bad files are problems, never
  * thrown. A file whose exact bytes the user's read cache knows is neither
@@ -79,8 +86,8 @@ async function readAndVerify(
   // Signature checks a worker thread made while decrypting: a verdict counts only for a record with
   // the same canonical text, key and signature (./read-pool.ts); compared as each record arrives.
   const hinted = new Map<string, boolean>();
-  const onRecord = (outcome: { file: string; record: CocRecord }, sig?: SignatureCheck) => {
-    const v = sig && matches(outcome.record, sig, ctx.members);
+  const onRecord = (outcome: { file: string; record: CocRecord }, sig?: SignatureCheck | "check-now") => {
+    const v = sig === "check-now" ? checkNow(outcome.record, ctx.members) : sig && matches(outcome.record, sig, ctx.members);
     if (v !== undefined) hinted.set(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).

@@ -23,8 +23,12 @@ const READ_STRIDE = 256;
 
 /** What {@link readMany} may also be given. */
 export interface ReadManyOptions {
-  /** Hears of each record as soon as it is parsed, with the worker's signature check if it made one. */
-  onRecord?: (outcome: ReadOutcome & { kind: "record" }, sig?: SignatureCheck) => void;
+  /**
+   * Hears of each record as soon as it is parsed, with the worker's signature
+   * check if it made one, or "check-now" when this thread decrypted it while
+   * workers run (its signature is best checked at once, on this thread).
+   */
+  onRecord?: (outcome: ReadOutcome & { kind: "record" }, sig?: SignatureCheck | "check-now") => void;
   /** Worker threads to use when there are many files to decrypt; without, all is done on this thread. */
   threads?: ReadThreads | undefined;
 }
@@ -51,7 +55,7 @@ export async function readMany(
   opts: ReadManyOptions = {},
 ): Promise<ReadOutcome[]> {
   const out = new Array<ReadOutcome>(jobs.length);
-  const settle = (p: Pending, outcome: ReadOutcome, sig?: SignatureCheck) => {
+  const settle = (p: Pending, outcome: ReadOutcome, sig?: SignatureCheck | "check-now") => {
     out[p.i] = outcome;
     if (outcome.kind === "problem") return;
     if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome);
@@ -74,9 +78,20 @@ export async function readMany(
     }
   };
   const lanes: Promise<void>[] = [];
+  let shareHere = false;
   const startWorkers = () => {
+    const pools = opts.threads?.start() ?? [];
     // Two batches in flight keep each worker busy while this thread handles an answer.
-    for (const pool of opts.threads?.start() ?? []) lanes.push(there(pool), there(pool));
+    for (const pool of pools) lanes.push(there(pool), there(pool));
+    // With fewer workers than cores, this thread decrypts too (after reading).
+    shareHere = pools.length > 0 && opts.threads?.sharesMain === true;
+  };
+  const here = async () => {
+    for (let batch = await take(); batch.length > 0; batch = await take()) {
+      for (const p of batch) settle(p, await decryptHere(p.bytes, p.job, decrypter), "check-now");
+      // Lets the workers' answers in between batches.
+      await nextTurn();
+    }
   };
   const there = async (pool: ReadPool) => {
     for (let batch = await take(); batch.length > 0; batch = await take()) {
@@ -120,6 +135,7 @@ export async function readMany(
     reading = false;
     wake();
     if (lanes.length === 0 && queue.length >= POOL_MIN_FILES) startWorkers();
+    if (shareHere) lanes.push(here());
     if (lanes.length === 0) {
       // One thread: everything here.
       for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));

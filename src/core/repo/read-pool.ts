@@ -138,6 +138,8 @@ export class ReadThreads implements CacheWriter {
   readonly #data: PoolData;
   readonly #max: number | undefined;
   #pools: ReadPool[] | undefined;
+  /** Whether the main thread decrypts too: fewer workers than cores. */
+  sharesMain = false;
 
   constructor(decrypter: RecordDecrypter, data: PoolData, max: number | undefined) {
     this.#decrypter = decrypter;
@@ -149,8 +151,10 @@ export class ReadThreads implements CacheWriter {
   start(): readonly ReadPool[] {
     if (!this.#pools) {
       const cores = availableParallelism();
+      // One per core, measured a little faster than one fewer with this thread decrypting too.
       const n = this.#max ?? (cores > 1 ? Math.min(MAX_WORKERS, cores) : 0);
       this.#pools = Array.from({ length: n }, () => ReadPool.start(this.#decrypter, this.#data)).filter((p) => p !== undefined);
+      this.sharesMain = this.#pools.length < cores;
     }
     return this.#pools;
   }
