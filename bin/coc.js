@@ -36,5 +36,12 @@ if (help !== undefined) {
   require("node:module").enableCompileCache?.();
   import("../dist/bundle/main.js").then(async ({ main, processContext }) => {
     process.exitCode = await main(argv, processContext());
+    // Done: leave now rather than wait for V8 to finish optimizing code that will not run again
+    // (about 50 ms after a large listing), unless something is still going on: a worker thread
+    // writing the read cache, a child process, output not yet written.
+    setImmediate(() => {
+      const busy = process.getActiveResourcesInfo().some((r) => r !== "PipeWrap" && r !== "TTYWrap");
+      if (!busy && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+    });
   });
 }
