@@ -14,6 +14,7 @@ import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import { assertAgeFiles } from "./staged.js";
 import { runGit } from "./spawn.js";
+import { PACK_THRESHOLD, packCommit, readForPack } from "./pack-commit.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -114,8 +115,8 @@ export class Git {
     return this.#run(await this.hooksDir(), args, config);
   }
 
-  #run(hooks: string, args: readonly string[], config: readonly string[]): Promise<string> {
-    return runGit(this.root, gitEnv(this.env), [...[`core.hooksPath=${hooks}`, ...config].flatMap((c) => ["-c", c]), ...args]);
+  #run(hooks: string, args: readonly string[], config: readonly string[], input?: Uint8Array | string): Promise<string> {
+    return runGit(this.root, gitEnv(this.env), [...[`core.hooksPath=${hooks}`, ...config].flatMap((c) => ["-c", c]), ...args], input);
   }
 
   /**
@@ -160,15 +161,25 @@ export class Git {
    * `--no-verify`): the guard's one check, that every file under cases/ is
    * age-encrypted, is made here in-process on exactly the files committed.
    * No automatic gc or maintenance runs after it either: it would run while
-   * the next coc command writes. Two git processes when something changed.
+   * the next coc command writes. A few paths: `git add` + `git commit`; many
+   * (a re-encryption): one pack through fast-import (./pack-commit.ts).
    * @throws UserError when a file under cases/ is not age-encrypted, or git refuses.
    */
   async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
-    await assertAgeFiles(this.root, paths);
+    const files = paths.length >= PACK_THRESHOLD ? readForPack(this.root, paths) : undefined;
+    if (!files) await assertAgeFiles(this.root, paths);
     const config = [...(await this.identityConfig(as)), "gc.auto=0", "maintenance.auto=false"];
-    const run = (args: readonly string[]) => this.#run(NO_HOOKS, args, config);
-    for (let attempt = 1; ; attempt++) {
+    const run = (args: readonly string[], input?: Uint8Array | string) => this.#run(NO_HOOKS, args, config, input);
+    if (files) {
       try {
+        const committed = await packCommit(run, (fn) => this.#retryingIndex(fn, () => undefined), files, message);
+        if (committed !== undefined) return committed;
+      } catch (e) {
+        throw gitError(e, "committing");
+      }
+    }
+    return this.#retryingIndex(
+      async () => {
         await run(["add", "--all", "--", ...paths]);
         try {
           await run(["commit", "--quiet", "--no-verify", "-m", message, "--", ...paths]);
@@ -178,15 +189,26 @@ export class Git {
           if ((await run(["diff", "--cached", "--name-only", "--", ...paths])).trim() === "") return false;
           throw e;
         }
+      },
+      // Leave the index as it was so a retry starts clean.
+      () => run(["reset", "--quiet", "--", ...paths]).catch(() => undefined),
+    ).catch((e: unknown) => {
+      throw gitError(e, "committing");
+    });
+  }
+
+  /** Runs `fn` again (after `undo`) while another git process holds the index for a moment (the user's, or one a finished coc command left running). */
+  async #retryingIndex<T>(fn: () => Promise<T>, undo: () => unknown): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
       } catch (e) {
-        // Leave the index as it was so a retry starts clean.
-        await run(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
-        // Another git process (the user's, or one a finished coc command left running) holds the index for a moment.
+        await undo();
         if (attempt < 5 && /index\.lock': File exists/.test((e as Error).message ?? "")) {
           await new Promise((r) => setTimeout(r, 100 * attempt));
           continue;
         }
-        throw gitError(e, "committing");
+        throw e;
       }
     }
   }

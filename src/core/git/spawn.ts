@@ -17,14 +17,18 @@ export class GitCommandError extends Error {
 }
 
 /**
- * Runs `git <args>` in `cwd` with exactly `env`, no standard input.
+ * Runs `git <args>` in `cwd` with exactly `env`; standard input is `input`
+ * when given, else none.
  * @returns what git printed on stdout.
  * @throws GitCommandError when git exits with a non-zero status (even a silent one),
  * or cannot be started; its message is git's stderr (else its stdout).
  */
-export function runGit(cwd: string, env: Record<string, string>, args: readonly string[]): Promise<string> {
+export function runGit(cwd: string, env: Record<string, string>, args: readonly string[], input?: Uint8Array | string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const child = spawn("git", [...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    // git may exit before reading everything (a refused command): its exit status says what went wrong, not EPIPE.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));

@@ -10,12 +10,17 @@ import { UserError } from "../errors.js";
 const HEADERS = ["age-encryption.org/v1\n", "-----BEGIN AGE ENCRYPTED FILE-----\n", "-----BEGIN AGE ENCRYPTED FILE-----\r\n"].map((h) => Buffer.from(h));
 const LONGEST = Math.max(...HEADERS.map((h) => h.length));
 
+/** Whether `bytes` (a file, or at least its first line) begin as an age file does, binary or armored. */
+export function isAgeBytes(bytes: Uint8Array): boolean {
+  return HEADERS.some((h) => bytes.length >= h.length && h.equals(bytes.subarray(0, h.length)));
+}
+
 async function isAgeFile(file: string): Promise<boolean> {
   const handle = await open(file, "r");
   try {
     const head = Buffer.alloc(LONGEST);
     const { bytesRead } = await handle.read(head, 0, LONGEST, 0);
-    return HEADERS.some((h) => bytesRead >= h.length && head.subarray(0, h.length).equals(h));
+    return isAgeBytes(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }

@@ -33,10 +33,12 @@ export function dirStateSync(abs: string): DirState {
  * without going through or over a link: `cases/` and the case directory are
  * real directories (by `lstat`; with `create`, made when missing), and the
  * file is absent or a regular file. Called before a temp file is written and
- * again before it is renamed into place.
+ * again before it is renamed into place. With `checked` (one set for one
+ * pass over many files), a directory found real is not asked again in that pass.
+ * @returns true when a regular file stands at `rel` now.
  * @throws UserError naming the path, when anything else stands there.
  */
-export async function checkRecordDestination(paths: RepoPaths, rel: string, opts: { create?: boolean } = {}): Promise<void> {
+export async function checkRecordDestination(paths: RepoPaths, rel: string, opts: { create?: boolean; checked?: Set<string> } = {}): Promise<boolean> {
   // In line (sync): a re-encryption checks thousands of paths, and each trip through the thread pool costs more than the check.
   const [top, code, name, ...rest] = rel.split("/");
   if (top !== "cases" || !code || !name || rest.length > 0) throw new Error(`not a record path: ${rel}`);
@@ -44,6 +46,7 @@ export async function checkRecordDestination(paths: RepoPaths, rel: string, opts
     [paths.cases, "cases"],
     [caseDir(paths, code), `cases/${code}`],
   ] as const) {
+    if (opts.checked?.has(abs)) continue;
     let state = dirStateSync(abs);
     if (state.kind === "missing" && opts.create) {
       // Not recursive: each level is created (or found) and checked in turn.
@@ -56,6 +59,7 @@ export async function checkRecordDestination(paths: RepoPaths, rel: string, opts
     }
     if (state.kind === "missing") throw new UserError(`${shown} is missing; nothing was written`);
     if (state.kind === "other") throw new UserError(`${shown}: ${state.what}; coc writes records only into real directories (nothing was written)`);
+    opts.checked?.add(abs);
   }
   let st;
   try {
@@ -64,4 +68,5 @@ export async function checkRecordDestination(paths: RepoPaths, rel: string, opts
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
   if (st && !st.isFile()) throw new UserError(`${rel}: ${describeKind(st)}; coc writes only over regular files (nothing was written)`);
+  return st !== undefined;
 }

@@ -192,12 +192,14 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
   const temps: string[] = [];
   let next = 0;
   let failed = false;
+  // Directories found real in this pass (each is checked again, once, right before the moves).
+  const checked = new Set<string>();
   const lane = async () => {
     while (next < writes.length && !failed) {
       const i = next++;
       const w = writes[i]!;
       const rel = recordPath(w.record);
-      await checkRecordDestination(paths, rel, { create: true });
+      await checkRecordDestination(paths, rel, { create: true, checked });
       const final = join(paths.root, rel);
       const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       const ciphertext = await encrypt(serializeRecord(w.record), w.keys);

@@ -204,10 +204,12 @@ export class WriteLog {
       }),
     );
     const all = [...staged, ...others];
+    const existing = new Set<string>();
     try {
       // Again right before anything is moved: a record is never renamed into a
-      // symlinked directory nor over anything but a regular file.
-      for (const x of staged) await checkRecordDestination(this.#paths, x.rel);
+      // symlinked directory nor over anything but a regular file. Each directory once.
+      const checked = new Set<string>();
+      for (const x of staged) if (await checkRecordDestination(this.#paths, x.rel, { checked })) existing.add(x.rel);
     } catch (e) {
       await Promise.all(all.map((x) => rm(x.temp, { force: true })));
       throw e;
@@ -225,7 +227,8 @@ export class WriteLog {
       pid: this.#owner.pid,
       token: this.#owner.token,
     };
-    for (const x of all) if (exists(x.final)) journal.existing.push(x.rel);
+    const isStaged = new Set(staged.map((x) => x.rel));
+    for (const x of all) if (isStaged.has(x.rel) ? existing.has(x.rel) : exists(x.final)) journal.existing.push(x.rel);
     const jpath = join(dir, "journal.json");
     await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
     await rename(`${jpath}.tmp`, jpath);
