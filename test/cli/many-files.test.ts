@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Git } from "../../src/core/git/client.js";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { makeRecord } from "../../src/core/records/record.js";
-import { noteBody, type CocRecord } from "../../src/core/records/schema.js";
+import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
 import { newRecordId } from "../../src/core/repo/codes.js";
 import { repoPaths } from "../../src/core/repo/layout.js";
@@ -39,7 +39,7 @@ async function withManyRecords(t: World): Promise<{ repo: string; codes: string[
   const writes = codes.flatMap((code) =>
     Array.from({ length: NOTES_PER_CASE }, (_, i) => {
       const at = new Date(FIXED_NOW.getTime() + (i + 1) * 60_000);
-      const record = makeRecord({ type: "note", case: code, id: newRecordId("note", at), author: "alice", created_at: at, recipients: people.map((p) => p.name), body: noteBody.parse({ text: `note ${i}` }) });
+      const record = makeRecord({ type: "note", case: code, id: newRecordId("note", at), author: "alice", created_at: at, recipients: people.map((p) => p.name), body: BODY_SCHEMAS.note.parse({ text: `note ${i}` }) });
       return { record: { ...record, signature: signRecord(record, signer) } as CocRecord, keys: people.map((p) => p.recipient) };
     }),
   );

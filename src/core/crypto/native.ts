@@ -60,12 +60,21 @@ export function decryptNative(file: Uint8Array, identities: readonly NativeX2551
  * @returns the binary age file.
  */
 export function encryptNative(plaintext: Uint8Array, recipients: readonly NativeX25519Recipient[]): Uint8Array {
-  if (recipients.length === 0) throw new Error("no recipients");
   const fileKey = randomBytes(16);
+  const out = Buffer.concat([ageHeader(fileKey, recipients), encryptPayload(fileKey, plaintext)]);
+  fileKey.fill(0);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * The header of an age file with this file key: one stanza per recipient
+ * (at least one), in the order given, and the header MAC. The payload
+ * follows it (./payload.ts, encryptPayload with the same file key).
+ */
+export function ageHeader(fileKey: Uint8Array, recipients: readonly NativeX25519Recipient[]): Buffer {
+  if (recipients.length === 0) throw new Error("no recipients");
   const stanzas = recipients.flatMap((r) => r.wrapFileKey(fileKey));
   const headerNoMAC = encodeHeaderNoMAC(stanzas);
   const macLine = Buffer.from(` ${encodeBase64(headerMac(fileKey, headerNoMAC))}\n`, "latin1");
-  const out = Buffer.concat([headerNoMAC, macLine, encryptPayload(fileKey, plaintext)]);
-  fileKey.fill(0);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return Buffer.concat([headerNoMAC, macLine]);
 }

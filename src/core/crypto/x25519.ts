@@ -41,6 +41,20 @@ function publicKeyObject(raw: Uint8Array): KeyObject {
   });
 }
 
+let basepoint: KeyObject | undefined;
+
+/**
+ * The raw public key of an X25519 private key: X25519(scalar, 9), a
+ * Diffie-Hellman with the base point. Used instead of exporting the key:
+ * this runs in worker threads too, and on Node 20 two threads each
+ * generating and exporting X25519 keys can deadlock inside OpenSSL.
+ */
+function publicOf(privateKey: KeyObject): Buffer {
+  basepoint ??= publicKeyObject(Buffer.from([9, ...new Array<number>(31).fill(0)]));
+  return diffieHellman({ privateKey, publicKey: basepoint });
+}
+
+// Only for the ephemeral keys of new stanzas, which are made on the main thread alone.
 function rawPublicKey(key: KeyObject): Buffer {
   const jwk = key.export({ format: "jwk" });
   if (typeof jwk.x !== "string") throw new Error("x25519: cannot export public key");
@@ -96,6 +110,7 @@ export class NativeX25519Recipient {
     this.#key = publicKeyObject(this.#raw);
   }
 
+  /** Main thread only (see {@link publicOf}). */
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
     const ephemeral = generateKeyPairSync("x25519");
     const share = rawPublicKey(ephemeral.publicKey);
@@ -127,7 +142,7 @@ export class NativeX25519Identity {
     const scalar = decodeX25519Identity(s);
     this.#scalar = Buffer.from(scalar);
     this.#key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: "der", type: "pkcs8" });
-    this.#raw = rawPublicKey(createPublicKey(this.#key));
+    this.#raw = publicOf(this.#key);
     this.recipient = bech32.encodeFromBytes("age", this.#raw);
   }
 

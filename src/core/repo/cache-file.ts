@@ -4,11 +4,13 @@
  * temp file in the same directory, then rename). Used on the main thread and
  * by the reading worker, which writes a cache in the background
  * (./read-pool.ts); so this module imports no more than the native age path.
+ * The worker only seals (MAC and payload); the header is made here first.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encryptNative } from "../crypto/native.js";
+import { ageHeader } from "../crypto/native.js";
+import { encryptPayload } from "../crypto/payload.js";
 import { NativeX25519Recipient } from "../crypto/x25519.js";
 
 /** The MAC of a cache's JSON under the user's key. */
@@ -16,9 +18,25 @@ export function cacheMac(key: Uint8Array, json: string): Buffer {
   return createHmac("sha256", key).update(json).digest();
 }
 
-/** The encrypted bytes of a cache file holding `json`. */
-export function sealCache(json: string, key: Uint8Array, recipient: string): Uint8Array {
-  return encryptNative(Buffer.from(`${cacheMac(key, json).toString("hex")}\n${json}`), [new NativeX25519Recipient(recipient)]);
+/**
+ * The age header of a new cache file and its file key. Made on the main
+ * thread: it generates an X25519 key, which a worker thread never does
+ * (../crypto/x25519.ts); {@link sealCache} then needs only symmetric crypto.
+ */
+export interface CacheSeal {
+  header: Uint8Array;
+  fileKey: Uint8Array;
+}
+
+/** A header for the user's own recipient (main thread only). */
+export function cacheSeal(recipient: string): CacheSeal {
+  const fileKey = randomBytes(16);
+  return { header: ageHeader(fileKey, [new NativeX25519Recipient(recipient)]), fileKey };
+}
+
+/** The encrypted bytes of a cache file holding `json`: the header of `seal`, and the MAC line and JSON as its payload. */
+export function sealCache(json: string, key: Uint8Array, seal: CacheSeal): Uint8Array {
+  return Buffer.concat([seal.header, encryptPayload(seal.fileKey, Buffer.from(`${cacheMac(key, json).toString("hex")}\n${json}`))]);
 }
 
 /** Writes `bytes` to `path` atomically (mode 0600), sweeping temp files an interrupted write left. */

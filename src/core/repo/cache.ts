@@ -28,7 +28,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
-import { cacheMac, sealCache, writeCacheFile } from "./cache-file.js";
+import { cacheMac, cacheSeal, sealCache, writeCacheFile, type CacheSeal } from "./cache-file.js";
 import type { TrustedMember } from "../records/verification.js";
 import type { CocRecord } from "../records/schema.js";
 
@@ -43,7 +43,7 @@ export interface CacheWrite {
   path: string;
   json: string;
   key: Uint8Array;
-  recipient: string;
+  seal: CacheSeal;
 }
 
 /** Something that seals and writes a cache file elsewhere (a worker thread): false when it cannot. */
@@ -189,8 +189,9 @@ export class ReadCache {
     if (Object.keys(files).length === 0 && !this.#existed) return;
     const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
     const json = JSON.stringify(content);
-    if (background?.write({ path: this.#path, json, key: this.#key, recipient: this.#recipient })) return;
-    await writeCacheFile(this.#path, sealCache(json, this.#key, this.#recipient)).catch(() => undefined);
+    const seal = cacheSeal(this.#recipient);
+    if (background?.write({ path: this.#path, json, key: this.#key, seal })) return;
+    await writeCacheFile(this.#path, sealCache(json, this.#key, seal)).catch(() => undefined);
   }
 }
 

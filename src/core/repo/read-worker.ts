@@ -50,8 +50,8 @@ function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
 parentPort?.on("message", (request: PoolRequest | SaveRequest) => {
   if ("save" in request) {
     // The last job: write the cache, then end this thread (the process waits for it).
-    const { path, json, key, recipient } = request.save;
-    void writeCacheFile(path, sealCache(json, key, recipient))
+    const { path, json, key, seal } = request.save;
+    void writeCacheFile(path, sealCache(json, key, seal))
       .catch(() => undefined)
       .finally(() => parentPort?.close());
     return;
