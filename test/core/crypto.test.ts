@@ -209,6 +209,13 @@ describe("interop with typage's own implementation", () => {
     }
   });
 
+  it("derives the same recipient as typage for any identity (the public key as X25519 with the base point)", async () => {
+    for (let i = 0; i < 64; i++) {
+      const id = await typageGenerateIdentity();
+      expect((await RecordDecrypter.fromIdentities([id])).recipients).toEqual([await identityToRecipient(id)]);
+    }
+  });
+
   it("typage's Encrypter with string recipients produces files our RecordDecrypter reads", async () => {
     const a = await typageGenerateIdentity();
     const b = await typageGenerateIdentity();
