@@ -5,7 +5,7 @@
  * when changed or forged, changes no output when deleted, and `coc verify`
  * never uses it.
  */
-import { readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordDecrypter, NotARecipientError, encrypt } from "../../src/core/crypto/age.js";
@@ -113,6 +113,36 @@ describe("the read cache", () => {
     const forged = JSON.stringify({ ...JSON.parse(content), files });
     writeFileSync(file!, await encrypt(`${"0".repeat(64)}\n${forged}`, [alice.recipient]));
     expect(await ok(["list", "--json"], alice)).toBe(before);
+  });
+
+  it("knows a file by its status only once it is settled, and notices a change in place even with its times put back", async () => {
+    const mine = await RecordDecrypter.fromIdentities([alice.identity]);
+    const entries = async () => {
+      const plain = Buffer.from(await mine.decrypt(readFileSync(cacheFiles()[0]!))).toString();
+      return Object.values((JSON.parse(plain.slice(65)) as { files: Record<string, { st?: string }> }).files);
+    };
+    // Whole seconds, so that putting them back below is exact.
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    for (const f of readdirSync(join(repo, "cases", code))) utimesSync(join(repo, "cases", code, f), past, past);
+    // Just changed: too recent to trust by status (a change in the same clock tick would not show).
+    const before = await ok(["list", "--json"], alice);
+    expect((await entries()).some((e) => e.st !== undefined)).toBe(false);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await ok(["list", "--json"], alice)).toBe(before);
+    expect((await entries()).every((e) => typeof e.st === "string")).toBe(true);
+    // Known by status now; a byte changed in place, the modification time put back: the change time still tells.
+    expect(await ok(["list", "--json"], alice)).toBe(before);
+    const rel = readdirSync(join(repo, "cases", code)).find((f) => f.includes("-report-"))!;
+    const file = join(repo, "cases", code, rel);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 3]! ^= 1;
+    writeFileSync(file, bytes);
+    utimesSync(file, past, past);
+    expect(statSync(file).mtimeMs).toBe(past * 1000);
+    const r = await world.run(["list", "--json"], { as: alice, cwd: repo });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(rel);
+    expect(r.stdout).not.toBe(before);
   });
 
   it("forgets a purged case at once", async () => {

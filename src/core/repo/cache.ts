@@ -61,6 +61,27 @@ interface Entry {
   r: CocRecord | null;
   /** The signature verdict against the roster of `trust`, when known. */
   s?: boolean;
+  /**
+   * The file's status when it was read (../repo/read.ts statKey), when it was
+   * old enough to trust (see {@link RACY_MS}): a later read whose `lstat`
+   * gives the same need not read the file at all.
+   */
+  st?: string;
+  /** The recipient stanzas its header has (the stanza cap still applies). */
+  n?: number;
+}
+
+/**
+ * A file changed this shortly before the cache is written could change again
+ * within the same timestamp tick without its status showing it (git's "racy
+ * clean" entries): its status is not kept, and the next read checks its bytes.
+ */
+const RACY_MS = 2000;
+
+/** Whether a status key (size:mtime:ctime:ino:dev) was taken from a file changed at least RACY_MS before `now`. */
+function settled(st: string, now: number): boolean {
+  const [, mtime, ctime] = st.split(":").map(Number);
+  return mtime !== undefined && ctime !== undefined && Math.max(mtime, ctime) < now - RACY_MS;
 }
 
 interface Content {
@@ -134,16 +155,39 @@ export class ReadCache {
   }
 
   /** What the file at `file` with these bytes decrypted to before, if known. */
-  lookup(file: string, hash: string): CachedOutcome | undefined {
+  lookup(file: string, hash: string, read?: { stat: string; stanzas: number }): CachedOutcome | undefined {
     const e = this.#old.get(file);
     if (!e || e.h !== hash) return undefined;
-    this.#now.set(file, this.#trustMatches ? e : { h: e.h, r: e.r });
+    const kept: Entry = this.#trustMatches ? { ...e } : { h: e.h, r: e.r };
+    if (read && Number.isInteger(read.stanzas) && (kept.st !== read.stat || kept.n !== read.stanzas)) {
+      kept.st = read.stat;
+      kept.n = read.stanzas;
+      this.#changed = true;
+    }
+    this.#now.set(file, kept);
     return e.r ? { kind: "record", record: e.r } : { kind: "not-for-you" };
   }
 
+  /**
+   * What the file at `file` decrypted to before, known from its status alone
+   * (its `lstat` now is what it was when read), with its stanza count.
+   */
+  lookupStat(file: string, stat: string): { outcome: CachedOutcome; stanzas: number } | undefined {
+    const e = this.#old.get(file);
+    if (!e || typeof e.st !== "string" || e.st !== stat || !Number.isInteger(e.n)) return undefined;
+    this.#now.set(file, this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n });
+    return { outcome: e.r ? { kind: "record", record: e.r } : { kind: "not-for-you" }, stanzas: e.n! };
+  }
+
+  /** Whether any entry can be found by status (else there is no point in asking). */
+  get knowsStatus(): boolean {
+    for (const e of this.#old.values()) return e.st !== undefined;
+    return false;
+  }
+
   /** Remembers what a file decrypted to (only records and not-for-you files: problems are read again each time). */
-  remember(file: string, hash: string, outcome: CachedOutcome): void {
-    this.#now.set(file, { h: hash, r: outcome.kind === "record" ? outcome.record : null });
+  remember(file: string, hash: string, outcome: CachedOutcome, read?: { stat: string; stanzas: number }): void {
+    this.#now.set(file, { h: hash, r: outcome.kind === "record" ? outcome.record : null, ...(read && Number.isInteger(read.stanzas) ? { st: read.stat, n: read.stanzas } : {}) });
     this.#changed = true;
   }
 
@@ -182,8 +226,15 @@ export class ReadCache {
   async save(complete: boolean, background?: CacheWriter): Promise<void> {
     if (!this.#path || !this.#key) return;
     const files: Record<string, Entry> = {};
-    if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r };
-    for (const [f, e] of this.#now) files[f] = e;
+    if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n };
+    const now = Date.now();
+    for (const [f, e] of this.#now) {
+      // A status too recent to trust is left out: the next read checks the bytes, and keeps the status then.
+      if (e.st !== undefined && !settled(e.st, now)) {
+        const { st: _recent, ...rest } = e;
+        files[f] = rest;
+      } else files[f] = e;
+    }
     if (!this.#changed && (!complete || Object.keys(files).length === this.#old.size)) return;
     // Nothing read and no cache before (an empty repository): no file to write.
     if (Object.keys(files).length === 0 && !this.#existed) return;

@@ -9,7 +9,9 @@ import type { RecordDecrypter } from "../crypto/age.js";
 import { fileHash, type ReadCache } from "./cache.js";
 import type { ReadPool, ReadThreads } from "./read-pool.js";
 import type { SignatureCheck } from "./read-wire.js";
-import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, withinStanzaCap, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
+import { lstatSync } from "node:fs";
+import { countStanzas } from "../crypto/age.js";
+import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, statKey, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
 
 /**
  * Below this many files to decrypt, worker threads cost more than they save
@@ -39,6 +41,26 @@ interface Pending {
   job: ReadJob;
   bytes: Uint8Array;
   hash: string | undefined;
+  /** Its status and stanza count, for the cache. */
+  read: { stat: string; stanzas: number } | undefined;
+}
+
+/** The status key of a regular file (not following a link), or undefined. */
+function statOf(abs: string): string | undefined {
+  try {
+    const st = lstatSync(abs);
+    return st.isFile() ? statKey(st) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stanzasOf(bytes: Uint8Array, limits: ReadLimits): number {
+  try {
+    return countStanzas(bytes, limits.maxStanzas);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -58,7 +80,7 @@ export async function readMany(
   const settle = (p: Pending, outcome: ReadOutcome, sig?: SignatureCheck | "check-now") => {
     out[p.i] = outcome;
     if (outcome.kind === "problem") return;
-    if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome);
+    if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome, p.read);
     if (outcome.kind === "record") opts.onRecord?.(outcome, sig);
   };
   const queue: Pending[] = [];
@@ -108,7 +130,19 @@ export async function readMany(
   {
     // Started before reading when the cache cannot know most files (a first read), so they are ready when the first batch is.
     if (jobs.length - (cache?.size ?? 0) >= POOL_MIN_FILES) startWorkers();
+    const byStatus = cache?.knowsStatus === true;
     for (const [i, job] of jobs.entries()) {
+      // A file whose status is what it was when the cache learned it is not read at all (as git's index does).
+      if (byStatus) {
+        const stat = statOf(job.abs);
+        const known = stat === undefined ? undefined : cache.lookupStat(job.file, stat);
+        if (known && known.stanzas <= limits.maxStanzas) {
+          const outcome: ReadOutcome = { file: job.file, code: job.code, ...known.outcome };
+          out[i] = outcome;
+          if (outcome.kind === "record") opts.onRecord?.(outcome);
+          continue;
+        }
+      }
       const read = readRecordFile(job.abs, limits.maxBytes);
       if ("problem" in read) {
         out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
@@ -116,9 +150,10 @@ export async function readMany(
       }
       // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
       const hash = cache ? fileHash(read.bytes) : undefined;
-      const known = hash === undefined ? undefined : cache?.lookup(job.file, hash);
+      const status = cache ? { stat: read.stat, stanzas: stanzasOf(read.bytes, limits) } : undefined;
+      const known = hash === undefined ? undefined : cache?.lookup(job.file, hash, status);
       // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
-      if (known && withinStanzaCap(read.bytes, limits)) {
+      if (known && (status?.stanzas ?? Number.POSITIVE_INFINITY) <= limits.maxStanzas) {
         const outcome: ReadOutcome = { file: job.file, code: job.code, ...known };
         out[i] = outcome;
         if (outcome.kind === "record") opts.onRecord?.(outcome);
@@ -126,7 +161,7 @@ export async function readMany(
       }
       const problem = precheck(read.bytes, job, limits);
       if (problem) out[i] = problem;
-      else queue.push({ i, job, bytes: read.bytes, hash });
+      else queue.push({ i, job, bytes: read.bytes, hash, read: status });
       if (lanes.length > 0 && i % READ_STRIDE === READ_STRIDE - 1) {
         wake();
         await nextTurn();

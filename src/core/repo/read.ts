@@ -111,7 +111,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * the path changes meanwhile), then read with the cap enforced again.
  * Never throws: returns the bytes, or a one-line reason.
  */
-export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES): { bytes: Uint8Array } | { problem: string } {
+export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES): { bytes: Uint8Array; stat: string } | { problem: string } {
   let fd: number;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -135,7 +135,7 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
       if (n > maxBytes) return { problem: tooLarge(n, maxBytes) };
       if (n === buf.length) break;
     }
-    return { bytes: buf.subarray(0, n) };
+    return { bytes: buf.subarray(0, n), stat: statKey(st) };
   } catch (e) {
     return { problem: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   } finally {
@@ -143,16 +143,18 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
   }
 }
 
-function tooLarge(size: number, maxBytes: number): string {
-  return `${formatSize(size)}, over the ${formatSize(maxBytes)} limit for a record file (a record is a few KB); not decrypted`;
+/**
+ * What a regular file's status says about its content, for the read cache
+ * (./cache.ts): size, modification and change times, inode and device, as
+ * git's index compares them. A file rewritten in any way (git writes a new
+ * file; coc renames one into place) changes at least one of them.
+ */
+export function statKey(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
 }
 
-export function withinStanzaCap(bytes: Uint8Array, limits: ReadLimits): boolean {
-  try {
-    return countStanzas(bytes, limits.maxStanzas) <= limits.maxStanzas;
-  } catch {
-    return false;
-  }
+function tooLarge(size: number, maxBytes: number): string {
+  return `${formatSize(size)}, over the ${formatSize(maxBytes)} limit for a record file (a record is a few KB); not decrypted`;
 }
 
 /** The checks before any decryption: the size cap and the stanza cap. @returns a problem, or undefined when the file may be decrypted. */
