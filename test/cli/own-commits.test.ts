@@ -99,3 +99,18 @@ describe("coc's own commits", () => {
     expect(packs()).toBe(1);
   });
 });
+
+describe("the hooks setting", () => {
+  it("is taken from a memo only while the config file is unchanged: a hooks path set by hand is put back", async () => {
+    // Old enough to be known by its status, then asked of git once, which leaves the memo.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await world.run(["list"], { as: alice, cwd: repo })).code).toBe(0);
+    const memo = join(repo, ".git", "coc", "hooks-path.ok");
+    expect(readFileSync(memo, "utf8")).toContain(".git/coc/hooks");
+    for (const elsewhere of [".coc/hooks", ".git/hooks"]) {
+      world.git(repo, ["config", "core.hooksPath", elsewhere]);
+      expect((await world.run(["list"], { as: alice, cwd: repo })).code).toBe(0);
+      expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(".git/coc/hooks");
+    }
+  });
+});

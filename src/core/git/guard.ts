@@ -5,7 +5,7 @@
  * could change) and points `core.hooksPath` there, so a member's own
  * `git commit` runs it too.
  */
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./client.js";
 
@@ -46,6 +46,30 @@ export interface GuardInstall {
   hooksPathWas: string | undefined;
 }
 
+/** A config file changed this shortly before is not known by its status (a change in the same clock tick would not show). */
+const RACY_MS = 2000;
+
+/**
+ * `core.hooksPath` in the clone's own config file (`git config --local`,
+ * which reads that one file). Asking git costs a process at every command,
+ * so when git said it is `setting`, that answer is kept in
+ * `.git/coc/hooks-path.ok` with the config file's status (size, times,
+ * inode), and used while the file's status is the same: any change to the
+ * file (git rewrites it whole) asks git again. A file changed within the last
+ * two seconds is never known this way.
+ */
+async function localHooksPath(git: Git, setting: string): Promise<string | undefined> {
+  const gitDir = await git.dir();
+  const memo = join(gitDir, "coc", "hooks-path.ok");
+  const st = await lstat(join(gitDir, "config")).catch(() => undefined);
+  const now = Date.now();
+  const key = st?.isFile() && Math.max(st.mtimeMs, st.ctimeMs) < now - RACY_MS ? `${setting}\n${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}\n` : undefined;
+  if (key !== undefined && (await readFile(memo, "utf8").catch(() => undefined)) === key) return setting;
+  const value = await git.config("core.hooksPath", "local");
+  if (value === setting && key !== undefined) await writeFile(memo, key, { mode: 0o600 }).catch(() => undefined);
+  return value;
+}
+
 /**
  * Makes sure this clone runs coc's guard and nothing else: the hook file in
  * `.git/coc/hooks/` is coc's own, and `core.hooksPath` points at that
@@ -67,7 +91,7 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
     await rename(temp, file);
     result = "installed";
   }
-  const hooksPathWas = await git.config("core.hooksPath", "local");
+  const hooksPathWas = await localHooksPath(git, setting);
   if (hooksPathWas !== setting) {
     await git.setConfig("core.hooksPath", setting);
     result = "switched";
