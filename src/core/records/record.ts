@@ -93,6 +93,10 @@ function keyCount(value: unknown): number {
   return n;
 }
 
+/** Records validated without zod's compiled fast path at the start of a process (see parseRecord). */
+const INTERPRETED_RECORDS = 50;
+let parsedRecords = 0;
+
 /**
  * Parses and validates the plaintext of a record file.
  * @param source the file, for messages.
@@ -101,7 +105,9 @@ function keyCount(value: unknown): number {
  * @throws UserError naming the source and the field.
  */
 export function parseRecord(text: string, source: string, expected?: { case: string; id: string }): CocRecord {
-  const record = validate(recordSchema(), parseRecordText(text, source), source);
+  // The first records of a process go through zod's interpreted path: compiling the fast path costs
+  // more than it saves for the few records most commands read (`show`, a note); a listing's many use it.
+  const record = validate(recordSchema(), parseRecordText(text, source), source, "", parsedRecords++ < INTERPRETED_RECORDS);
   if (expected && record.case !== expected.case) {
     throw new UserError(`${source}: record says case "${record.case}" but sits in cases/${expected.case}/`);
   }
