@@ -225,6 +225,8 @@ export class ReadCache {
    */
   async save(complete: boolean, background?: CacheWriter): Promise<void> {
     if (!this.#path || !this.#key) return;
+    // Nothing learnt and nothing dropped: the file on disk is still right.
+    if (!this.#changed && (!complete || this.#now.size === this.#old.size)) return;
     const files: Record<string, Entry> = {};
     if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n };
     const now = Date.now();
@@ -235,7 +237,6 @@ export class ReadCache {
         files[f] = rest;
       } else files[f] = e;
     }
-    if (!this.#changed && (!complete || Object.keys(files).length === this.#old.size)) return;
     // Nothing read and no cache before (an empty repository): no file to write.
     if (Object.keys(files).length === 0 && !this.#existed) return;
     const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
