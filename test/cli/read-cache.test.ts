@@ -171,3 +171,19 @@ describe("the read cache", () => {
     expect(verify.stdout + verify.stderr).toMatch(/1 record\(s\): 1 checked/);
   });
 });
+
+describe("the read cache and the identities it was written with", () => {
+  it("serves nothing another key decrypted once that key is gone from the identity file", async () => {
+    await ok(["recuse", code, "alice", "--yes"], bob);
+    // Alice's identity file also holds a second key for a while (here bob's), which reads the case.
+    const both = join(world.root, "keys", "alice-and-more.txt");
+    writeFileSync(both, `${readFileSync(alice.identityFile, "utf8")}\n${bob.identity}\n`, { mode: 0o600 });
+    const withBoth = { ...alice, identityFile: both };
+    expect((await listed(withBoth)).find((c) => c.case === code)?.restricted).toBe(false);
+    // The second key dropped: the files say the case is not for her, whatever her cache learnt with it.
+    expect((await listed(alice)).find((c) => c.case === code)).toMatchObject({ restricted: true, state: "restricted" });
+    const show = await world.run(["show", code], { as: alice, cwd: repo });
+    expect(show.code).toBe(1);
+    expect(show.stdout).not.toContain(MARKER);
+  });
+});

@@ -16,6 +16,12 @@
  * fingerprint of the confirmed members, their roles, signing keys and
  * removal times): when it changes, every signature is checked again.
  *
+ * Entries are bound to the identities they were decrypted with (a hash of
+ * every recipient of the identity file, not only the first, which names the
+ * cache): when a key is added to or dropped from the identity file, the
+ * cache is rebuilt, so it never serves a record only a key no longer there
+ * could decrypt.
+ *
  * Protection: the file is age-encrypted to the user's own recipient only,
  * and its content carries an HMAC-SHA-256 under a key derived from the
  * user's identity (HKDF), so a cache written by anyone else (even encrypted
@@ -87,6 +93,8 @@ function settled(st: string, now: number): boolean {
 interface Content {
   v: number;
   recipient: string;
+  /** {@link identitiesFingerprint} of the identities that decrypted the entries. */
+  ids: string;
   trust: string;
   files: Record<string, Entry>;
 }
@@ -102,10 +110,16 @@ export function trustFingerprint(members: readonly TrustedMember[]): string {
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
 
+/** A fingerprint of every recipient the user's identities decrypt for: what the cached outcomes depend on. */
+function identitiesFingerprint(recipients: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify([...recipients].sort())).digest("hex");
+}
+
 export class ReadCache {
   readonly #path: string | undefined;
   readonly #key: Buffer | undefined;
   readonly #recipient: string;
+  readonly #ids: string;
   readonly #trust: string;
   readonly #old: Map<string, Entry>;
   /** Whether the old verdicts were checked against the same roster. */
@@ -115,10 +129,11 @@ export class ReadCache {
   /** Whether a cache file of this user was there (and valid) when opened. */
   readonly #existed: boolean;
 
-  private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, trust: string, old: Content | undefined) {
+  private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, ids: string, trust: string, old: Content | undefined) {
     this.#path = path;
     this.#key = key;
     this.#recipient = recipient;
+    this.#ids = ids;
     this.#trust = trust;
     this.#old = new Map(Object.entries(old?.files ?? {}));
     this.#trustMatches = old?.trust === trust;
@@ -128,7 +143,7 @@ export class ReadCache {
 
   /** A cache that holds nothing and saves nothing (for `coc verify`, or an identity without an X25519 key). */
   static none(): ReadCache {
-    return new ReadCache(undefined, undefined, "", "", undefined);
+    return new ReadCache(undefined, undefined, "", "", "", undefined);
   }
 
   /**
@@ -143,10 +158,11 @@ export class ReadCache {
     // The file name says nothing about whose it is to anyone without the identity.
     const name = `${naming.key.subarray(0, 16).toString("hex")}.age`;
     const path = join(gitDir, "coc", "cache", name);
-    const old = await load(path, decrypter, local.key, local.recipient);
+    const ids = identitiesFingerprint(decrypter.recipients);
+    const old = await load(path, decrypter, local.key, local.recipient, ids);
     // Without members (forgetting entries), the verdicts keep the roster they were checked against.
     const trust = members ? trustFingerprint(members) : (old?.trust ?? "");
-    return new ReadCache(path, local.key, local.recipient, trust, old);
+    return new ReadCache(path, local.key, local.recipient, ids, trust, old);
   }
 
   /** How many files the cache knew when opened. */
@@ -239,7 +255,7 @@ export class ReadCache {
     }
     // Nothing read and no cache before (an empty repository): no file to write.
     if (Object.keys(files).length === 0 && !this.#existed) return;
-    const content: Content = { v: VERSION, recipient: this.#recipient, trust: this.#trust, files };
+    const content: Content = { v: VERSION, recipient: this.#recipient, ids: this.#ids, trust: this.#trust, files };
     const json = JSON.stringify(content);
     const seal = cacheSeal(this.#recipient);
     if (background?.write({ path: this.#path, json, key: this.#key, seal })) return;
@@ -257,7 +273,7 @@ export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, pa
   await cache?.forget(paths);
 }
 
-async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string): Promise<Content | undefined> {
+async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string, ids: string): Promise<Content | undefined> {
   try {
     // In one read (fs/promises reads a large file in many trips through the thread pool).
     const bytes = readFileSync(path);
@@ -270,7 +286,7 @@ async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recip
     const want = cacheMac(key, json);
     if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;
     const content = JSON.parse(json) as Content;
-    if (content.v !== VERSION || content.recipient !== recipient || typeof content.files !== "object" || content.files === null) return undefined;
+    if (content.v !== VERSION || content.recipient !== recipient || content.ids !== ids || typeof content.files !== "object" || content.files === null) return undefined;
     return content;
   } catch {
     return undefined;
