@@ -7,9 +7,10 @@
  */
 import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RecordDecrypter, NotARecipientError, encrypt } from "../../src/core/crypto/age.js";
 import { ReadCache, fileHash } from "../../src/core/repo/cache.js";
+import { statKey } from "../../src/core/repo/read.js";
 import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
@@ -185,5 +186,24 @@ describe("the read cache and the identities it was written with", () => {
     const show = await world.run(["show", code], { as: alice, cwd: repo });
     expect(show.code).toBe(1);
     expect(show.stdout).not.toContain(MARKER);
+  });
+});
+
+describe("the read cache and clocks", () => {
+  it("does not know by status a file changed just before it was written, when this clock runs ahead of the file system's", async () => {
+    // The file system's clock (a network share, a VM's shared folder) an hour behind this machine's:
+    // a file just written looks settled to Date.now(), yet a change in the same tick would not show.
+    const real = Date.now.bind(Date);
+    const skew = vi.spyOn(Date, "now").mockImplementation(() => real() + 3_600_000);
+    try {
+      await ok(["list", "--json"], alice);
+    } finally {
+      skew.mockRestore();
+    }
+    const cache = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([alice.identity]), undefined);
+    for (const f of readdirSync(join(repo, "cases", code))) {
+      const rel = `cases/${code}/${f}`;
+      expect(cache.lookupStat(rel, statKey(statSync(join(repo, rel)))), rel).toBeUndefined();
+    }
   });
 });

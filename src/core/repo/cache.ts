@@ -31,7 +31,7 @@
  * directory, then rename). `coc verify` never uses it.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
 import { cacheMac, cacheSeal, sealCache, writeCacheFile, type CacheSeal } from "./cache-file.js";
@@ -83,6 +83,10 @@ interface Entry {
  * clean" entries): its status is not kept, and the next read checks its bytes.
  */
 const RACY_MS = 2000;
+// Checked twice: when the cache is saved, against this machine's clock; when it is
+// read, against the cache file's own modification time, as git checks its index's
+// entries against the index file's: the file system's clock, which may differ
+// (a network share, a virtual machine's shared folder).
 
 /** Whether a status key (size:mtime:ctime:ino:dev) was taken from a file changed at least RACY_MS before `now`. */
 function settled(st: string, now: number): boolean {
@@ -122,6 +126,8 @@ export class ReadCache {
   readonly #ids: string;
   readonly #trust: string;
   readonly #old: Map<string, Entry>;
+  /** When the cache file was written, by the file system's clock (its mtime). */
+  readonly #written: number;
   /** Whether the old verdicts were checked against the same roster. */
   readonly #trustMatches: boolean;
   readonly #now = new Map<string, Entry>();
@@ -129,13 +135,14 @@ export class ReadCache {
   /** Whether a cache file of this user was there (and valid) when opened. */
   readonly #existed: boolean;
 
-  private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, ids: string, trust: string, old: Content | undefined) {
+  private constructor(path: string | undefined, key: Buffer | undefined, recipient: string, ids: string, trust: string, old: (Content & { written: number }) | undefined) {
     this.#path = path;
     this.#key = key;
     this.#recipient = recipient;
     this.#ids = ids;
     this.#trust = trust;
     this.#old = new Map(Object.entries(old?.files ?? {}));
+    this.#written = old?.written ?? 0;
     this.#trustMatches = old?.trust === trust;
     this.#existed = old !== undefined;
     if (!old) this.#changed = true;
@@ -175,7 +182,8 @@ export class ReadCache {
     const e = this.#old.get(file);
     if (!e || e.h !== hash) return undefined;
     const kept: Entry = this.#trustMatches ? { ...e } : { h: e.h, r: e.r };
-    if (read && Number.isInteger(read.stanzas) && (kept.st !== read.stat || kept.n !== read.stanzas)) {
+    // A status the cache file was written too soon after (by the file system's clock) is kept again, in a newer file.
+    if (read && Number.isInteger(read.stanzas) && (kept.st !== read.stat || kept.n !== read.stanzas || !settled(read.stat, this.#written))) {
       kept.st = read.stat;
       kept.n = read.stanzas;
       this.#changed = true;
@@ -190,7 +198,7 @@ export class ReadCache {
    */
   lookupStat(file: string, stat: string): { outcome: CachedOutcome; stanzas: number } | undefined {
     const e = this.#old.get(file);
-    if (!e || typeof e.st !== "string" || e.st !== stat || !Number.isInteger(e.n)) return undefined;
+    if (!e || typeof e.st !== "string" || e.st !== stat || !Number.isInteger(e.n) || !settled(e.st, this.#written)) return undefined;
     this.#now.set(file, this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n });
     return { outcome: e.r ? { kind: "record", record: e.r } : { kind: "not-for-you" }, stanzas: e.n! };
   }
@@ -273,10 +281,20 @@ export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, pa
   await cache?.forget(paths);
 }
 
-async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string, ids: string): Promise<Content | undefined> {
+async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string, ids: string): Promise<(Content & { written: number }) | undefined> {
   try {
     // In one read (fs/promises reads a large file in many trips through the thread pool).
-    const bytes = readFileSync(path);
+    const fd = openSync(path, "r");
+    let bytes: Buffer;
+    let written: number;
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size > MAX_CACHE_BYTES) return undefined;
+      written = st.mtimeMs;
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (bytes.length > MAX_CACHE_BYTES) return undefined;
     const plain = Buffer.from(await decrypter.decrypt(bytes));
     const nl = plain.indexOf(0x0a);
@@ -287,7 +305,7 @@ async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recip
     if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;
     const content = JSON.parse(json) as Content;
     if (content.v !== VERSION || content.recipient !== recipient || content.ids !== ids || typeof content.files !== "object" || content.files === null) return undefined;
-    return content;
+    return { ...content, written };
   } catch {
     return undefined;
   }
