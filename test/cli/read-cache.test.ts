@@ -5,7 +5,7 @@
  * when changed or forged, changes no output when deleted, and `coc verify`
  * never uses it.
  */
-import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RecordDecrypter, NotARecipientError, encrypt } from "../../src/core/crypto/age.js";
@@ -154,6 +154,20 @@ describe("the read cache", () => {
     await ok(["purge", code, "--yes"], alice);
     expect(await cached()).not.toContain(MARKER);
     expect(await cached()).not.toContain(code);
+  });
+
+  it("forgets a purged case at once, in a cache an interrupted write left as a temp file too", async () => {
+    await ok(["list", "--json"], alice);
+    // A write killed before its rename (Ctrl-C, a closed pipe): only the temp file is there.
+    const [file] = cacheFiles();
+    renameSync(file!, join(cacheDir(), ".0123456789ab.tmp"));
+    await ok(["purge", code, "--yes"], alice);
+    const mine = await RecordDecrypter.fromIdentities([alice.identity]);
+    for (const f of cacheFiles()) {
+      const plain = Buffer.from(await mine.decrypt(readFileSync(f))).toString();
+      expect(plain, f).not.toContain(MARKER);
+      expect(plain, f).not.toContain(code);
+    }
   });
 
   it("is used (a file it says is not for you is listed so) but never by coc verify", async () => {

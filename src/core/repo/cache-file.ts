@@ -39,12 +39,16 @@ export function sealCache(json: string, key: Uint8Array, seal: CacheSeal): Uint8
   return Buffer.concat([seal.header, encryptPayload(seal.fileKey, Buffer.from(`${cacheMac(key, json).toString("hex")}\n${json}`))]);
 }
 
+/** Removes the temp files an interrupted write left in the cache directory `dir` (only ciphertext, but of what the cache held then). */
+export async function sweepTemps(dir: string): Promise<void> {
+  for (const n of await readdir(dir).catch(() => [] as string[])) if (n.endsWith(".tmp")) await rm(join(dir, n), { force: true }).catch(() => undefined);
+}
+
 /** Writes `bytes` to `path` atomically (mode 0600), sweeping temp files an interrupted write left. */
 export async function writeCacheFile(path: string, bytes: Uint8Array): Promise<void> {
   const dir = join(path, "..");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  // Temp files of an interrupted write (only ciphertext) are swept here.
-  for (const n of await readdir(dir).catch(() => [] as string[])) if (n.endsWith(".tmp")) await rm(join(dir, n), { force: true });
+  await sweepTemps(dir);
   const temp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
   await writeFile(temp, bytes, { mode: 0o600, flag: "wx" });
   await rename(temp, path).catch(async (e: unknown) => {

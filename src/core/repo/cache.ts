@@ -34,7 +34,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
-import { cacheMac, cacheSeal, sealCache, writeCacheFile, type CacheSeal } from "./cache-file.js";
+import { cacheMac, cacheSeal, sealCache, sweepTemps, writeCacheFile, type CacheSeal } from "./cache-file.js";
 import type { TrustedMember } from "../records/verification.js";
 import type { CocRecord } from "../records/schema.js";
 
@@ -235,7 +235,8 @@ export class ReadCache {
     for (const f of [...this.#old.keys()]) {
       if (paths.some((p) => f === p || f.startsWith(`${p.replace(/\/+$/, "")}/`))) dropped = this.#old.delete(f) || dropped;
     }
-    if (!dropped) return;
+    // A temp file an interrupted write left may hold them too, even when the cache file does not.
+    if (!dropped) return this.#path ? sweepTemps(join(this.#path, "..")) : undefined;
     this.#changed = true;
     await this.save(false);
   }
