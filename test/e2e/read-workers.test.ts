@@ -6,7 +6,9 @@
  * ones a worker must not decide alone: a record whose signature checks over
  * its raw JSON but not over the record as coc validates it (a default filled
  * in), one signed with another member's key, an armored file, a block-style
- * record, a corrupt file and a file not encrypted to the reader.
+ * record, a corrupt file, a file not encrypted to the reader, an unsigned
+ * record, one nested 200,000 deep, one with a key twice and one with
+ * whitespace before its brace.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -107,6 +109,30 @@ beforeAll(async () => {
     const r = signed(record("report", code, bob, at), bob);
     await put(code, r, await encrypt(json(r), [bob.recipient]));
   }
+  {
+    // Nested far deeper than any schema: each thread refuses it, neither dies.
+    const code = fresh("deep");
+    const r = signed(record("note", code, alice, at), alice);
+    const text = json(r).replace('"kind": "meeting"', `"kind": "meeting", "extra": ${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+    await put(code, r, await toAll(text));
+  }
+  {
+    // The same key twice: JSON.parse keeps the last, which the signature covers; coc's reading of the text decides.
+    const code = fresh("duplicate-key");
+    const r = signed(record("report", code, alice, at), alice);
+    await put(code, r, await toAll(json(r).replace('"author": "alice"', '"author": "bob",\n  "author": "alice"')));
+  }
+  {
+    // Whitespace before the brace: not the JSON path on the worker, the same record on the main thread.
+    const code = fresh("space-before-brace");
+    const r = signed(record("report", code, alice, at), alice);
+    await put(code, r, await toAll(` \n${json(r)}`));
+  }
+  {
+    const code = fresh("unsigned");
+    const r = record("report", code, alice, at);
+    await put(code, r, await toAll(json(r)));
+  }
   world.git(repo, ["add", "cases"]);
   world.git(repo, ["-c", "user.name=test", "-c", "user.email=test@invalid", "commit", "-q", "-m", "records written by hand"]);
 }, 120_000);
@@ -132,6 +158,10 @@ describe("reading on worker threads", () => {
     expect(state.get(special["wrong-key"]!)).toBe("unverified");
     expect(state.get(special["corrupt"]!)).toBe("unreadable");
     expect(state.get(special["not-for-alice"]!)).toBe("restricted");
+    expect(state.get(special["deep"]!)).toBe("unreadable");
+    expect(state.get(special["duplicate-key"]!)).toBe("unreadable");
+    expect(state.get(special["unsigned"]!)).toBe("unverified");
+    expect(state.get(special["space-before-brace"]!)).toBe("new");
     // A report alone: a new case, whichever way its file was written.
     expect(state.get(special["armored"]!)).toBe("new");
     expect(state.get(special["block-style"]!)).toBe("new");
@@ -164,7 +194,7 @@ describe("the read cache a worker writes in the background", () => {
     expect(files.filter((f) => f.endsWith(".tmp") || f.startsWith("."))).toEqual([]);
     expect(files).toHaveLength(1);
     const mine = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([people[0]!.identity]), undefined);
-    expect(mine.size).toBe(CASES * 5 + Object.keys(special).length - 1); // every file but the corrupt one
+    expect(mine.size).toBe(CASES * 5 + Object.keys(special).length - 3); // every file but the corrupt, deep and duplicate-key ones
     const theirs = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([people[1]!.identity]), undefined);
     expect(theirs.size).toBe(0);
     // Warm: the same output, from the cache.
