@@ -6,7 +6,8 @@
  * (./read-pool.ts); so this module imports no more than the native age path.
  * The worker only seals (MAC and payload); the header is made here first.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ageHeader } from "../crypto/native.js";
@@ -14,7 +15,7 @@ import { encryptPayload } from "../crypto/payload.js";
 import { NativeX25519Recipient } from "../crypto/x25519.js";
 
 /** The MAC of a cache's JSON under the user's key. */
-export function cacheMac(key: Uint8Array, json: string): Buffer {
+function cacheMac(key: Uint8Array, json: string): Buffer {
   return createHmac("sha256", key).update(json).digest();
 }
 
@@ -55,4 +56,38 @@ export async function writeCacheFile(path: string, bytes: Uint8Array): Promise<v
     await rm(temp, { force: true });
     throw e;
   });
+}
+
+/** A cache larger than this is not read (a repository of 100,000 records stays well below). */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The JSON of the cache file at `path`, if it decrypts and its MAC checks
+ * under `key`, with when it was written by the file system's clock (its
+ * mtime, which ./cache.ts checks entries against); undefined otherwise.
+ * Never throws.
+ */
+export async function openCacheFile(path: string, decrypt: (bytes: Uint8Array) => Promise<Uint8Array>, key: Uint8Array): Promise<{ json: string; written: number } | undefined> {
+  try {
+    // In one read (fs/promises reads a large file in many trips through the thread pool).
+    const fd = openSync(path, "r");
+    let bytes: Buffer;
+    let written: number;
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size > MAX_CACHE_BYTES) return undefined;
+      written = st.mtimeMs;
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const plain = Buffer.from(await decrypt(bytes));
+    if (plain.indexOf(0x0a) !== 64) return undefined;
+    const tag = Buffer.from(plain.toString("latin1", 0, 64), "hex");
+    const json = plain.toString("utf8", 65);
+    const want = cacheMac(key, json);
+    return tag.length === want.length && timingSafeEqual(tag, want) ? { json, written } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -30,19 +30,16 @@
  * is always safe. It is written atomically (a temp file in the same
  * directory, then rename). `coc verify` never uses it.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
-import { cacheMac, cacheSeal, sealCache, sweepTemps, writeCacheFile, type CacheSeal } from "./cache-file.js";
+import { cacheSeal, openCacheFile, sealCache, sweepTemps, writeCacheFile, type CacheSeal } from "./cache-file.js";
 import type { TrustedMember } from "../records/verification.js";
 import type { CocRecord } from "../records/schema.js";
 
 const VERSION = 1;
 const MAC_LABEL = "coc/read-cache/mac/v1";
 const NAME_LABEL = "coc/read-cache/name/v1";
-/** A cache larger than this is not read (a repository of 100,000 records stays well below). */
-const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
 /** A cache file to seal and write: what {@link CacheWriter} is handed. */
 export interface CacheWrite {
@@ -283,30 +280,12 @@ export async function forgetFiles(gitDir: string, decrypter: RecordDecrypter, pa
 }
 
 async function load(path: string, decrypter: RecordDecrypter, key: Buffer, recipient: string, ids: string): Promise<(Content & { written: number }) | undefined> {
+  const file = await openCacheFile(path, (bytes) => decrypter.decrypt(bytes), key);
+  if (!file) return undefined;
   try {
-    // In one read (fs/promises reads a large file in many trips through the thread pool).
-    const fd = openSync(path, "r");
-    let bytes: Buffer;
-    let written: number;
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile() || st.size > MAX_CACHE_BYTES) return undefined;
-      written = st.mtimeMs;
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (bytes.length > MAX_CACHE_BYTES) return undefined;
-    const plain = Buffer.from(await decrypter.decrypt(bytes));
-    const nl = plain.indexOf(0x0a);
-    if (nl !== 64) return undefined;
-    const tag = Buffer.from(plain.toString("latin1", 0, 64), "hex");
-    const json = plain.toString("utf8", 65);
-    const want = cacheMac(key, json);
-    if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;
-    const content = JSON.parse(json) as Content;
+    const content = JSON.parse(file.json) as Content;
     if (content.v !== VERSION || content.recipient !== recipient || content.ids !== ids || typeof content.files !== "object" || content.files === null) return undefined;
-    return { ...content, written };
+    return { ...content, written: file.written };
   } catch {
     return undefined;
   }
