@@ -221,3 +221,26 @@ describe("the read cache and clocks", () => {
     }
   });
 });
+
+describe("the read cache and a slow read", () => {
+  it("does not know by status a file changed shortly before the read began, however long the read took", async () => {
+    const decrypter = await RecordDecrypter.fromIdentities([alice.identity]);
+    const rel = `cases/${code}/${readdirSync(join(repo, "cases", code))[0]!}`;
+    const real = Date.now();
+    // The read begins 2.5 s before it ends; the file changed half a second before it began, so a change in the
+    // same clock tick while it was being read would not show in its status.
+    const began = vi.spyOn(Date, "now").mockReturnValue(real - 2500);
+    let cache: ReadCache;
+    try {
+      cache = await ReadCache.open(join(repo, ".git"), decrypter, []);
+    } finally {
+      began.mockRestore();
+    }
+    const changed = real - 3000;
+    const stat = `123:${changed}:${changed}:42:7`;
+    cache.remember(rel, "0".repeat(64), { kind: "not-for-you" }, { stat, stanzas: 3 });
+    await cache.save(false);
+    const again = await ReadCache.open(join(repo, ".git"), decrypter, []);
+    expect(again.lookupStat(rel, stat)).toBeUndefined();
+  });
+});

@@ -75,15 +75,16 @@ interface Entry {
 }
 
 /**
- * A file changed this shortly before the cache is written could change again
- * within the same timestamp tick without its status showing it (git's "racy
- * clean" entries): its status is not kept, and the next read checks its bytes.
+ * A file changed this shortly before it was read could change again within
+ * the same timestamp tick without its status showing it (git's "racy clean"
+ * entries): its status is not kept, and the next read checks its bytes.
+ * Checked twice: when the cache is saved, against when the read began by
+ * this machine's clock; when it is opened, against the cache file's own
+ * modification time (as git checks its entries against the index file's),
+ * by the file system's clock, which may differ (a network share, a virtual
+ * machine's shared folder).
  */
 const RACY_MS = 2000;
-// Checked twice: when the cache is saved, against this machine's clock; when it is
-// read, against the cache file's own modification time, as git checks its index's
-// entries against the index file's: the file system's clock, which may differ
-// (a network share, a virtual machine's shared folder).
 
 /** Whether a status key (size:mtime:ctime:ino:dev) was taken from a file changed at least RACY_MS before `now`. */
 function settled(st: string, now: number): boolean {
@@ -125,6 +126,8 @@ export class ReadCache {
   readonly #old: Map<string, Entry>;
   /** When the cache file was written, by the file system's clock (its mtime). */
   readonly #written: number;
+  /** When this read began (this machine's clock): no file is read before it. */
+  readonly #opened = Date.now();
   /** Whether the old verdicts were checked against the same roster. */
   readonly #trustMatches: boolean;
   readonly #now = new Map<string, Entry>();
@@ -251,10 +254,11 @@ export class ReadCache {
     if (!this.#changed && (!complete || this.#now.size === this.#old.size)) return;
     const files: Record<string, Entry> = {};
     if (!complete) for (const [f, e] of this.#old) if (!this.#now.has(f)) files[f] = this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n };
-    const now = Date.now();
     for (const [f, e] of this.#now) {
       // A status too recent to trust is left out: the next read checks the bytes, and keeps the status then.
-      if (e.st !== undefined && !settled(e.st, now)) {
+      // Recent as of when the read began, not now: a change during a long read, in the tick the status
+      // shows, would not show.
+      if (e.st !== undefined && !settled(e.st, this.#opened)) {
         const { st: _recent, ...rest } = e;
         files[f] = rest;
       } else files[f] = e;
