@@ -244,3 +244,17 @@ describe("the read cache and a slow read", () => {
     expect(again.lookupStat(rel, stat)).toBeUndefined();
   });
 });
+
+describe("the read cache and statuses", () => {
+  it("is asked by status when any entry has one, not only when the first has", async () => {
+    const decrypter = await RecordDecrypter.fromIdentities([alice.identity]);
+    const cache = await ReadCache.open(join(repo, ".git"), decrypter, []);
+    const now = Date.now();
+    // The first file changed just now (its status is not kept), the second long ago.
+    cache.remember("cases/a-b-1/first.age", "0".repeat(64), { kind: "not-for-you" }, { stat: `1:${now}:${now}:1:1`, stanzas: 3 });
+    cache.remember("cases/a-b-1/second.age", "1".repeat(64), { kind: "not-for-you" }, { stat: `1:${now - 60_000}:${now - 60_000}:2:1`, stanzas: 3 });
+    await cache.save(false);
+    expect((await ReadCache.open(join(repo, ".git"), decrypter, [])).knowsStatus).toBe(true);
+  });
+});
+

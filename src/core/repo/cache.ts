@@ -205,7 +205,8 @@ export class ReadCache {
 
   /** Whether any entry can be found by status (else there is no point in asking). */
   get knowsStatus(): boolean {
-    for (const e of this.#old.values()) return e.st !== undefined;
+    // Any entry: the first may be a file changed just before the last read (its status not kept).
+    for (const e of this.#old.values()) if (e.st !== undefined) return true;
     return false;
   }
 
