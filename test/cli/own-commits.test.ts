@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Git } from "../../src/core/git/client.js";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
@@ -111,6 +111,26 @@ describe("the hooks setting", () => {
       world.git(repo, ["config", "core.hooksPath", elsewhere]);
       expect((await world.run(["list"], { as: alice, cwd: repo })).code).toBe(0);
       expect(world.git(repo, ["config", "core.hooksPath"]).trim()).toBe(".git/coc/hooks");
+    }
+  });
+
+  it("is not taken from a memo written too soon after the config file changed, by the file system's clock", async () => {
+    world.git(repo, ["config", "core.hooksPath", ".git/coc/hooks"]);
+    // This machine's clock an hour ahead of the file system's (a network share): the config file just
+    // rewritten looks settled to it, and the memo is written.
+    const real = Date.now.bind(Date);
+    const skew = vi.spyOn(Date, "now").mockImplementation(() => real() + 3_600_000);
+    const asked = vi.spyOn(Git.prototype, "config");
+    try {
+      expect((await world.run(["list"], { as: alice, cwd: repo })).code).toBe(0);
+      expect(existsSync(join(repo, ".git", "coc", "hooks-path.ok"))).toBe(true);
+      // A change in the same tick would not show in the file's status: git is asked again.
+      asked.mockClear();
+      expect((await world.run(["list"], { as: alice, cwd: repo })).code).toBe(0);
+      expect(asked.mock.calls.some(([key]) => key === "core.hooksPath")).toBe(true);
+    } finally {
+      skew.mockRestore();
+      asked.mockRestore();
     }
   });
 });

@@ -55,8 +55,9 @@ const RACY_MS = 2000;
  * so when git said it is `setting`, that answer is kept in
  * `.git/coc/hooks-path.ok` with the config file's status (size, times,
  * inode), and used while the file's status is the same: any change to the
- * file (git rewrites it whole) asks git again. A file changed within the last
- * two seconds is never known this way.
+ * file (git rewrites it whole) asks git again. A file changed within two
+ * seconds of now, or of when the memo was written by the file system's clock
+ * (the memo's modification time), is never known this way.
  */
 async function localHooksPath(git: Git, setting: string): Promise<string | undefined> {
   const gitDir = await git.dir();
@@ -64,7 +65,10 @@ async function localHooksPath(git: Git, setting: string): Promise<string | undef
   const st = await lstat(join(gitDir, "config")).catch(() => undefined);
   const now = Date.now();
   const key = st?.isFile() && Math.max(st.mtimeMs, st.ctimeMs) < now - RACY_MS ? `${setting}\n${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}\n` : undefined;
-  if (key !== undefined && (await readFile(memo, "utf8").catch(() => undefined)) === key) return setting;
+  // Settled by the file system's clock too (the memo's own modification time), which may differ from this machine's.
+  const memoTime = key !== undefined ? (await lstat(memo).catch(() => undefined))?.mtimeMs : undefined;
+  const settled = memoTime !== undefined && Math.max(st!.mtimeMs, st!.ctimeMs) < memoTime - RACY_MS;
+  if (settled && (await readFile(memo, "utf8").catch(() => undefined)) === key) return setting;
   const value = await git.config("core.hooksPath", "local");
   if (value === setting && key !== undefined) await writeFile(memo, key, { mode: 0o600 }).catch(() => undefined);
   return value;
