@@ -34,11 +34,14 @@ export interface ReadContext {
 
 /**
  * COC_THREADS as a number of worker threads: a whole number from 0 (read on
- * the main thread only) up; anything else means the default.
+ * the main thread only) up to 16 (more is taken as 16); anything else means the default.
  */
 export function readThreads(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+  return value !== undefined && /^\d{1,3}$/.test(value.trim()) ? Math.min(Number(value.trim()), MAX_THREADS) : undefined;
 }
+
+/** COC_THREADS at most: more threads than this only cost memory and start-up. */
+const MAX_THREADS = 16;
 
 /** The worker's verdict on `record`'s signature, if it checked exactly this record with its author's key; else undefined. */
 function matches(record: CocRecord, sig: SignatureCheck, members: readonly TrustedMember[]): boolean | undefined {
