@@ -181,3 +181,34 @@ describe("a change that arrived through a pull", () => {
     expect(after.stdout).toContain("care@attacker.example");
   });
 });
+
+describe("a pushed .gitattributes", () => {
+  it("changes no byte of a record: records that arrive with it still decrypt, and the work tree is what was committed", async () => {
+    const report = await world.run(["new-report", "--from", "-"], { as: alice, cwd: a, stdin: reportYaml("attributes") });
+    expect(report.code, report.stderr).toBe(0);
+    const code = report.stdout.trim();
+    world.git(a, ["push", "--quiet", "origin", "main"]);
+    const b = join(world.root, "bob");
+    world.git(world.root, ["clone", "--quiet", origin, b]);
+    // Every file as text with CRLF line ends on checkout, and re-encoded: an age file would be rewritten.
+    const dir = attackerClone();
+    writeFileSync(join(dir, ".gitattributes"), "* text eol=crlf\n*.age working-tree-encoding=UTF-16\n");
+    const plain = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    world.git(dir, [...plain, "add", ".gitattributes"]);
+    world.git(dir, [...plain, "commit", "--quiet", "-m", "attributes"]);
+    world.git(dir, [...plain, "push", "--quiet", "origin", "main"]);
+    const note = await world.run(["note", code, "--from", "-"], { as: alice, cwd: a, stdin: "kind: other\ntext: after the attributes\n" });
+    expect(note.code, note.stderr).toBe(0);
+    const syncA = await world.run(["sync"], { as: alice, cwd: a });
+    expect(syncA.code, syncA.stderr).toBe(0);
+    const syncB = await world.run(["sync"], { as: bob, cwd: b });
+    expect(syncB.code, syncB.stderr).toBe(0);
+    const shown = await world.run(["show", code], { as: bob, cwd: b });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("after the attributes");
+    for (const f of readdirSync(join(b, "cases", code))) {
+      const rel = `cases/${code}/${f}`;
+      expect(readFileSync(join(b, rel)), rel).toEqual(world.gitBytes(b, ["show", `HEAD:${rel}`]));
+    }
+  });
+});

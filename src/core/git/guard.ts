@@ -100,8 +100,34 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
     await git.setConfig("core.hooksPath", setting);
     result = "switched";
   }
+  await pinAttributes(await git.dir());
   return { result, hooksPathWas };
 }
+
+/**
+ * What `.git/info/attributes` must say. That file outranks every
+ * `.gitattributes` (which arrives through git like any other file): without
+ * it, a pushed `* text eol=crlf` or `working-tree-encoding` makes git rewrite
+ * age files on checkout or commit (unreadable records), and a pushed merge
+ * driver (`union`, `binary`) changes how a pull merges the roster. With it,
+ * every file is stored and checked out byte for byte, and merged git's
+ * default way.
+ */
+export const ATTRIBUTES_LINE = "* -text -eol -ident -filter -working-tree-encoding !merge";
+
+/** Puts {@link ATTRIBUTES_LINE} last in the clone's `info/attributes` (keeping the user's own lines) unless it is already last. */
+async function pinAttributes(gitDir: string): Promise<void> {
+  const file = join(gitDir, "info", "attributes");
+  const current = await readFile(file, "utf8").catch(() => "");
+  const lines = current.split("\n").filter((l) => l !== "" && l !== ATTRIBUTES_LINE && l !== ATTRIBUTES_COMMENT);
+  if (current.trimEnd().endsWith(ATTRIBUTES_LINE)) return;
+  await mkdir(join(gitDir, "info"), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, [...lines, ATTRIBUTES_COMMENT, ATTRIBUTES_LINE, ""].join("\n"));
+  await rename(temp, file);
+}
+
+const ATTRIBUTES_COMMENT = "# coc: every file byte for byte, whatever a .gitattributes that arrived through git says";
 
 /**
  * What `coc verify` finds about the guard: problems (including what opening
