@@ -133,3 +133,23 @@ describe("records", () => {
     expect(parsed).toBe(new Date(2026, 5, 1, 14, 5).toISOString().replace(/\.\d{3}Z$/, "Z"));
   });
 });
+
+describe("a record nested far too deep", () => {
+  const deepJson = `{"coc": 1, "body": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+  const deepFlowYaml = `coc: 1\nbody: ${"[".repeat(2_000)}${"]".repeat(2_000)}\n`;
+  const deepBlockYaml = `coc: 1\n${Array.from({ length: 80 }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n")} x\n`;
+  it.each([
+    ["JSON", deepJson],
+    ["flow YAML", deepFlowYaml],
+    ["block YAML", deepBlockYaml],
+  ])("is refused in one line naming the file, as %s", (_kind, text) => {
+    let error: unknown;
+    try {
+      parseRecord(text, "cases/x/y.age");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/^cases\/x\/y\.age(:\d+)?: (nested more than 64 levels deep|invalid YAML: nested far too deeply)/);
+  });
+});

@@ -159,6 +159,7 @@ describe("reading on worker threads", () => {
     expect(state.get(special["corrupt"]!)).toBe("unreadable");
     expect(state.get(special["not-for-alice"]!)).toBe("restricted");
     expect(state.get(special["deep"]!)).toBe("unreadable");
+    expect(threaded.stderr).toContain("nested more than 64 levels deep");
     expect(state.get(special["duplicate-key"]!)).toBe("unreadable");
     expect(state.get(special["unsigned"]!)).toBe("unverified");
     expect(state.get(special["space-before-brace"]!)).toBe("new");

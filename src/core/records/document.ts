@@ -30,7 +30,8 @@ export function parseWithYaml(text: string, source: string): unknown {
   if (problem) {
     const where = problem.linePos?.[0] ? `:${problem.linePos[0].line}` : "";
     const message = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new UserError(`${source}${where}: invalid YAML: ${message}`);
+    // The parser's own stack ran out: say what the text did.
+    throw new UserError(`${source}${where}: invalid YAML: ${/call stack/i.test(message) ? "nested far too deeply" : message}`);
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });

@@ -61,9 +61,31 @@ function parseRecordText(text: string, source: string): unknown {
     } catch {
       // not JSON after all: let the YAML parser read it or explain what is wrong
     }
-    if (value !== undefined && keySeparators(text) === keyCount(value)) return value;
+    if (value !== undefined && keySeparators(text) === keyCount(value, 0, source)) return value;
   }
-  return parseYaml(text, source);
+  try {
+    const value = parseYaml(text, source);
+    checkDepth(value, 0, source);
+    return value;
+  } catch (e) {
+    // A parser that recursed past the stack: the same one line as a JSON text nested too deeply.
+    if (e instanceof RangeError) throw tooDeep(source);
+    throw e;
+  }
+}
+
+/** Far deeper than any record schema (a few levels); a text nested deeper is refused before anything walks it. */
+const MAX_NESTING = 64;
+
+/** Refuses a value nested deeper than MAX_NESTING (before the schema check walks it). */
+function checkDepth(value: unknown, depth: number, source: string): void {
+  if (value === null || typeof value !== "object") return;
+  if (depth > MAX_NESTING) throw tooDeep(source);
+  for (const v of Object.values(value)) checkDepth(v, depth + 1, source);
+}
+
+function tooDeep(source: string): UserError {
+  return new UserError(`${source}: nested more than ${MAX_NESTING} levels deep (a record is a few levels deep)`);
 }
 
 /** The `:` outside strings in JSON text: one per key of every object in it. */
@@ -85,11 +107,12 @@ function keySeparators(text: string): number {
 }
 
 /** The keys of every object in a parsed JSON value: fewer than {@link keySeparators} when a key was repeated. */
-function keyCount(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, v) => n + keyCount(v), 0);
+function keyCount(value: unknown, depth: number, source: string): number {
+  if (depth > MAX_NESTING) throw tooDeep(source);
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + keyCount(v, depth + 1, source), 0);
   if (value === null || typeof value !== "object") return 0;
   let n = 0;
-  for (const v of Object.values(value)) n += 1 + keyCount(v);
+  for (const v of Object.values(value)) n += 1 + keyCount(v, depth + 1, source);
   return n;
 }
 
