@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RecordDecrypter, NotARecipientError, encrypt } from "../../src/core/crypto/age.js";
 import { ReadCache, fileHash } from "../../src/core/repo/cache.js";
-import { statKey } from "../../src/core/repo/read.js";
+import { statusKey } from "../../src/core/file-status.js";
 import { World, fromTemplate, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
@@ -217,7 +217,7 @@ describe("the read cache and clocks", () => {
     const cache = await ReadCache.open(join(repo, ".git"), await RecordDecrypter.fromIdentities([alice.identity]), undefined);
     for (const f of readdirSync(join(repo, "cases", code))) {
       const rel = `cases/${code}/${f}`;
-      expect(cache.lookupStat(rel, statKey(statSync(join(repo, rel)))), rel).toBeUndefined();
+      expect(cache.lookupStat(rel, statusKey(statSync(join(repo, rel)))), rel).toBeUndefined();
     }
   });
 });

@@ -8,6 +8,7 @@
 import { chmod, lstat, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./client.js";
+import { settledBefore, statusKey } from "../file-status.js";
 
 /** The guard's script. */
 export const PRE_COMMIT_HOOK = `#!/bin/sh
@@ -46,9 +47,6 @@ export interface GuardInstall {
   hooksPathWas: string | undefined;
 }
 
-/** A config file changed this shortly before is not known by its status (a change in the same clock tick would not show). */
-const RACY_MS = 2000;
-
 /**
  * `core.hooksPath` in the clone's own config file (`git config --local`,
  * which reads that one file). Asking git costs a process at every command,
@@ -64,10 +62,10 @@ async function localHooksPath(git: Git, setting: string): Promise<string | undef
   const memo = join(gitDir, "coc", "hooks-path.ok");
   const st = await lstat(join(gitDir, "config")).catch(() => undefined);
   const now = Date.now();
-  const key = st?.isFile() && Math.max(st.mtimeMs, st.ctimeMs) < now - RACY_MS ? `${setting}\n${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}\n` : undefined;
+  const key = st?.isFile() && settledBefore(st, now) ? `${setting}\n${statusKey(st)}\n` : undefined;
   // Settled by the file system's clock too (the memo's own modification time), which may differ from this machine's.
   const memoTime = key !== undefined ? (await lstat(memo).catch(() => undefined))?.mtimeMs : undefined;
-  const settled = memoTime !== undefined && Math.max(st!.mtimeMs, st!.ctimeMs) < memoTime - RACY_MS;
+  const settled = memoTime !== undefined && settledBefore(st!, memoTime);
   if (settled && (await readFile(memo, "utf8").catch(() => undefined)) === key) return setting;
   const value = await git.config("core.hooksPath", "local");
   if (value === setting && key !== undefined) await writeFile(memo, key, { mode: 0o600 }).catch(() => undefined);

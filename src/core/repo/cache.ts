@@ -33,6 +33,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
+import { keySettledBefore } from "../file-status.js";
 import { cacheSeal, openCacheFile, sealCache, sweepTemps, writeCacheFile, type CacheSeal } from "./cache-file.js";
 import type { TrustedMember } from "../records/verification.js";
 import type { CocRecord } from "../records/schema.js";
@@ -65,31 +66,13 @@ interface Entry {
   /** The signature verdict against the roster of `trust`, when known. */
   s?: boolean;
   /**
-   * The file's status when it was read (../repo/read.ts statKey), when it was
-   * old enough to trust (see {@link RACY_MS}): a later read whose `lstat`
+   * The file's status when it was read (../file-status.ts statusKey), when it was
+   * old enough to trust (see ../file-status.ts): a later read whose `lstat`
    * gives the same need not read the file at all.
    */
   st?: string;
   /** The recipient stanzas its header has (the stanza cap still applies). */
   n?: number;
-}
-
-/**
- * A file changed this shortly before it was read could change again within
- * the same timestamp tick without its status showing it (git's "racy clean"
- * entries): its status is not kept, and the next read checks its bytes.
- * Checked twice: when the cache is saved, against when the read began by
- * this machine's clock; when it is opened, against the cache file's own
- * modification time (as git checks its entries against the index file's),
- * by the file system's clock, which may differ (a network share, a virtual
- * machine's shared folder).
- */
-const RACY_MS = 2000;
-
-/** Whether a status key (size:mtime:ctime:ino:dev) was taken from a file changed at least RACY_MS before `now`. */
-function settled(st: string, now: number): boolean {
-  const [, mtime, ctime] = st.split(":").map(Number);
-  return mtime !== undefined && ctime !== undefined && Math.max(mtime, ctime) < now - RACY_MS;
 }
 
 interface Content {
@@ -124,7 +107,14 @@ export class ReadCache {
   readonly #ids: string;
   readonly #trust: string;
   readonly #old: Map<string, Entry>;
-  /** When the cache file was written, by the file system's clock (its mtime). */
+  /**
+   * When the cache file was written, by the file system's clock (its mtime).
+   * An entry's status is trusted only if its file had settled before then
+   * (as git checks its entries against the index file's time, ../file-status.ts),
+   * and kept at a save only if the file had settled before this read began
+   * (`#opened`, this machine's clock): the two clocks may differ (a network
+   * share, a virtual machine's shared folder).
+   */
   readonly #written: number;
   /** When this read began (this machine's clock): no file is read before it. */
   readonly #opened = Date.now();
@@ -183,7 +173,7 @@ export class ReadCache {
     if (!e || e.h !== hash) return undefined;
     const kept: Entry = this.#trustMatches ? { ...e } : { h: e.h, r: e.r };
     // A status the cache file was written too soon after (by the file system's clock) is kept again, in a newer file.
-    if (read && Number.isInteger(read.stanzas) && (kept.st !== read.stat || kept.n !== read.stanzas || !settled(read.stat, this.#written))) {
+    if (read && Number.isInteger(read.stanzas) && (kept.st !== read.stat || kept.n !== read.stanzas || !keySettledBefore(read.stat, this.#written))) {
       kept.st = read.stat;
       kept.n = read.stanzas;
       this.#changed = true;
@@ -198,7 +188,7 @@ export class ReadCache {
    */
   lookupStat(file: string, stat: string): { outcome: CachedOutcome; stanzas: number } | undefined {
     const e = this.#old.get(file);
-    if (!e || typeof e.st !== "string" || e.st !== stat || !Number.isInteger(e.n) || !settled(e.st, this.#written)) return undefined;
+    if (!e || typeof e.st !== "string" || e.st !== stat || !Number.isInteger(e.n) || !keySettledBefore(e.st, this.#written)) return undefined;
     this.#now.set(file, this.#trustMatches ? e : { h: e.h, r: e.r, st: e.st, n: e.n });
     return { outcome: e.r ? { kind: "record", record: e.r } : { kind: "not-for-you" }, stanzas: e.n! };
   }
@@ -259,7 +249,7 @@ export class ReadCache {
       // A status too recent to trust is left out: the next read checks the bytes, and keeps the status then.
       // Recent as of when the read began, not now: a change during a long read, in the tick the status
       // shows, would not show.
-      if (e.st !== undefined && !settled(e.st, this.#opened)) {
+      if (e.st !== undefined && !keySettledBefore(e.st, this.#opened)) {
         const { st: _recent, ...rest } = e;
         files[f] = rest;
       } else files[f] = e;

@@ -6,12 +6,13 @@
  * this thread goes on reading files and parses what the workers send back.
  */
 import type { RecordDecrypter } from "../crypto/age.js";
-import { fileHash, type ReadCache } from "./cache.js";
+import { fileHash, type CachedOutcome, type ReadCache } from "./cache.js";
 import type { ReadPool, ReadThreads } from "./read-pool.js";
 import type { SignatureCheck } from "./read-wire.js";
 import { lstatSync } from "node:fs";
+import { statusKey } from "../file-status.js";
 import { countStanzas } from "../crypto/age.js";
-import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, statKey, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
+import { decryptHere, parsePlaintext, precheck, readLimits, readRecordFile, type ReadJob, type ReadLimits, type ReadOutcome } from "./read.js";
 
 /**
  * Below this many files to decrypt, worker threads cost more than they save
@@ -49,7 +50,7 @@ interface Pending {
 function statOf(abs: string): string | undefined {
   try {
     const st = lstatSync(abs);
-    return st.isFile() ? statKey(st) : undefined;
+    return st.isFile() ? statusKey(st) : undefined;
   } catch {
     return undefined;
   }
@@ -82,6 +83,11 @@ export async function readMany(
     if (outcome.kind === "problem") return;
     if (p.hash !== undefined) cache?.remember(p.job.file, p.hash, outcome, p.read);
     if (outcome.kind === "record") opts.onRecord?.(outcome, sig);
+  };
+  const fromCache = (i: number, job: ReadJob, known: CachedOutcome) => {
+    const outcome: ReadOutcome = { file: job.file, code: job.code, ...known };
+    out[i] = outcome;
+    if (outcome.kind === "record") opts.onRecord?.(outcome);
   };
   const queue: Pending[] = [];
   let next = 0;
@@ -127,55 +133,49 @@ export async function readMany(
       }
     }
   };
-  {
-    // Started before reading when the cache cannot know most files (a first read), so they are ready when the first batch is.
-    if (jobs.length - (cache?.size ?? 0) >= POOL_MIN_FILES) startWorkers();
-    const byStatus = cache?.knowsStatus === true;
-    for (const [i, job] of jobs.entries()) {
-      // A file whose status is what it was when the cache learned it is not read at all (as git's index does).
-      if (byStatus) {
-        const stat = statOf(job.abs);
-        const known = stat === undefined ? undefined : cache.lookupStat(job.file, stat);
-        if (known && known.stanzas <= limits.maxStanzas) {
-          const outcome: ReadOutcome = { file: job.file, code: job.code, ...known.outcome };
-          out[i] = outcome;
-          if (outcome.kind === "record") opts.onRecord?.(outcome);
-          continue;
-        }
-      }
-      const read = readRecordFile(job.abs, limits.maxBytes);
-      if ("problem" in read) {
-        out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
+  // Started before reading when the cache cannot know most files (a first read), so they are ready when the first batch is.
+  if (jobs.length - (cache?.size ?? 0) >= POOL_MIN_FILES) startWorkers();
+  const byStatus = cache?.knowsStatus === true;
+  for (const [i, job] of jobs.entries()) {
+    // A file whose status is what it was when the cache learned it is not read at all (as git's index does).
+    if (byStatus) {
+      const stat = statOf(job.abs);
+      const known = stat === undefined ? undefined : cache.lookupStat(job.file, stat);
+      if (known && known.stanzas <= limits.maxStanzas) {
+        fromCache(i, job, known.outcome);
         continue;
       }
-      // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
-      const hash = cache ? fileHash(read.bytes) : undefined;
-      const status = cache ? { stat: read.stat, stanzas: stanzasOf(read.bytes, limits) } : undefined;
-      const known = hash === undefined ? undefined : cache?.lookup(job.file, hash, status);
-      // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
-      if (known && (status?.stanzas ?? Number.POSITIVE_INFINITY) <= limits.maxStanzas) {
-        const outcome: ReadOutcome = { file: job.file, code: job.code, ...known };
-        out[i] = outcome;
-        if (outcome.kind === "record") opts.onRecord?.(outcome);
-        continue;
-      }
-      const problem = precheck(read.bytes, job, limits);
-      if (problem) out[i] = problem;
-      else queue.push({ i, job, bytes: read.bytes, hash, read: status });
-      if (lanes.length > 0 && i % READ_STRIDE === READ_STRIDE - 1) {
-        wake();
-        await nextTurn();
-      }
     }
-    reading = false;
-    wake();
-    if (lanes.length === 0 && queue.length >= POOL_MIN_FILES) startWorkers();
-    if (shareHere) lanes.push(here());
-    if (lanes.length === 0) {
-      // One thread: everything here.
-      for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));
+    const read = readRecordFile(job.abs, limits.maxBytes);
+    if ("problem" in read) {
+      out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
+      continue;
     }
-    await Promise.all(lanes);
+    // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
+    const hash = cache ? fileHash(read.bytes) : undefined;
+    const status = cache ? { stat: read.stat, stanzas: stanzasOf(read.bytes, limits) } : undefined;
+    const known = hash === undefined ? undefined : cache?.lookup(job.file, hash, status);
+    // The caps still apply (a roster that shrank lowers the stanza cap): a file over them is decoded, which says so.
+    if (known && (status?.stanzas ?? Number.POSITIVE_INFINITY) <= limits.maxStanzas) {
+      fromCache(i, job, known);
+      continue;
+    }
+    const problem = precheck(read.bytes, job, limits);
+    if (problem) out[i] = problem;
+    else queue.push({ i, job, bytes: read.bytes, hash, read: status });
+    if (lanes.length > 0 && i % READ_STRIDE === READ_STRIDE - 1) {
+      wake();
+      await nextTurn();
+    }
   }
+  reading = false;
+  wake();
+  if (lanes.length === 0 && queue.length >= POOL_MIN_FILES) startWorkers();
+  if (shareHere) lanes.push(here());
+  if (lanes.length === 0) {
+    // One thread: everything here.
+    for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));
+  }
+  await Promise.all(lanes);
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { UserError } from "../errors.js";
+import { statusKey } from "../file-status.js";
 import { CorruptFileError, NotARecipientError, RecordDecrypter, countStanzas } from "../crypto/age.js";
 import { parseRecord } from "../records/record.js";
 import type { CocRecord } from "../records/schema.js";
@@ -135,22 +136,12 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
       if (n > maxBytes) return { problem: tooLarge(n, maxBytes) };
       if (n === buf.length) break;
     }
-    return { bytes: buf.subarray(0, n), stat: statKey(st) };
+    return { bytes: buf.subarray(0, n), stat: statusKey(st) };
   } catch (e) {
     return { problem: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * What a regular file's status says about its content, for the read cache
- * (./cache.ts): size, modification and change times, inode and device, as
- * git's index compares them. A file rewritten in any way (git writes a new
- * file; coc renames one into place) changes at least one of them.
- */
-export function statKey(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }): string {
-  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
 }
 
 function tooLarge(size: number, maxBytes: number): string {
