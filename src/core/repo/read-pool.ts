@@ -48,7 +48,7 @@ function unpack(m: PoolResponse): PoolVerdict[] {
  * without Node's ES module loader, a few milliseconds sooner); in
  * dist/core/repo/, tsc's ES module.
  */
-function workerScript(): URL {
+export function workerScript(): URL {
   const cjs = new URL("./read-worker.cjs", import.meta.url);
   return cjs.protocol === "file:" && existsSync(fileURLToPath(cjs)) ? cjs : new URL("./read-worker.js", import.meta.url);
 }

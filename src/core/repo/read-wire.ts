@@ -55,6 +55,29 @@ export interface SaveRequest {
   save: CacheWrite;
 }
 
+/**
+ * A batch for a worker to encrypt (./encrypt-pool.ts): the plaintexts packed
+ * like a {@link PoolRequest}'s files, and each one's X25519 recipients.
+ */
+export interface EncryptRequest {
+  encrypt: { id: number; data: ArrayBuffer; ends: number[]; recipients: string[][] };
+}
+
+/** The age files of an {@link EncryptRequest}, packed; `ends` is empty when the batch failed. */
+export interface EncryptResponse {
+  encrypted: { id: number; data: ArrayBuffer; ends: number[] };
+}
+
+/** Splits what {@link pack} packed: views into `data`, one per end. */
+export function unpackParts(data: ArrayBuffer, ends: readonly number[]): Uint8Array[] {
+  let start = 0;
+  return ends.map((end) => {
+    const part = new Uint8Array(data, start, end - start);
+    start = end;
+    return part;
+  });
+}
+
 /** Packs byte arrays into one fresh buffer: the buffer and where each ends. */
 export function pack(parts: readonly Uint8Array[]): { data: ArrayBuffer; ends: number[] } {
   const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -7,17 +7,31 @@
  * starts in a few milliseconds. It touches the disk only for its last job, if
  * given: writing the user's read cache (already JSON, sealed here) in the
  * background. What it says is only a hint the main thread checks (see
- * ./read-pool.ts).
+ * ./read-pool.ts). It also encrypts batches of new files for a large write
+ * (./encrypt-pool.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { decryptNative } from "../crypto/native.js";
-import { NativeX25519Identity } from "../crypto/x25519.js";
+import { decryptNative, encryptNative } from "../crypto/native.js";
+import { NativeX25519Identity, NativeX25519Recipient } from "../crypto/x25519.js";
 import { canonicalText } from "../records/canonical.js";
 import { fastYaml } from "../records/fast-yaml.js";
 import { RECORD_NAMESPACE } from "../records/signature.js";
 import { signingKeyFor } from "../records/verification.js";
 import { sshverify } from "../crypto/sshsig.js";
-import { NOT_A_RECIPIENT, TYPAGE, checkedHash, pack, type PoolData, type PoolRequest, type PoolResponse, type SaveRequest, type SignatureCheck } from "./read-wire.js";
+import {
+  NOT_A_RECIPIENT,
+  TYPAGE,
+  checkedHash,
+  pack,
+  unpackParts,
+  type EncryptRequest,
+  type EncryptResponse,
+  type PoolData,
+  type PoolRequest,
+  type PoolResponse,
+  type SaveRequest,
+  type SignatureCheck,
+} from "./read-wire.js";
 import { sealCache, writeCacheFile } from "./cache-file.js";
 
 const data = workerData as PoolData & { identities: string[] };
@@ -47,7 +61,36 @@ function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
   }
 }
 
-parentPort?.on("message", (request: PoolRequest | SaveRequest) => {
+/** Recipients already imported: a re-encryption writes thousands of files to a handful of people. */
+const recipients = new Map<string, NativeX25519Recipient>();
+
+function recipient(s: string): NativeX25519Recipient {
+  let r = recipients.get(s);
+  if (!r) {
+    r = new NativeX25519Recipient(s);
+    if (recipients.size > 1024) recipients.clear();
+    recipients.set(s, r);
+  }
+  return r;
+}
+
+/** Encrypts a batch (./encrypt-pool.ts); any failure fails the whole batch, which the main thread then encrypts itself. */
+function encryptBatch({ encrypt: job }: EncryptRequest): EncryptResponse {
+  try {
+    const files = unpackParts(job.data, job.ends).map((plaintext, i) => encryptNative(plaintext, job.recipients[i]!.map(recipient)));
+    const { data, ends } = pack(files);
+    return { encrypted: { id: job.id, data, ends } };
+  } catch {
+    return { encrypted: { id: job.id, data: new ArrayBuffer(0), ends: [] } };
+  }
+}
+
+parentPort?.on("message", (request: PoolRequest | SaveRequest | EncryptRequest) => {
+  if ("encrypt" in request) {
+    const response = encryptBatch(request);
+    parentPort?.postMessage(response, [response.encrypted.data]);
+    return;
+  }
   if ("save" in request) {
     // The last job: write the cache, then end this thread (the process waits for it).
     const { path, json, key, seal } = request.save;

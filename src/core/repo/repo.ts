@@ -121,7 +121,7 @@ export class Repo {
    * purge) is dropped from the user's read cache at once.
    */
   async commit(t: Transaction): Promise<{ written: string[]; committed: boolean }> {
-    const result = await this.log.commit(t);
+    const result = await this.log.commit({ threads: readThreads(this.env["COC_THREADS"]), ...t });
     if (t.deletes?.length && this.#decrypter) await forgetFiles(await this.git.dir(), await this.#decrypter, t.deletes);
     return result;
   }

@@ -14,7 +14,8 @@ import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encrypt, type RecordDecrypter } from "../crypto/age.js";
+import type { RecordDecrypter } from "../crypto/age.js";
+import { encryptFiles } from "./encrypt-pool.js";
 import { UserError } from "../errors.js";
 import { serializeRecord } from "../records/record.js";
 import { removeEmptyCaseDirs } from "./debris.js";
@@ -185,10 +186,15 @@ export interface StagedRecord {
  * Encrypts every record into a hidden temp file in its case directory
  * (ciphertext only); nothing is in place yet. On failure, no temp file is left.
  * A few files are written at once, so that one file's encryption overlaps
- * the others' writes (a re-encryption writes thousands).
+ * the others' writes; a re-encryption writes thousands, encrypted on worker
+ * threads (./encrypt-pool.ts; `threads` at most, as COC_THREADS says).
  */
-export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[]): Promise<StagedRecord[]> {
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number): Promise<StagedRecord[]> {
   const staged = new Array<StagedRecord | undefined>(writes.length);
+  const encryption = encryptFiles(
+    writes.map((w) => ({ plaintext: Buffer.from(serializeRecord(w.record), "utf8"), recipients: w.keys })),
+    threads,
+  );
   const temps: string[] = [];
   let next = 0;
   let failed = false;
@@ -202,7 +208,7 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
       await checkRecordDestination(paths, rel, { create: true, checked });
       const final = join(paths.root, rel);
       const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
-      const ciphertext = await encrypt(serializeRecord(w.record), w.keys);
+      const ciphertext = await encryption.file(i);
       // Every clone refuses to read a larger file, so it is never written.
       if (ciphertext.length > MAX_RECORD_BYTES) {
         throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
@@ -222,6 +228,7 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
       }
     }),
   );
+  await encryption.close();
   const failure = results.find((r) => r.status === "rejected");
   if (failure) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));

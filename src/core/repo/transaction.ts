@@ -53,6 +53,8 @@ export interface Transaction {
   deletes?: readonly string[];
   message: string;
   as: CommitAs;
+  /** Worker threads at most for encrypting many files (COC_THREADS); undefined for one per core. */
+  threads?: number | undefined;
 }
 
 /** Test-only fault injection: called after each file is moved into place, and after the commit. */
@@ -190,7 +192,7 @@ export class WriteLog {
     if (!this.#held) throw new Error("a change must be made under the repository lock");
     const root = this.#paths.root;
     const blobs = await stageBlobs(this.#paths, t.blobs ?? []);
-    const staged = [...blobs, ...(await stageRecords(this.#paths, t.writes).catch(async (e: unknown) => {
+    const staged = [...blobs, ...(await stageRecords(this.#paths, t.writes, t.threads).catch(async (e: unknown) => {
       await Promise.all(blobs.map((x) => rm(x.temp, { force: true })));
       throw e;
     }))];
