@@ -1,13 +1,16 @@
 /**
- * A large re-encryption on worker threads (src/core/repo/encrypt-pool.ts):
- * the built binary removes a member from a repository of 300 records, with
- * its worker threads (the default on two cores or more) and with none
- * (COC_THREADS=0). Either way every file is re-encrypted to exactly the
- * members left, holds the same record as before, and is readable by the age
- * CLI; the removed member reads none of them.
+ * A large re-encryption: the built binary removes a member from a repository
+ * of 300 records.
+ * - On worker threads (src/core/repo/encrypt-pool.ts), the default on two
+ *   cores or more, and with none (COC_THREADS=0): either way every file is
+ *   re-encrypted to exactly the members left, holds the same record as
+ *   before, and is readable by the age CLI; the removed member reads none.
+ * - Written over each file in place (src/core/repo/store.ts, overwriteFile):
+ *   killed half-way, the next command puts back every byte from HEAD; a
+ *   record file with a second name (a hard link) is never written through.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, readdirSync, renameSync } from "node:fs";
+import { cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,11 +81,29 @@ function plaintexts(root: string, who: Person): Map<string, string | null> {
   );
 }
 
+function spawnCoc(copy: string, argv: string[], as: Person, env: Record<string, string>) {
+  return spawnSync(process.execPath, [BIN, ...argv], { cwd: copy, env: { ...world.env, COC_IDENTITY: as.identityFile, ...env }, encoding: "utf8", timeout: 120_000 });
+}
+
 function removeCarol(copy: string, as: Person, env: Record<string, string>): void {
-  const r = spawnSync(process.execPath, [BIN, "team", "remove", "carol", "--yes"], { cwd: copy, env: { ...world.env, COC_IDENTITY: as.identityFile, ...env }, encoding: "utf8", timeout: 120_000 });
+  const r = spawnCoc(copy, ["team", "remove", "carol", "--yes"], as, env);
   expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   expect(r.stderr).toContain(`re-encrypted ${CASES * PER_CASE} record(s) in ${CASES} case(s)`);
 }
+
+/** A copy of the repository with its own HOME, where alice has confirmed the roster (the pin of each earlier removal lives in its own HOME). */
+function freshCopy(name: string): { copy: string; env: Record<string, string> } {
+  const copy = join(world.root, name);
+  cpSync(repo, copy, { recursive: true });
+  const home = join(world.root, `${name}-home`);
+  mkdirSync(home);
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, ".config") };
+  const trusted = spawnCoc(copy, ["team", "trust", "--yes"], people[0]!, env);
+  expect(trusted.status, trusted.stderr).toBe(0);
+  return { copy, env };
+}
+
+const bytesOf = (root: string) => new Map(recordFiles(root).map((rel) => [rel, readFileSync(join(root, rel)).toString("base64")]));
 
 describe("a large re-encryption on worker threads", () => {
   it("re-encrypts every file to exactly the members left, with threads as without", () => {
@@ -108,6 +129,47 @@ describe("a large re-encryption on worker threads", () => {
       for (const t of plaintexts(copy, alice).values()) expect(t).toMatch(/"recipients": \[\s*"alice",\s*"bob"\s*\]/);
       expect([...plaintexts(copy, carol).values()].every((t) => t === null)).toBe(true);
     }
+  });
+
+  it("writes each file over itself (same inode), and puts every byte back from HEAD when killed half-way", () => {
+    const [alice, , carol] = people as [Person, Person, Person];
+    const { copy, env } = freshCopy("killed");
+    const before = bytesOf(copy);
+    const inodes = new Map(recordFiles(copy).map((rel) => [rel, statSync(join(copy, rel)).ino]));
+    const head = world.git(copy, ["rev-parse", "HEAD"]).trim();
+    const killed = spawnCoc(copy, ["team", "remove", "carol", "--yes"], alice, { ...env, COC_TEST_KILL_AFTER_MOVES: "150" });
+    expect(killed.signal).toBe("SIGKILL");
+    // Half the files rewritten in place (the same inodes, new bytes), the other half not yet, and the journal.
+    const changed = [...bytesOf(copy)].filter(([rel, b]) => b !== before.get(rel)).map(([rel]) => rel);
+    expect(changed.length).toBeGreaterThanOrEqual(149);
+    expect(changed.length).toBeLessThan(CASES * PER_CASE);
+    for (const rel of changed) expect(statSync(join(copy, rel)).ino, rel).toBe(inodes.get(rel));
+    expect(existsSync(join(copy, ".git", "coc", "journal.json"))).toBe(true);
+    // The next command (any, even a listing) puts everything back: not one byte differs from before.
+    const listed = spawnCoc(copy, ["list", "--json"], alice, env);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(world.git(copy, ["rev-parse", "HEAD"]).trim()).toBe(head);
+    expect(world.git(copy, ["status", "--porcelain", "--untracked-files=all"]).trim()).toBe("");
+    expect(bytesOf(copy)).toEqual(before);
+    expect([...plaintexts(copy, carol).values()].every((t) => t !== null)).toBe(true);
+    // And done again, to the end.
+    removeCarol(copy, alice, env);
+    expect([...plaintexts(copy, carol).values()].every((t) => t === null)).toBe(true);
+  });
+
+  it("never writes through a second name of a record file: that one is replaced, its other name keeps its bytes", () => {
+    const [alice, , carol] = people as [Person, Person, Person];
+    const { copy, env } = freshCopy("linked");
+    const [rel] = recordFiles(copy) as [string];
+    const other = join(world.root, "a-second-name.age");
+    linkSync(join(copy, rel), other);
+    const old = readFileSync(other);
+    removeCarol(copy, alice, env);
+    expect(readFileSync(other).equals(old)).toBe(true);
+    expect(statSync(join(copy, rel)).ino).not.toBe(statSync(other).ino);
+    expect(plaintexts(copy, carol).get(rel)).toBeNull();
+    expect(plaintexts(copy, alice).get(rel)).not.toBeNull();
+    expect(world.git(copy, ["status", "--porcelain"]).trim()).toBe("");
   });
 
   it.skipIf(!hasAgeCli())(`writes files age -d reads${hasAgeCli() ? "" : " (SKIPPED: the age CLI is not installed)"}`, () => {

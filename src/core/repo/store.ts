@@ -11,7 +11,7 @@
  * opened through, never decrypted, and never written through or over.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
@@ -183,6 +183,26 @@ export interface StagedRecord {
 }
 
 /**
+ * A record that will overwrite its own file in place (see
+ * {@link stageRecords}'s `inPlace`): its ciphertext, held in memory.
+ */
+export interface RewrittenRecord {
+  bytes: Uint8Array;
+  final: string;
+  rel: string;
+}
+
+/** True when a regular file with no other name (one link) stands at `abs` (by `lstat`). */
+function soleRegularFile(abs: string): boolean {
+  try {
+    const st = lstatSync(abs);
+    return st.isFile() && st.nlink === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Encrypts every record into a hidden temp file in its case directory
  * (ciphertext only); nothing is in place yet. On failure, no temp file is left.
  * A re-encryption writes thousands: they are encrypted on worker threads
@@ -190,9 +210,15 @@ export interface StagedRecord {
  * thread writes the ones already done. Each is written in line: through
  * the thread pool, 5,000 small files took 0.7 s longer (three hops each,
  * and the pool's threads competing with the encrypting ones for the cores).
+ *
+ * With `inPlace` (a large re-encryption, see ./transaction.ts), a record
+ * whose file already stands there as a plain file of its own is not staged
+ * on disk: its ciphertext is kept in memory, to be written over the file.
  */
-export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number): Promise<StagedRecord[]> {
-  const staged = new Array<StagedRecord | undefined>(writes.length);
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number): Promise<StagedRecord[]>;
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads: number | undefined, inPlace: boolean): Promise<(StagedRecord | RewrittenRecord)[]>;
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number, inPlace = false): Promise<(StagedRecord | RewrittenRecord)[]> {
+  const staged = new Array<StagedRecord | RewrittenRecord | undefined>(writes.length);
   const encryption = encryptFiles(
     writes.map((w) => ({ plaintext: Buffer.from(serializeRecord(w.record), "utf8"), recipients: w.keys })),
     threads,
@@ -207,14 +233,18 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
       const i = next++;
       const w = writes[i]!;
       const rel = recordPath(w.record);
-      await checkRecordDestination(paths, rel, { create: true, checked });
+      const exists = await checkRecordDestination(paths, rel, { create: true, checked });
       const final = join(paths.root, rel);
-      const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       const ciphertext = await encryption.file(i);
       // Every clone refuses to read a larger file, so it is never written.
       if (ciphertext.length > MAX_RECORD_BYTES) {
         throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
       }
+      if (inPlace && exists && soleRegularFile(final)) {
+        staged[i] = { bytes: ciphertext, final, rel };
+        continue;
+      }
+      const temp = join(caseDir(paths, w.record.case), `.${w.record.id}.${randomBytes(4).toString("hex")}.tmp`);
       temps.push(temp);
       writeFileSync(temp, ciphertext, { mode: 0o644, flag: "wx" });
       staged[i] = { temp, final, rel };
@@ -237,5 +267,31 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
     await removeEmptyCaseDirs(paths, writes.map((w) => recordPath(w.record)));
     throw failure.reason;
   }
-  return staged as StagedRecord[];
+  return staged as (StagedRecord | RewrittenRecord)[];
+}
+
+/**
+ * Writes `bytes` over the file at `abs` in place: from its first byte, then
+ * cut to their length. Never through a link, never into anything but a
+ * regular file with no other name (another name would be changed with it).
+ * Writing over the bytes, rather than emptying the file first or renaming a
+ * new one over it, spares ext4 a flush per file: 5,000 files took 70 ms
+ * instead of 0.5 s (emptied first) or 1 to 1.7 s (renamed).
+ * @throws UserError naming `rel` when something else stands there now.
+ */
+export function overwriteFile(abs: string, rel: string, bytes: Uint8Array): void {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new UserError(`${rel} changed while coc was writing (${(e as NodeJS.ErrnoException).code ?? "cannot open it"}); nothing was changed`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.nlink !== 1) throw new UserError(`${rel} changed while coc was writing (it is no longer a plain file of its own); nothing was changed`);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+    ftruncateSync(fd, bytes.length);
+  } finally {
+    closeSync(fd);
+  }
 }

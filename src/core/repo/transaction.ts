@@ -8,6 +8,14 @@
  * are moved into place and committed; the journal is removed. If the process
  * dies in between, the next coc command finds the journal and finishes the
  * job when the commit was made, or puts everything back when it was not.
+ *
+ * A large re-encryption (PACK_THRESHOLD records or more: a member's removal)
+ * writes each existing record over its own file instead of renaming a temp
+ * file over it (./store.ts, overwriteFile), which on ext4 is about twenty
+ * times quicker. Until the commit, a file so written may be half old, half
+ * new (to another coc command reading meanwhile, which is told a change is
+ * under way); the journal names them all, and putting back restores them
+ * from HEAD, exactly as it does the files moved into place.
  */
 import { randomBytes } from "node:crypto";
 import { lstatSync, renameSync } from "node:fs";
@@ -19,7 +27,8 @@ import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./loc
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { checkRecordDestination } from "./stage.js";
-import { stageRecords, type PendingWrite } from "./store.js";
+import { overwriteFile, stageRecords, type PendingWrite, type RewrittenRecord, type StagedRecord } from "./store.js";
+import { PACK_THRESHOLD } from "../git/pack-commit.js";
 import { stageBlobs, type BlobWrite } from "./evidence.js";
 
 interface Journal {
@@ -192,10 +201,14 @@ export class WriteLog {
     if (!this.#held) throw new Error("a change must be made under the repository lock");
     const root = this.#paths.root;
     const blobs = await stageBlobs(this.#paths, t.blobs ?? []);
-    const staged = [...blobs, ...(await stageRecords(this.#paths, t.writes, t.threads).catch(async (e: unknown) => {
+    // A large re-encryption writes each record over its own file (see overwriteFile): the journal below can
+    // put them all back from HEAD, as it does for files moved into place.
+    const records = await stageRecords(this.#paths, t.writes, t.threads, t.writes.length >= PACK_THRESHOLD).catch(async (e: unknown) => {
       await Promise.all(blobs.map((x) => rm(x.temp, { force: true })));
       throw e;
-    }))];
+    });
+    const rewrites = records.filter((x): x is RewrittenRecord => "bytes" in x);
+    const staged = [...blobs, ...records.filter((x): x is StagedRecord => "temp" in x)];
     const others = await Promise.all(
       (t.files ?? []).map(async (f) => {
         const final = join(root, f.rel);
@@ -212,6 +225,10 @@ export class WriteLog {
       // symlinked directory nor over anything but a regular file. Each directory once.
       const checked = new Set<string>();
       for (const x of staged) if (await checkRecordDestination(this.#paths, x.rel, { checked })) existing.add(x.rel);
+      for (const x of rewrites) {
+        if (!(await checkRecordDestination(this.#paths, x.rel, { checked }))) throw new UserError(`${x.rel} was removed while coc was writing; nothing was changed`);
+        existing.add(x.rel);
+      }
     } catch (e) {
       await Promise.all(all.map((x) => rm(x.temp, { force: true })));
       throw e;
@@ -224,13 +241,15 @@ export class WriteLog {
       head: await this.#git.head(),
       moves: all.map((x) => [x.temp, x.final]),
       removals: deletes.map((rel) => [join(root, rel), join(dir, `removed-${randomBytes(6).toString("hex")}`)]),
-      paths: [...all.map((x) => x.rel), ...deletes],
+      paths: [...all.map((x) => x.rel), ...rewrites.map((x) => x.rel), ...deletes],
       existing: [...deletes],
       pid: this.#owner.pid,
       token: this.#owner.token,
     };
     const isStaged = new Set(staged.map((x) => x.rel));
     for (const x of all) if (isStaged.has(x.rel) ? existing.has(x.rel) : exists(x.final)) journal.existing.push(x.rel);
+    // Rewritten in place: they exist, and a roll-back restores them from HEAD.
+    journal.existing.push(...rewrites.map((x) => x.rel));
     const jpath = join(dir, "journal.json");
     await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
     await rename(`${jpath}.tmp`, jpath);
@@ -241,11 +260,16 @@ export class WriteLog {
         renameSync(x.temp, x.final);
         this.#faults.afterMove?.(i);
       }
+      for (const [i, x] of rewrites.entries()) {
+        overwriteFile(x.final, x.rel, x.bytes);
+        this.#faults.afterMove?.(all.length + i);
+      }
       const committed = await this.#git.commitPaths(journal.paths, t.message, t.as);
       this.#faults.afterCommit?.();
       await Promise.all((journal.removals ?? []).map(([, aside]) => rm(aside, { recursive: true, force: true })));
       await rm(jpath, { force: true });
-      return { written: staged.map((x) => x.rel), committed };
+      // In the order of t.writes (the records a write created come last: see ../actions/write.ts).
+      return { written: [...blobs.map((x) => x.rel), ...records.map((x) => x.rel)], committed };
     } catch (e) {
       await this.#rollBack(journal);
       await rm(jpath, { force: true });
