@@ -52,7 +52,7 @@ export const ENVIRONMENT_HELP = `Environment:
   COC_DEBUG=1      show stack traces for internal errors
   COC_RAM_DIR      RAM directory for $EDITOR files and coc open (default: /dev/shm)
   COC_VIEWER       program coc open shows an evidence file with (default: xdg-open, open on macOS)
-  COC_THREADS      worker threads for reading many records (default: one per core, at most 4; 0: none)
+  COC_THREADS      worker threads for reading or encrypting many records (default: one per core, at most 4; 0: none)
   XDG_CONFIG_HOME  configuration directory (default: ~/.config)
   VISUAL, EDITOR   editor for long text
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
