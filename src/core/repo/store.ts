@@ -211,13 +211,14 @@ function soleRegularFile(abs: string): boolean {
  * the thread pool, 5,000 small files took 0.7 s longer (three hops each,
  * and the pool's threads competing with the encrypting ones for the cores).
  *
- * With `inPlace` (a large re-encryption, see ./transaction.ts), a record
- * whose file already stands there as a plain file of its own is not staged
+ * With `inPlace` (a large re-encryption, see ./transaction.ts: the paths
+ * HEAD holds, which a roll-back can restore), a record whose file already
+ * stands there as a plain file of its own and is one of those is not staged
  * on disk: its ciphertext is kept in memory, to be written over the file.
  */
 export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number): Promise<StagedRecord[]>;
-export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads: number | undefined, inPlace: boolean): Promise<(StagedRecord | RewrittenRecord)[]>;
-export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number, inPlace = false): Promise<(StagedRecord | RewrittenRecord)[]> {
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads: number | undefined, inPlace: ReadonlySet<string> | undefined): Promise<(StagedRecord | RewrittenRecord)[]>;
+export async function stageRecords(paths: RepoPaths, writes: readonly PendingWrite[], threads?: number, inPlace?: ReadonlySet<string>): Promise<(StagedRecord | RewrittenRecord)[]> {
   const staged = new Array<StagedRecord | RewrittenRecord | undefined>(writes.length);
   const encryption = encryptFiles(
     writes.map((w) => ({ plaintext: Buffer.from(serializeRecord(w.record), "utf8"), recipients: w.keys })),
@@ -240,7 +241,7 @@ export async function stageRecords(paths: RepoPaths, writes: readonly PendingWri
       if (ciphertext.length > MAX_RECORD_BYTES) {
         throw new UserError(`${rel} would be ${formatSize(ciphertext.length)}, over the ${formatSize(MAX_RECORD_BYTES)} limit for a record file; shorten the text (nothing was written)`);
       }
-      if (inPlace && exists && soleRegularFile(final)) {
+      if (inPlace?.has(rel) && exists && soleRegularFile(final)) {
         staged[i] = { bytes: ciphertext, final, rel };
         continue;
       }
