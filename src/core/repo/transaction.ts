@@ -263,7 +263,7 @@ export class WriteLog {
         this.#faults.afterMove?.(i);
       }
       for (const [i, x] of rewrites.entries()) {
-        overwriteFile(x.final, x.rel, x.bytes);
+        overwriteFile(x.final, x.rel, x.bytes, x.file);
         this.#faults.afterMove?.(all.length + i);
       }
       const committed = await this.#git.commitPaths(journal.paths, t.message, t.as);
