@@ -4,11 +4,13 @@
  * states and is killed half-way; the next command must put back every byte.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decryptNative } from "../../src/core/crypto/native.js";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
+import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
@@ -75,6 +77,26 @@ function freshCopy(name: string): { copy: string; env: Record<string, string> } 
   expect(trusted.status, trusted.stderr).toBe(0);
   return { copy, env };
 }
+
+describe("a large rewrite in an odd working tree", () => {
+  // Only root can run coc as another user (root itself may write any file, read-only or not).
+  it.runIf(process.getuid?.() === 0)("replaces a record file its owner made read-only instead of failing (it cannot be written over)", () => {
+    const [alice, , carol] = people as [Person, Person, Person];
+    const { copy, env } = freshCopy("read-only");
+    const [rel] = recordFiles(copy) as [string];
+    chmodSync(join(copy, rel), 0o444);
+    // The copy, its HOME and alice's key belong to an ordinary user ("nobody"), who runs coc.
+    const identity = join(env.HOME!, "alice.txt");
+    copyFileSync(alice.identityFile, identity);
+    chmodSync(world.root, 0o755);
+    spawnSync("chown", ["-R", "65534:65534", copy, env.HOME!]);
+    const r = spawnSync(process.execPath, [BIN, "team", "remove", "carol", "--yes"], { cwd: copy, env: { ...world.env, ...env, COC_IDENTITY: identity }, encoding: "utf8", timeout: 120_000, uid: 65534, gid: 65534 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(world.git(copy, ["-c", "safe.directory=*", "status", "--porcelain"]).trim()).toBe("");
+    expect(decryptNative(readFileSync(join(copy, rel)), [new NativeX25519Identity(alice.identity)]).kind).toBe("plaintext");
+    expect(decryptNative(readFileSync(join(copy, rel)), [new NativeX25519Identity(carol.identity)]).kind).toBe("not-a-recipient");
+  });
+});
 
 describe("a large rewrite killed half-way, in an odd working tree", () => {
   it("with a record file git does not track: every other file is still put back from HEAD", () => {

@@ -11,7 +11,7 @@
  * opened through, never decrypted, and never written through or over.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, readdirSync, writeFileSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RecordDecrypter } from "../crypto/age.js";
@@ -200,11 +200,17 @@ interface FileId {
   ino: number;
 }
 
-/** The file at `abs` when it is a regular file with no other name (one link), by `lstat`. */
+/**
+ * The file at `abs` when it is a regular file with no other name (one link),
+ * by `lstat`, that this process may write (a read-only one can still be
+ * replaced by a rename, as any other file is).
+ */
 function soleRegularFile(abs: string): FileId | undefined {
   try {
     const st = lstatSync(abs);
-    return st.isFile() && st.nlink === 1 ? { dev: st.dev, ino: st.ino } : undefined;
+    if (!st.isFile() || st.nlink !== 1) return undefined;
+    accessSync(abs, constants.W_OK);
+    return { dev: st.dev, ino: st.ino };
   } catch {
     return undefined;
   }
