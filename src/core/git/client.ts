@@ -25,6 +25,25 @@ export type Env = Readonly<Record<string, string | undefined>>;
 const PASS_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "SSH_AUTH_SOCK", "SYSTEMROOT", "USERPROFILE"];
 const GIT_ENV = ["GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_SSH_COMMAND", "GIT_SSL_CAINFO", "GIT_TERMINAL_PROMPT"];
 
+/**
+ * `paths` in parts of at most 64 KiB of arguments: a roll-back of a large
+ * re-encryption names every record, and the system limits a command line
+ * (about 2 MiB on Linux, much less elsewhere).
+ */
+function argumentChunks(paths: readonly string[]): string[][] {
+  const parts: string[][] = [];
+  let size = Infinity;
+  for (const p of paths) {
+    if (size + p.length + 1 > 65_536) {
+      parts.push([]);
+      size = 0;
+    }
+    parts.at(-1)!.push(p);
+    size += p.length + 1;
+  }
+  return parts;
+}
+
 /** The environment a git process gets: only the variables above. */
 export function gitEnv(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
@@ -215,12 +234,27 @@ export class Git {
 
   /** Unstages `paths` (used when rolling back a failed write). */
   async unstage(paths: readonly string[]): Promise<void> {
-    await this.raw(["reset", "--quiet", "--", ...paths]).catch(() => undefined);
+    for (const part of argumentChunks(paths)) await this.raw(["reset", "--quiet", "--", ...part]).catch(() => undefined);
   }
 
-  /** Restores `paths` to their committed content (used when rolling back a failed re-encryption). */
+  /**
+   * Restores `paths` to their committed content (used when rolling back a
+   * failed re-encryption): those HEAD holds, since git refuses the whole list
+   * for one path it does not know; the others are left as they are.
+   */
   async restore(paths: readonly string[]): Promise<void> {
-    await this.raw(["checkout", "HEAD", "--", ...paths]).catch(() => undefined);
+    const committed = await this.committedPaths();
+    const known = paths.filter((p) => committed.has(p.replace(/\/+$/, "")));
+    for (const part of argumentChunks(known)) await this.raw(["checkout", "HEAD", "--", ...part]).catch(() => undefined);
+  }
+
+  /** The paths HEAD holds, files and the directories above them (empty before the first commit). */
+  async committedPaths(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const file of (await this.raw(["ls-tree", "-r", "-z", "--name-only", "HEAD"]).catch(() => "")).split("\0")) {
+      for (let p = file; p !== "" && !out.has(p); p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "") out.add(p);
+    }
+    return out;
   }
 
   /** The commit HEAD points at, or null before the first commit. */

@@ -202,8 +202,10 @@ export class WriteLog {
     const root = this.#paths.root;
     const blobs = await stageBlobs(this.#paths, t.blobs ?? []);
     // A large re-encryption writes each record over its own file (see overwriteFile): the journal below can
-    // put them all back from HEAD, as it does for files moved into place.
-    const records = await stageRecords(this.#paths, t.writes, t.threads, t.writes.length >= PACK_THRESHOLD).catch(async (e: unknown) => {
+    // put them all back from HEAD, as it does for files moved into place. Only files HEAD holds: a file it
+    // does not (untracked, or new in the index) could not be put back, and killed mid-write would be lost.
+    const inPlace = t.writes.length >= PACK_THRESHOLD ? await this.#git.committedPaths() : undefined;
+    const records = await stageRecords(this.#paths, t.writes, t.threads, inPlace).catch(async (e: unknown) => {
       await Promise.all(blobs.map((x) => rm(x.temp, { force: true })));
       throw e;
     });
@@ -261,7 +263,7 @@ export class WriteLog {
         this.#faults.afterMove?.(i);
       }
       for (const [i, x] of rewrites.entries()) {
-        overwriteFile(x.final, x.rel, x.bytes);
+        overwriteFile(x.final, x.rel, x.bytes, x.file);
         this.#faults.afterMove?.(all.length + i);
       }
       const committed = await this.#git.commitPaths(journal.paths, t.message, t.as);
