@@ -6,14 +6,14 @@
  * parser, including a body that fills its last line.
  */
 import { spawnSync } from "node:child_process";
-import { generateKeyPairSync, hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, generateKeyPairSync, hkdfSync, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Decrypter } from "age-encryption";
 import { RecordDecrypter, encrypt } from "../../src/core/crypto/age.js";
 import { encodeHeaderNoMAC, parseHeader } from "../../src/core/crypto/header.js";
-import { hkdf32 } from "../../src/core/crypto/hkdf.js";
+import { hkdf32, hmacSha256 } from "../../src/core/crypto/hkdf.js";
 import { decryptNative } from "../../src/core/crypto/native.js";
 import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
 import { World, hasAgeCli, type Person } from "../helpers/env.js";
@@ -123,6 +123,29 @@ describe("hkdf32", () => {
     for (let i = 0; i < 50; i++) {
       const [k, s, n] = [randomBytes(1 + i), randomBytes(i % 3 === 0 ? 0 : 16 + i), randomBytes(i)];
       expect(hkdf32(k, s, n).equals(Buffer.from(hkdfSync("sha256", k, s, n, 32)))).toBe(true);
+    }
+  });
+});
+
+describe("hmacSha256", () => {
+  it("matches RFC 4231's test cases", () => {
+    const h = (key: string, data: string) => hmacSha256(Buffer.from(key, "hex"), Buffer.from(data, "hex")).toString("hex");
+    // Test cases 1, 2, 3, 4, 6 (a key longer than the block) and 7 (both longer).
+    expect(h("0b".repeat(20), Buffer.from("Hi There").toString("hex"))).toBe("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    expect(h(Buffer.from("Jefe").toString("hex"), Buffer.from("what do ya want for nothing?").toString("hex"))).toBe("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    expect(h("aa".repeat(20), "dd".repeat(50))).toBe("773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+    expect(h("0102030405060708090a0b0c0d0e0f10111213141516171819", "cd".repeat(50))).toBe("82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
+    expect(h("aa".repeat(131), Buffer.from("Test Using Larger Than Block-Size Key - Hash Key First").toString("hex"))).toBe("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    expect(h("aa".repeat(131), Buffer.from("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.").toString("hex"))).toBe("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+  });
+
+  it("is node's HMAC for keys and messages of every length around the block size, in one part or several", () => {
+    for (let k = 0; k <= 130; k += 1) {
+      const key = randomBytes(k);
+      const message = randomBytes((k * 7) % 200);
+      const want = createHmac("sha256", key).update(message).digest();
+      expect(hmacSha256(key, message).equals(want), `key ${k}`).toBe(true);
+      expect(hmacSha256(key, message.subarray(0, k % 13), message.subarray(k % 13)).equals(want), `key ${k}, two parts`).toBe(true);
     }
   });
 });

@@ -4,8 +4,8 @@
  * STREAM construction, 64 KiB ChaCha20-Poly1305 chunks whose 12-byte nonce is
  * an 11-byte big-endian counter and a last-chunk flag. Also the header MAC.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { hkdf32 } from "./hkdf.js";
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from "node:crypto";
+import { hkdf32, hmacSha256 } from "./hkdf.js";
 
 const CHUNK = 64 * 1024;
 const TAG = 16;
@@ -17,7 +17,7 @@ const EMPTY = Buffer.alloc(0);
 /** The header MAC: HMAC-SHA-256 keyed with HKDF-SHA-256(file key, "", "header") over `headerNoMAC`. */
 export function headerMac(fileKey: Uint8Array, headerNoMAC: Uint8Array): Buffer {
   const key = hkdf32(fileKey, EMPTY, HEADER_LABEL);
-  return createHmac("sha256", key).update(headerNoMAC).digest();
+  return hmacSha256(key, headerNoMAC);
 }
 
 /** True when `mac` is the header MAC of `headerNoMAC` under `fileKey` (constant time). */
