@@ -16,7 +16,7 @@ import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
 import { newRecordId } from "../../src/core/repo/codes.js";
 import { repoPaths } from "../../src/core/repo/layout.js";
-import { stageRecords } from "../../src/core/repo/store.js";
+import { stageRecords } from "../../src/core/repo/record-writes.js";
 import { FIXED_NOW, World, ageDecrypts, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 const NOTES_PER_CASE = 30;

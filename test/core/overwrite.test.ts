@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/core/errors.js";
-import { overwriteFile } from "../../src/core/repo/store.js";
+import { overwriteFile } from "../../src/core/repo/record-writes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "coc-overwrite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

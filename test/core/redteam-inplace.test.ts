@@ -15,7 +15,8 @@ import { signRecord } from "../../src/core/records/signature.js";
 import { newRecordId, randomCaseCode } from "../../src/core/repo/codes.js";
 import { repoPaths } from "../../src/core/repo/layout.js";
 import { NO_OWNER } from "../../src/core/repo/lock.js";
-import { stageRecords, type PendingWrite } from "../../src/core/repo/store.js";
+import type { PendingWrite } from "../../src/core/repo/store.js";
+import { stageRecords } from "../../src/core/repo/record-writes.js";
 import { WriteLog } from "../../src/core/repo/transaction.js";
 import { FIXED_NOW, World, type Person } from "../helpers/env.js";
 

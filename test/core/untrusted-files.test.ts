@@ -15,7 +15,8 @@ import { newRecordId } from "../../src/core/repo/codes.js";
 import { repoPaths, type RepoPaths } from "../../src/core/repo/layout.js";
 import { MAX_RECORD_BYTES, readLimits, readRecordFile } from "../../src/core/repo/read.js";
 import { rename } from "node:fs/promises";
-import { listCaseCodes, readCases, stageRecords, type PendingWrite } from "../../src/core/repo/store.js";
+import { listCaseCodes, readCases, type PendingWrite } from "../../src/core/repo/store.js";
+import { stageRecords } from "../../src/core/repo/record-writes.js";
 import { UserError } from "../../src/core/errors.js";
 
 /** Writes records as the write path does: encrypted into temp files, then renamed into place. */

@@ -24,7 +24,7 @@ import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
 import { newRecordId, randomCaseCode } from "../../src/core/repo/codes.js";
 import { repoPaths } from "../../src/core/repo/layout.js";
-import { stageRecords } from "../../src/core/repo/store.js";
+import { stageRecords } from "../../src/core/repo/record-writes.js";
 import { FIXED_NOW, ageDecrypts, hasAgeCli, teamWorld, type Person, type World } from "../helpers/env.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -17,7 +17,8 @@ import { MAX_EVIDENCE_FILE_BYTES } from "./evidence-path.js";
 import type { RepoPaths } from "./layout.js";
 import { MAX_STANZA_CAP, readRecordFile } from "./read.js";
 import { checkRecordDestination } from "./stage.js";
-import type { CaseFiles, StagedRecord } from "./store.js";
+import type { CaseFiles } from "./store.js";
+import type { StagedRecord } from "./record-writes.js";
 
 /** An evidence file to (re)write: where, to whom, and its plaintext (undefined: leave the file as it is). */
 export interface BlobWrite {

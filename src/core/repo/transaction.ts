@@ -11,7 +11,7 @@
  *
  * A large re-encryption (PACK_THRESHOLD records or more: a member's removal)
  * writes each existing record over its own file instead of renaming a temp
- * file over it (./store.ts, overwriteFile), which on ext4 is about twenty
+ * file over it (./record-writes.ts, overwriteFile), which on ext4 is about twenty
  * times quicker. Until the commit, a file so written may be half old, half
  * new (to another coc command reading meanwhile, which is told a change is
  * under way); the journal names them all, and putting back restores them
@@ -27,7 +27,8 @@ import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./loc
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { checkRecordDestination } from "./stage.js";
-import { overwriteFile, stageRecords, type PendingWrite, type RewrittenRecord, type StagedRecord } from "./store.js";
+import type { PendingWrite } from "./store.js";
+import { overwriteFile, stageRecords, type RewrittenRecord, type StagedRecord } from "./record-writes.js";
 import { PACK_THRESHOLD } from "../git/pack-commit.js";
 import { stageBlobs, type BlobWrite } from "./evidence.js";
 
