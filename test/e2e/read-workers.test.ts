@@ -25,6 +25,7 @@ import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
 import { newRecordId, randomCaseCode } from "../../src/core/repo/codes.js";
 import { teamWorld, type Person, type World } from "../helpers/env.js";
+import { reportBody } from "../helpers/large-repo.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -37,13 +38,7 @@ const special: Record<string, string> = {};
 
 function body(type: "report" | "note", author: string, at: Date): unknown {
   if (type === "note") return BODY_SCHEMAS.note.parse({ kind: "meeting", text: `A note by ${author}.`, participants: [author], attendees: [] });
-  return BODY_SCHEMAS.report.parse({
-    received_at: at.toISOString().replace(/\.\d{3}Z$/, "Z"),
-    received_by: author,
-    channel: "in-person",
-    reporter: { name: "Sam Reporter", contact: "sam@example.org" },
-    incident: { summary: "Unwanted comments at the social", description: "What the reporter said.", people: [{ name: "Pat Example", role: "reported" }] },
-  });
+  return reportBody(author, at);
 }
 
 function record(type: "report" | "note", code: string, author: Person, at: Date): CocRecord {

@@ -4,23 +4,14 @@
  * states and is killed half-way; the next command must put back every byte.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { chmodSync, copyFileSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptNative } from "../../src/core/crypto/native.js";
-import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
-import { makeRecord } from "../../src/core/records/record.js";
-import { BODY_SCHEMAS, type CocRecord } from "../../src/core/records/schema.js";
-import { signRecord } from "../../src/core/records/signature.js";
-import { newRecordId, randomCaseCode } from "../../src/core/repo/codes.js";
-import { repoPaths } from "../../src/core/repo/layout.js";
-import { stageRecords } from "../../src/core/repo/record-writes.js";
-import { FIXED_NOW, teamWorld, type Person, type World } from "../helpers/env.js";
+import type { Person, World } from "../helpers/env.js";
+import { BIN, largeRepo, freshCopy as copyOf, recordFiles, spawnCoc as run, type LargeRepo } from "../helpers/large-repo.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(ROOT, "bin", "coc.js");
 /**
  * Whether this test may run coc as an ordinary user ("nobody"): only root can
  * (and root itself may write any file, read-only or not), and only when that
@@ -29,62 +20,21 @@ const BIN = join(ROOT, "bin", "coc.js");
  */
 const NOBODY = { uid: 65534, gid: 65534 };
 const asNobody = process.getuid?.() === 0 && spawnSync(process.execPath, [BIN, "--version"], { ...NOBODY, stdio: "ignore", timeout: 30_000 }).status === 0;
-const CASES = 60;
-const PER_CASE = 5;
 
+let large: LargeRepo;
 let world: World;
 let people: Person[];
-let repo: string;
-
-function reportBody(author: string, at: Date): unknown {
-  return BODY_SCHEMAS.report.parse({
-    received_at: at.toISOString().replace(/\.\d{3}Z$/, "Z"),
-    received_by: author,
-    channel: "in-person",
-    reporter: { name: "Sam Reporter", contact: "sam@example.org" },
-    incident: { summary: "Unwanted comments at the social", description: "What the reporter said.", people: [{ name: "Pat Example", role: "reported" }] },
-  });
-}
 
 beforeAll(async () => {
-  ({ world, people, repo } = await teamWorld("alice", "bob", "carol"));
-  const signers = people.map((p) => signingKeyFromIdentity(p.identity));
-  const writes = Array.from({ length: CASES }, () => randomCaseCode()).flatMap((code, c) =>
-    Array.from({ length: PER_CASE }, (_, i) => {
-      const at = new Date(FIXED_NOW.getTime() + (c * PER_CASE + i + 1) * 60_000);
-      const author = i % 3;
-      const type = i === 0 ? "report" : "note";
-      const body = i === 0 ? reportBody(people[author]!.name, at) : BODY_SCHEMAS.note.parse({ text: `note ${c}.${i}` });
-      const record = makeRecord({ type, case: code, id: newRecordId(type, at), author: people[author]!.name, created_at: at, recipients: people.map((p) => p.name), body: body as never });
-      return { record: { ...record, signature: signRecord(record, signers[author]!) } as CocRecord, keys: people.map((p) => p.recipient) };
-    }),
-  );
-  for (const s of await stageRecords(repoPaths(repo), writes, 0)) renameSync(s.temp, s.final);
-  world.git(repo, ["add", "cases"]);
-  world.git(repo, ["-c", "user.name=alice", "-c", "user.email=alice@example.org", "commit", "--quiet", "-m", "notes"]);
+  large = await largeRepo();
+  ({ world, people } = large);
 }, 120_000);
 afterAll(() => world.cleanup());
 
-function recordFiles(root: string): string[] {
-  return readdirSync(join(root, "cases")).flatMap((c) => readdirSync(join(root, "cases", c)).map((f) => join("cases", c, f)));
-}
 const bytesOf = (root: string) => new Map([...recordFiles(root), ".coc/team.yaml"].map((rel) => [rel, readFileSync(join(root, rel)).toString("base64")]));
 
-function spawnCoc(copy: string, argv: string[], as: Person, env: Record<string, string>) {
-  return spawnSync(process.execPath, [BIN, ...argv], { cwd: copy, env: { ...world.env, COC_IDENTITY: as.identityFile, ...env }, encoding: "utf8", timeout: 120_000 });
-}
-
-/** A copy of the repository with its own HOME, where alice has confirmed the roster. */
-function freshCopy(name: string): { copy: string; env: Record<string, string> } {
-  const copy = join(world.root, name);
-  cpSync(repo, copy, { recursive: true });
-  const home = join(world.root, `${name}-home`);
-  mkdirSync(home);
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, ".config") };
-  const trusted = spawnCoc(copy, ["team", "trust", "--yes"], people[0]!, env);
-  expect(trusted.status, trusted.stderr).toBe(0);
-  return { copy, env };
-}
+const spawnCoc = (copy: string, argv: string[], as: Person, env: Record<string, string>) => run(world, copy, argv, as, env);
+const freshCopy = (name: string) => copyOf(large, name);
 
 describe("a large rewrite in an odd working tree", () => {
   it.runIf(asNobody)(`replaces a record file its owner made read-only instead of failing (it cannot be written over)${asNobody ? "" : " (SKIPPED: needs root, and a Node and checkout the user nobody can run)"}`, () => {
