@@ -11,7 +11,7 @@ import type { Decrypter } from "age-encryption";
 import { CorruptFileError, NotARecipientError } from "./errors.js";
 import { isAgeFile, isArmoredAgeFile } from "./header.js";
 import { decryptNative, encryptNative } from "./native.js";
-import { NativeX25519Identity, NativeX25519Recipient, decodeX25519Recipient } from "./x25519.js";
+import { NativeX25519Identity, decodeX25519Recipient, x25519Recipient } from "./x25519.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -84,19 +84,6 @@ export async function encrypt(plaintext: Uint8Array | string, recipients: readon
     else e.addRecipient(x25519Recipient(r));
   }
   return e.encrypt(bytes);
-}
-
-// Decoding a recipient and importing its key costs more than wrapping a file key: a process writing many files reuses them.
-const recipientCache = new Map<string, NativeX25519Recipient>();
-
-function x25519Recipient(s: string): NativeX25519Recipient {
-  let r = recipientCache.get(s);
-  if (!r) {
-    r = new NativeX25519Recipient(s);
-    if (recipientCache.size > 1024) recipientCache.clear();
-    recipientCache.set(s, r);
-  }
-  return r;
 }
 
 /** An age file in the ASCII armor (PEM-like text that `age -d` reads as it is), for a terminal or an e-mail. */

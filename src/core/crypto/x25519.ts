@@ -129,6 +129,21 @@ export class NativeX25519Recipient {
   }
 }
 
+// Decoding a recipient and importing its key costs more than wrapping a file key: a process (or a
+// worker thread) writing many files reuses them.
+const recipientCache = new Map<string, NativeX25519Recipient>();
+
+/** The recipient for `s`, imported once per thread. @throws Error("invalid recipient"). */
+export function x25519Recipient(s: string): NativeX25519Recipient {
+  let r = recipientCache.get(s);
+  if (!r) {
+    r = new NativeX25519Recipient(s);
+    if (recipientCache.size > 1024) recipientCache.clear();
+    recipientCache.set(s, r);
+  }
+  return r;
+}
+
 /**
  * An `AGE-SECRET-KEY-…` identity, imported once. It remembers at which
  * position in the header its stanza was last found and tries that one first:

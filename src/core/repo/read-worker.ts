@@ -12,7 +12,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { decryptNative, encryptNative } from "../crypto/native.js";
-import { NativeX25519Identity, NativeX25519Recipient } from "../crypto/x25519.js";
+import { NativeX25519Identity, x25519Recipient } from "../crypto/x25519.js";
 import { canonicalText } from "../records/canonical.js";
 import { fastYaml } from "../records/fast-yaml.js";
 import { RECORD_NAMESPACE } from "../records/signature.js";
@@ -61,23 +61,10 @@ function checkSignature(plaintext: Uint8Array): SignatureCheck | undefined {
   }
 }
 
-/** Recipients already imported: a re-encryption writes thousands of files to a handful of people. */
-const recipients = new Map<string, NativeX25519Recipient>();
-
-function recipient(s: string): NativeX25519Recipient {
-  let r = recipients.get(s);
-  if (!r) {
-    r = new NativeX25519Recipient(s);
-    if (recipients.size > 1024) recipients.clear();
-    recipients.set(s, r);
-  }
-  return r;
-}
-
 /** Encrypts a batch (./encrypt-pool.ts); any failure fails the whole batch, which the main thread then encrypts itself. */
 function encryptBatch({ encrypt: job }: EncryptRequest): EncryptResponse {
   try {
-    const files = unpackParts(job.data, job.ends).map((plaintext, i) => encryptNative(plaintext, job.recipients[i]!.map(recipient)));
+    const files = unpackParts(job.data, job.ends).map((plaintext, i) => encryptNative(plaintext, job.recipients[i]!.map(x25519Recipient)));
     const { data, ends } = pack(files);
     return { encrypted: { id: job.id, data, ends } };
   } catch {
