@@ -8,16 +8,19 @@
  * - Written over each file in place (src/core/repo/record-writes.ts, overwriteFile):
  *   killed half-way, the next command puts back every byte from HEAD; a
  *   record file with a second name (a hard link) is never written through.
+ * - Through a bare remote: bob takes a report while alice removes carol;
+ *   after both sync, neither clone holds a file carol can read.
  */
-import { cpSync, existsSync, linkSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, linkSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countStanzas } from "../../src/core/crypto/age.js";
 import { decryptNative } from "../../src/core/crypto/native.js";
 import { NativeX25519Identity } from "../../src/core/crypto/x25519.js";
-import { ageDecrypts, hasAgeCli, type Person, type World } from "../helpers/env.js";
-import { CASES, PER_CASE, largeRepo, freshCopy as copyOf, recordFiles, spawnCoc as run, type LargeRepo } from "../helpers/large-repo.js";
+import { ageDecrypts, hasAgeCli, reportYaml, type Person, type World } from "../helpers/env.js";
+import { BIN, CASES, PER_CASE, largeRepo, freshCopy as copyOf, recordFiles, spawnCoc as run, type LargeRepo } from "../helpers/large-repo.js";
 
 let large: LargeRepo;
 let world: World;
@@ -126,6 +129,41 @@ describe("a large re-encryption on worker threads", () => {
     for (const rel of recordFiles(threaded).filter((_, i) => i % 50 === 0)) {
       expect(ageDecrypts(join(threaded, rel), people[1]!, world.env)).toBe(true);
       expect(ageDecrypts(join(threaded, rel), people[2]!, world.env)).toBe(false);
+    }
+  });
+
+  it("shared through a bare remote: a member who wrote meanwhile syncs the removal, and carol reads nothing in either clone", () => {
+    const [alice, bob, carol] = people as [Person, Person, Person];
+    const { copy: a, env: aliceEnv } = freshCopy("shared-alice");
+    const origin = join(world.root, "shared-origin.git");
+    world.git(world.root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+    world.git(a, ["remote", "add", "origin", origin]);
+    world.git(a, ["push", "--quiet", "-u", "origin", "main"]);
+    const b = join(world.root, "shared-bob");
+    world.git(world.root, ["clone", "--quiet", origin, b]);
+    const bobHome = join(world.root, "shared-bob-home");
+    mkdirSync(bobHome);
+    const bobEnv = { HOME: bobHome, XDG_CONFIG_HOME: join(bobHome, ".config") };
+    const ok = (cwd: string, argv: string[], as: Person, env: Record<string, string>, stdin?: string) => {
+      const r = spawnSync(process.execPath, [BIN, ...argv], { cwd, env: { ...world.env, COC_IDENTITY: as.identityFile, ...env }, input: stdin, encoding: "utf8", timeout: 120_000 });
+      expect(r.status, `coc ${argv.join(" ")}: ${r.stdout}\n${r.stderr}`).toBe(0);
+      return r;
+    };
+    // Both at once: bob takes a report (still to carol: he has not pulled), alice removes carol (300 files in place).
+    ok(b, ["list"], bob, bobEnv);
+    const report = ok(b, ["new-report", "--from", "-"], bob, bobEnv, reportYaml("bob's")).stdout.trim();
+    removeCarol(a, alice, aliceEnv);
+    ok(a, ["sync"], alice, aliceEnv);
+    // bob pulls the removal and shares his report, re-encrypted without carol before it is pushed.
+    expect(ok(b, ["sync"], bob, bobEnv).stderr).toContain(`Re-encrypted case(s) ${report} to their readers before pushing`);
+    ok(a, ["sync"], alice, aliceEnv);
+    for (const [clone, who, env] of [[a, alice, aliceEnv], [b, bob, bobEnv]] as const) {
+      expect(world.git(clone, ["status", "--porcelain"]).trim()).toBe("");
+      ok(clone, ["verify"], who, env);
+      expect(recordFiles(clone)).toHaveLength(CASES * PER_CASE + 1);
+      expect(recordFiles(clone).some((rel) => rel.startsWith(`cases/${report}/`))).toBe(true);
+      expect([...plaintexts(clone, carol).values()].every((t) => t === null)).toBe(true);
+      expect([...plaintexts(clone, who).values()].every((t) => t !== null)).toBe(true);
     }
   });
 });
