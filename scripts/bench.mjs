@@ -62,6 +62,7 @@ try {
     signing: await imp("core/crypto/signing.js"),
     signature: await imp("core/records/signature.js"),
     store: await imp("core/repo/store.js"),
+    writes: await imp("core/repo/record-writes.js"),
     layout: await imp("core/repo/layout.js"),
   };
 } catch (e) {
@@ -381,7 +382,7 @@ async function run() {
       // Signed by its author, as coc writes every record.
       return { record: { ...record, signature: core.signature.signRecord(record, signerOf(author)) }, keys };
     });
-    for (const s of await core.store.stageRecords(paths, writes)) renameSync(s.temp, s.final);
+    for (const s of await core.writes.stageRecords(paths, writes)) renameSync(s.temp, s.final);
     for (const w of writes) handWritten.push({ rel: core.store.recordPath(w.record), text: stringify(w.record, { version: "1.2" }) });
   });
   const genSeconds = (performance.now() - t) / 1000;
