@@ -1,0 +1,150 @@
+/**
+ * bin/coc.js starts the bundle from V8's code cache, kept per user in
+ * `$XDG_CACHE_HOME/coc` or `~/.cache/coc`. A code cache is code the process
+ * runs, so it is read only from a private file of this user, and never from
+ * the shared temporary directory Node's own compile cache uses by default.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(ROOT, "bin", "coc.js");
+
+let world: World;
+let alice: Person;
+let repo: string;
+beforeEach(async () => {
+  world = new World();
+  alice = world.person("alice");
+  repo = await teamRepo(world, [alice]);
+});
+afterEach(() => world.cleanup());
+
+function coc(argv: string[], env: Record<string, string> = {}, stdin = ""): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: repo, env: { ...world.env, COC_IDENTITY: alice.identityFile, ...env }, input: stdin, encoding: "utf8", timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The cache files in `dir` (the bundle's, for this Node version). */
+function caches(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(`coc.cjs@${process.version}-`) && f.endsWith(".v8cache")) : [];
+}
+
+/** Runs `coc list` once to make the cache; @returns its path. */
+function makeCache(dir = join(world.home, ".cache", "coc")): string {
+  const first = coc(["list"]);
+  expect(first.code, first.stderr).toBe(0);
+  const files = caches(dir);
+  expect(files).toHaveLength(1);
+  return join(dir, files[0]!);
+}
+
+const id = (path: string) => {
+  const st = lstatSync(path);
+  return `${st.ino}:${st.mtimeMs}`;
+};
+
+describe("the bundle's code cache", () => {
+  it("is saved after a first run in ~/.cache/coc, private to the user, and used as it is by the next runs, which print the same", () => {
+    const first = coc(["list"]);
+    const cache = makeCache();
+    expect(statSync(dirname(cache)).mode & 0o777).toBe(0o700);
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+    expect(statSync(cache).size).toBeGreaterThan(10_000);
+    const before = id(cache);
+    const again = coc(["list"]);
+    expect(again).toEqual(first);
+    // Accepted by V8: not written again (a rejected or unread cache is replaced after the run).
+    expect(id(cache)).toBe(before);
+    expect(readdirSync(dirname(cache)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("goes to $XDG_CACHE_HOME/coc when that is set", () => {
+    const xdg = join(world.root, "xdg-cache");
+    expect(coc(["list"], { XDG_CACHE_HOME: xdg }).code).toBe(0);
+    expect(caches(join(xdg, "coc"))).toHaveLength(1);
+    expect(existsSync(join(world.home, ".cache"))).toBe(false);
+  });
+
+  it("a damaged cache is refused by V8, changes nothing coc prints, and is replaced", () => {
+    const cache = makeCache();
+    const good = coc(["list"]);
+    writeFileSync(cache, Buffer.alloc(50_000, 7), { mode: 0o600 });
+    expect(coc(["list"])).toEqual(good);
+    expect(readFileSync(cache).equals(Buffer.alloc(50_000, 7))).toBe(false);
+    const replaced = id(cache);
+    expect(coc(["list"])).toEqual(good);
+    expect(id(cache)).toBe(replaced);
+  });
+
+  it("a cache another user could write is not read, and is replaced by a private one", () => {
+    const cache = makeCache();
+    chmodSync(cache, 0o666);
+    const before = id(cache);
+    expect(coc(["list"]).code).toBe(0);
+    expect(id(cache)).not.toBe(before);
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+  });
+
+  it("a cache that is a symbolic link is not followed: the link is replaced and its target left alone", () => {
+    const cache = makeCache();
+    const elsewhere = join(world.root, "elsewhere.v8cache");
+    renameSync(cache, elsewhere);
+    const target = readFileSync(elsewhere);
+    symlinkSync(elsewhere, cache);
+    expect(coc(["list"]).code).toBe(0);
+    expect(lstatSync(cache).isFile()).toBe(true);
+    expect(readFileSync(elsewhere).equals(target)).toBe(true);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("a cache file owned by another user is not read", () => {
+    const cache = makeCache();
+    chownSync(cache, 65534, 65534);
+    const before = id(cache);
+    expect(coc(["list"]).code).toBe(0);
+    expect(id(cache)).not.toBe(before);
+    expect(statSync(cache).uid).toBe(0);
+  });
+
+  it("Node's own compile cache in the shared temporary directory is never used", () => {
+    // Node >= 22.1 keeps its compile cache in os.tmpdir()/node-compile-cache unless told otherwise:
+    // a directory another local user can create first, and fill.
+    const tmp = join(world.root, "tmp");
+    mkdirSync(tmp);
+    expect(coc(["list"], { TMPDIR: tmp }).code).toBe(0);
+    expect(coc(["list"], { TMPDIR: tmp }).code).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("is not written with NODE_DISABLE_COMPILE_CACHE set, nor without a home or cache directory, and coc runs the same", () => {
+    const good = coc(["list"], { NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stderr).toContain("No cases yet");
+    expect(existsSync(join(world.home, ".cache"))).toBe(false);
+    const env = { ...world.env, COC_IDENTITY: alice.identityFile };
+    delete (env as Record<string, string | undefined>).HOME;
+    const r = spawnSync(process.execPath, [BIN, "list"], { cwd: repo, env, encoding: "utf8", timeout: 20_000 });
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual(good);
+    expect(existsSync(join(world.home, ".cache"))).toBe(false);
+  });
+
+  it("holds no text of a case: only coc's own compiled code", () => {
+    const marker = "cache-marker-5b1e";
+    const report = coc(["new-report", "--from", "-"], {}, reportYaml(marker));
+    expect(report.code, report.stderr).toBe(0);
+    const code = report.stdout.trim();
+    expect(coc(["show", code]).stdout).toContain(marker);
+    expect(coc(["list", "--json"]).stdout).toContain(code);
+    const dir = join(world.home, ".cache", "coc");
+    expect(caches(dir)).toHaveLength(1);
+    for (const f of readdirSync(dir)) {
+      const bytes = readFileSync(join(dir, f));
+      expect(bytes.includes(Buffer.from(marker)), f).toBe(false);
+      expect(bytes.includes(Buffer.from(marker, "utf16le")), f).toBe(false);
+    }
+  });
+});
