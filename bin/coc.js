@@ -92,7 +92,8 @@ function writeCache(dir, name, data) {
 function loadBundle() {
   const vm = require("node:vm");
   const { createRequire, wrap } = require("node:module");
-  const source = readFileSync(BUNDLE, "utf8");
+  // All ASCII (the build checks), so Latin-1 gives the same text as UTF-8, and is cheaper to decode.
+  const source = readFileSync(BUNDLE, "latin1");
   const dir = cacheDir();
   let name;
   let cachedData;

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,6 +39,11 @@ const result = await build({
   define: { "import.meta.url": "__cocUrl" },
   banner: { js: 'var __cocUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+// bin/coc.js reads the bundle as Latin-1, which is cheaper than UTF-8 and the same text when every byte is
+// ASCII (esbuild escapes every other character by default: this keeps it so).
+const bundled = readFileSync(join(OUT, "coc.cjs"));
+const wide = bundled.findIndex((b) => b > 0x7f);
+if (wide >= 0) throw new Error(`bundle: dist/bundle/coc.cjs has a non-ASCII byte at offset ${wide}`);
 // Which source files and libraries the bundle holds (the start-up test reads it).
 writeFileSync(join(ROOT, "dist", "bundle-meta.json"), JSON.stringify(result.metafile));
 

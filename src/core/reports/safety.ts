@@ -70,7 +70,7 @@ class Terms {
     if (!v) return;
     if (v.includes("@") || PHONE_LIKE.test(v)) return this.contact(v, what);
     this.push(v, what);
-    const parts = v.split(/[^\p{L}\p{N}\p{M}\p{Cf}'’ʼ]+/u).filter(Boolean);
+    const parts = v.split(/[^\p{L}\p{N}\p{M}\p{Cf}'\u2019\u02bc]+/u).filter(Boolean);
     const split = words(v);
     if (parts.length >= 2 || split.length >= 2) {
       for (const p of new Set([...parts, ...v.split(/[^\p{L}\p{N}\p{M}\p{Cf}]+/u).filter(Boolean)])) {
