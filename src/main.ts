@@ -2,6 +2,7 @@
  * `main(argv, ctx) → exit code`: the whole CLI as a function, so tests drive
  * it in-process. All errors end here, in one place.
  */
+import { isatty } from "node:tty";
 import { CommanderError } from "commander";
 import type { Context, Input, Output } from "./cli/context.js";
 import { ExitCode } from "./cli/exit-codes.js";
@@ -46,20 +47,20 @@ function output(stream: NodeJS.WriteStream): Output {
   };
 }
 
-function input(stream: NodeJS.ReadStream): Input {
+function input(streamOf: () => NodeJS.ReadStream): Input {
   return {
     get isTTY() {
-      return Boolean(stream.isTTY);
+      return isatty(0);
     },
     async readAll() {
       const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+      for await (const chunk of streamOf()) chunks.push(Buffer.from(chunk as Buffer));
       return Buffer.concat(chunks).toString("utf8");
     },
     async readAllBytes(limit = Infinity) {
       const chunks: Buffer[] = [];
       let total = 0;
-      for await (const chunk of stream) {
+      for await (const chunk of streamOf()) {
         chunks.push(Buffer.from(chunk as Buffer));
         total += (chunk as Buffer).length;
         if (total > limit) break; // the caller refuses it as too large
@@ -96,7 +97,8 @@ export function processContext(): Context {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdin: input(process.stdin),
+    // process.stdin is made only when read: most commands never read it, and making it costs a few milliseconds.
+    stdin: input(() => process.stdin),
     stdout: output(process.stdout),
     stderr: output(process.stderr),
     prompter: lazyPrompter(process.env),
