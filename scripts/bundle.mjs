@@ -44,6 +44,10 @@ const result = await build({
 const bundled = readFileSync(join(OUT, "coc.cjs"));
 const wide = bundled.findIndex((b) => b > 0x7f);
 if (wide >= 0) throw new Error(`bundle: dist/bundle/coc.cjs has a non-ASCII byte at offset ${wide}`);
+// bin/coc.js runs the bundle as a vm.Script, which has no module loader for an `import()` left in it: every
+// dynamic import must have been bundled (a library that adds one would fail only when that path runs).
+const dynamic = /[^\w$.]import\(/.exec(bundled.toString("latin1"));
+if (dynamic) throw new Error(`bundle: dist/bundle/coc.cjs still has a dynamic import() at offset ${dynamic.index}`);
 // Which source files and libraries the bundle holds (the start-up test reads it).
 writeFileSync(join(ROOT, "dist", "bundle-meta.json"), JSON.stringify(result.metafile));
 
