@@ -5,8 +5,8 @@
  * the shared temporary directory Node's own compile cache uses by default.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -130,6 +130,22 @@ describe("the bundle's code cache", () => {
     const r = spawnSync(process.execPath, [BIN, "list"], { cwd: repo, env, encoding: "utf8", timeout: 20_000 });
     expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual(good);
     expect(existsSync(join(world.home, ".cache"))).toBe(false);
+  });
+
+  it("a cache made for another bundle of the same length, rewritten in place with the same time, is not used (V8 checks only the source's length)", () => {
+    // An install rewritten in place keeping the file's time (cp -p, rsync --inplace -t): same size, time and inode.
+    const install = join(world.root, "install");
+    cpSync(join(ROOT, "bin"), join(install, "bin"), { recursive: true });
+    cpSync(join(ROOT, "dist", "bundle"), join(install, "dist", "bundle"), { recursive: true });
+    const bundle = join(install, "dist", "bundle", "coc.cjs");
+    const run = () => spawnSync(process.execPath, [join(install, "bin", "coc.js"), "list", "--help"], { cwd: world.root, env: world.env, encoding: "utf8", timeout: 20_000 });
+    expect(run().stdout).toContain("display help for command");
+    expect(caches(join(world.home, ".cache", "coc"))).toHaveLength(1);
+    const { atime, mtime } = statSync(bundle);
+    const text = readFileSync(bundle, "utf8");
+    writeFileSync(bundle, text.replaceAll("display help for command", "DISPLAY HELP FOR COMMAND"));
+    utimesSync(bundle, atime, mtime);
+    expect(run().stdout).toContain("DISPLAY HELP FOR COMMAND");
   });
 
   it("holds no text of a case: only coc's own compiled code", () => {
