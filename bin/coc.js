@@ -70,7 +70,8 @@ function writeCache(dir, prefix, name, data) {
   try {
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      writeSync(fd, data);
+      // A full disk (or a file size limit) first writes less than asked, without an error.
+      if (writeSync(fd, data) !== data.length) throw new Error("short write");
     } finally {
       closeSync(fd);
     }

@@ -148,6 +148,14 @@ describe("the bundle's code cache", () => {
     expect(run().stdout).toContain("DISPLAY HELP FOR COMMAND");
   });
 
+  it("a write cut short (the disk full, or a file size limit) leaves no cache and no temporary file", () => {
+    const dir = join(world.home, ".cache", "coc");
+    // 300 KiB: less than the cache (about 400 KB); the write returns short, then fails.
+    const r = spawnSync("bash", ["-c", 'ulimit -f 300 && exec "$@"', "bash", process.execPath, BIN, "list"], { cwd: repo, env: { ...world.env, COC_IDENTITY: alice.identityFile }, encoding: "utf8", timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("holds no text of a case: only coc's own compiled code", () => {
     const marker = "cache-marker-5b1e";
     const report = coc(["new-report", "--from", "-"], {}, reportYaml(marker));
