@@ -64,9 +64,14 @@ function readCache(path) {
   }
 }
 
-/** Saves `data` as `prefix + name` (a new private file, then renamed), and drops older caches of this Node version. */
+/**
+ * Saves `data` as `prefix + name` (a new private file, then renamed), and
+ * drops every other file of `prefix` (older caches of this Node version, and
+ * temporary files a killed run left; one another run is still writing only
+ * makes that run's save fail).
+ */
 function writeCache(dir, prefix, name, data) {
-  const temp = join(dir, `.${prefix}${name}.${process.pid}.tmp`);
+  const temp = join(dir, `${prefix}${name}.${process.pid}.tmp`);
   try {
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {

@@ -156,6 +156,15 @@ describe("the bundle's code cache", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("a temporary file left by a run killed while writing is removed by the next run that writes the cache", () => {
+    const cache = makeCache();
+    const stale = `${cache}.99999999.tmp`;
+    writeFileSync(stale, "half", { mode: 0o600 });
+    writeFileSync(cache, Buffer.alloc(50_000, 7), { mode: 0o600 });
+    expect(coc(["list"]).code).toBe(0);
+    expect(readdirSync(dirname(cache))).toEqual([basename(cache)]);
+  });
+
   it("holds no text of a case: only coc's own compiled code", () => {
     const marker = "cache-marker-5b1e";
     const report = coc(["new-report", "--from", "-"], {}, reportYaml(marker));
