@@ -2,8 +2,8 @@
 // CommonJS (bin/package.json): Node starts a CommonJS entry without loading its
 // ES module loader, which neither the saved help nor the bundle needs.
 "use strict";
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
-const { isAbsolute, join } = require("node:path");
+const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
+const { dirname, isAbsolute, join } = require("node:path");
 
 const argv = process.argv.slice(2);
 const BUNDLE = join(__dirname, "..", "dist", "bundle", "coc.cjs");
@@ -28,18 +28,28 @@ function savedHelp() {
  * Where V8's code cache of the bundle is kept: `$XDG_CACHE_HOME/coc` (or
  * `~/.cache/coc`), made private (0700) to this user. A code cache is code
  * this process will run, so it is never kept where another user could write,
- * as Node's own compile cache is by default (`os.tmpdir()`).
- * @returns the directory, or undefined when there is no safe one (then coc runs without a cache).
+ * as Node's own compile cache is by default (`os.tmpdir()`): the directory
+ * (its real path) must be this user's and writable by no one else, and so
+ * must every directory above it (or be root's, or sticky like /tmp), else
+ * another user could swap it, or hard-link one of this user's files into it.
+ * @returns the directory's real path, or undefined when there is no safe one (then coc runs without a cache).
  */
 function cacheDir() {
   const env = process.env;
   if (env.NODE_DISABLE_COMPILE_CACHE || typeof process.getuid !== "function") return undefined;
   const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
   if (!base || !isAbsolute(base)) return undefined;
-  const dir = join(base, "coc");
+  const uid = process.getuid();
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return dir;
+    mkdirSync(join(base, "coc"), { recursive: true, mode: 0o700 });
+    const dir = realpathSync.native(join(base, "coc"));
+    const st = statSync(dir);
+    if (st.uid !== uid || (st.mode & 0o022) !== 0) return undefined;
+    for (let d = dirname(dir); ; d = dirname(d)) {
+      const up = statSync(d);
+      if ((up.uid !== uid && up.uid !== 0) || ((up.mode & 0o022) !== 0 && (up.mode & 0o1000) === 0)) return undefined;
+      if (dirname(d) === d) return dir;
+    }
   } catch {
     return undefined;
   }

@@ -148,6 +148,40 @@ describe("the bundle's code cache", () => {
     expect(run().stdout).toContain("DISPLAY HELP FOR COMMAND");
   });
 
+  it("is neither read nor written in a cache directory that other users can write, or one inside such a directory", () => {
+    const cache = makeCache();
+    const dir = dirname(cache);
+    const junk = Buffer.alloc(50_000, 7);
+    writeFileSync(cache, junk, { mode: 0o600 });
+    // Were it read, V8 would refuse it and coc would replace it.
+    chmodSync(dir, 0o777);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+    expect(readdirSync(dir)).toEqual([basename(cache)]);
+    chmodSync(dir, 0o700);
+    // ~/.cache itself writable by others: they could swap ~/.cache/coc for a directory of their own.
+    chmodSync(dirname(dir), 0o777);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+    // Through a symbolic link to such a place.
+    const shared = join(world.root, "shared");
+    mkdirSync(shared, { mode: 0o777 });
+    chmodSync(shared, 0o777);
+    const xdg = join(world.root, "xdg");
+    symlinkSync(shared, xdg);
+    expect(coc(["list"], { XDG_CACHE_HOME: xdg }).code).toBe(0);
+    expect(readdirSync(join(shared, "coc"))).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("is neither read nor written in a cache directory owned by another user", () => {
+    const cache = makeCache();
+    const junk = Buffer.alloc(50_000, 7);
+    writeFileSync(cache, junk, { mode: 0o600 });
+    chownSync(dirname(dirname(cache)), 65534, 65534);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+  });
+
   it("a write cut short (the disk full, or a file size limit) leaves no cache and no temporary file", () => {
     const dir = join(world.home, ".cache", "coc");
     // 300 KiB: less than the cache (about 400 KB); the write returns short, then fails.
