@@ -57,7 +57,8 @@ function cacheDir() {
 
 /**
  * The saved code cache, read only from a regular file (not through a link)
- * that this user owns and no one else may write; anything else is ignored.
+ * that this user owns, no one else may write and no other name links to
+ * (a hard link planted earlier, by another user or root); anything else is ignored.
  * @returns its bytes, or undefined.
  */
 function readCache(path) {
@@ -65,7 +66,7 @@ function readCache(path) {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0 || st.size > 64 * 1024 * 1024) return undefined;
+    if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0 || st.nlink !== 1 || st.size > 64 * 1024 * 1024) return undefined;
     return readFileSync(fd);
   } catch {
     return undefined;

@@ -5,7 +5,7 @@
  * the shared temporary directory Node's own compile cache uses by default.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -99,6 +99,18 @@ describe("the bundle's code cache", () => {
     expect(coc(["list"]).code).toBe(0);
     expect(lstatSync(cache).isFile()).toBe(true);
     expect(readFileSync(elsewhere).equals(target)).toBe(true);
+  });
+
+  it("a cache file with another name (a hard link) is not read: the name is replaced and the other file left alone", () => {
+    // Planted while the directory was open to others, or by root: one of this user's files under the cache's name.
+    const cache = makeCache();
+    const elsewhere = join(world.root, "linked.v8cache");
+    linkSync(cache, elsewhere);
+    const before = id(elsewhere);
+    expect(coc(["list"]).code).toBe(0);
+    expect(id(cache)).not.toBe(before);
+    expect(id(elsewhere)).toBe(before);
+    expect(lstatSync(cache).nlink).toBe(1);
   });
 
   it.skipIf(process.getuid?.() !== 0)("a cache file owned by another user is not read", () => {
