@@ -5,7 +5,7 @@
  * the shared temporary directory Node's own compile cache uses by default.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -211,19 +211,27 @@ describe("the bundle's code cache", () => {
     expect(readdirSync(dirname(cache))).toEqual([basename(cache)]);
   });
 
-  it("holds no text of a case: only coc's own compiled code", () => {
+  it("holds no text of a case: only coc's own compiled code, whichever command wrote it", () => {
     const marker = "cache-marker-5b1e";
-    const report = coc(["new-report", "--from", "-"], {}, reportYaml(marker));
-    expect(report.code, report.stderr).toBe(0);
-    const code = report.stdout.trim();
-    expect(coc(["show", code]).stdout).toContain(marker);
-    expect(coc(["list", "--json"]).stdout).toContain(code);
     const dir = join(world.home, ".cache", "coc");
-    expect(caches(dir)).toHaveLength(1);
-    for (const f of readdirSync(dir)) {
-      const bytes = readFileSync(join(dir, f));
-      expect(bytes.includes(Buffer.from(marker)), f).toBe(false);
-      expect(bytes.includes(Buffer.from(marker, "utf16le")), f).toBe(false);
-    }
+    /** Runs a command with no cache yet, so the cache is written after it, with what it compiled; checks the cache. */
+    const fresh = (argv: string[], stdin = "") => {
+      for (const f of caches(dir)) rmSync(join(dir, f));
+      const r = coc(argv, {}, stdin);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(caches(dir), argv.join(" ")).toHaveLength(1);
+      for (const f of readdirSync(dir)) {
+        const bytes = readFileSync(join(dir, f));
+        expect(bytes.includes(Buffer.from(marker)), `${argv.join(" ")}: ${f}`).toBe(false);
+        expect(bytes.includes(Buffer.from(marker, "utf16le")), `${argv.join(" ")}: ${f}`).toBe(false);
+      }
+      return r;
+    };
+    const code = fresh(["new-report", "--from", "-"], reportYaml(marker)).stdout.trim();
+    expect(fresh(["show", code]).stdout).toContain(marker);
+    expect(fresh(["list", "--json"]).stdout).toContain(code);
+    fresh(["note", code, "--from", "-"], `kind: meeting\ntext: We met about ${marker}.\n`);
+    fresh(["--yes", "review", code, "--from", "-"], `present: [alice]\nassessment: { risk: high, impact: low, rationale: ${marker} twice. }\n`);
+    expect(fresh(["show", code]).stdout).toContain(`${marker} twice`);
   });
 });
