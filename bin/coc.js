@@ -2,11 +2,23 @@
 // CommonJS (bin/package.json): Node starts a CommonJS entry without loading its
 // ES module loader, which neither the saved help nor the bundle needs.
 "use strict";
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
-const { isAbsolute, join } = require("node:path");
+const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
+const { dirname, isAbsolute, join } = require("node:path");
 
 const argv = process.argv.slice(2);
 const BUNDLE = join(__dirname, "..", "dist", "bundle", "coc.cjs");
+/** How many caches of other builds (of the same Node version) a save keeps. */
+const KEEP_OTHER_CACHES = 3;
+
+/** The bundle's bytes; without it (a build that did not run or did not finish) one line, exit 1. */
+function readBundle() {
+  try {
+    return readFileSync(BUNDLE);
+  } catch (e) {
+    process.stderr.write(`coc: cannot read ${BUNDLE} (${e.code ?? e.message}): coc is not built; run npm install (or npm run build) in ${join(__dirname, "..")}\n`);
+    process.exit(1);
+  }
+}
 
 /**
  * `coc --help` (or `-h`) with stdout not a terminal, where commander formats
@@ -28,18 +40,30 @@ function savedHelp() {
  * Where V8's code cache of the bundle is kept: `$XDG_CACHE_HOME/coc` (or
  * `~/.cache/coc`), made private (0700) to this user. A code cache is code
  * this process will run, so it is never kept where another user could write,
- * as Node's own compile cache is by default (`os.tmpdir()`).
- * @returns the directory, or undefined when there is no safe one (then coc runs without a cache).
+ * as Node's own compile cache is by default (`os.tmpdir()`): the directory
+ * (its real path) must be this user's and writable by no one else, and so
+ * must every directory above it (or be root's, or sticky like /tmp), else
+ * another user could swap it, or hard-link one of this user's files into it.
+ * @returns the directory's real path, or undefined when there is no safe one (then coc runs without a cache).
  */
 function cacheDir() {
   const env = process.env;
   if (env.NODE_DISABLE_COMPILE_CACHE || typeof process.getuid !== "function") return undefined;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
+  // A relative XDG_CACHE_HOME is invalid and ignored, as the XDG Base Directory specification says.
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, ".cache") : undefined;
   if (!base || !isAbsolute(base)) return undefined;
-  const dir = join(base, "coc");
+  const uid = process.getuid();
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return dir;
+    mkdirSync(join(base, "coc"), { recursive: true, mode: 0o700 });
+    const dir = realpathSync.native(join(base, "coc"));
+    const st = statSync(dir);
+    if (st.uid !== uid || (st.mode & 0o022) !== 0) return undefined;
+    for (let d = dirname(dir); ; d = dirname(d)) {
+      const up = statSync(d);
+      if ((up.uid !== uid && up.uid !== 0) || ((up.mode & 0o022) !== 0 && (up.mode & 0o1000) === 0)) return undefined;
+      if (dirname(d) === d) return dir;
+    }
   } catch {
     return undefined;
   }
@@ -47,7 +71,8 @@ function cacheDir() {
 
 /**
  * The saved code cache, read only from a regular file (not through a link)
- * that this user owns and no one else may write; anything else is ignored.
+ * that this user owns, no one else may write and no other name links to
+ * (a hard link planted earlier, by another user or root); anything else is ignored.
  * @returns its bytes, or undefined.
  */
 function readCache(path) {
@@ -55,7 +80,7 @@ function readCache(path) {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0 || st.size > 64 * 1024 * 1024) return undefined;
+    if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0 || st.nlink !== 1 || st.size > 64 * 1024 * 1024) return undefined;
     return readFileSync(fd);
   } catch {
     return undefined;
@@ -64,19 +89,31 @@ function readCache(path) {
   }
 }
 
-/** Saves `data` as `path` (a new private file, then renamed), and drops older caches of this Node version. */
-function writeCache(dir, name, data) {
-  const temp = join(dir, `.${name}.${process.pid}.tmp`);
+/**
+ * Saves `data` as `prefix + name` (a new private file, then renamed), and
+ * drops the temporary files of `prefix` a killed run left (one another run is
+ * still writing only makes that run's save fail) and all but the newest few
+ * caches of other builds for this Node version.
+ */
+function writeCache(dir, prefix, name, data) {
+  const temp = join(dir, `${prefix}${name}.${process.pid}.tmp`);
   try {
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      writeSync(fd, data);
+      // A full disk (or a file size limit) first writes less than asked, without an error.
+      if (writeSync(fd, data) !== data.length) throw new Error("short write");
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, join(dir, name));
-    const prefix = name.slice(0, name.indexOf("@") + 1);
-    for (const old of readdirSync(dir)) if (old !== name && old.startsWith(prefix) && old.endsWith(".v8cache")) rmSync(join(dir, old), { force: true });
+    renameSync(temp, join(dir, prefix + name));
+    // Caches of other builds: the three newest stay (another install of coc used by turns, say), the rest go.
+    const others = [];
+    for (const old of readdirSync(dir)) {
+      if (old === prefix + name || !old.startsWith(prefix)) continue;
+      if (!old.endsWith(".v8cache")) rmSync(join(dir, old), { force: true });
+      else others.push({ old, at: statSync(join(dir, old), { throwIfNoEntry: false })?.mtimeMs ?? 0 });
+    }
+    for (const { old } of others.sort((a, b) => b.at - a.at).slice(KEEP_OTHER_CACHES)) rmSync(join(dir, old), { force: true });
   } catch {
     rmSync(temp, { force: true });
   }
@@ -85,27 +122,30 @@ function writeCache(dir, name, data) {
 /**
  * Loads the bundle, from V8's code cache when there is a valid one: V8 then
  * skips parsing and compiling what an earlier run compiled (about 35 ms of a
- * start on Node 20). The cache is named after the Node version and the
- * bundle file (size, time, inode), and V8 checks its own version, flags and
- * the source's length; a cache it rejects is replaced after this run.
+ * start on Node 20). V8 checks its own version and flags, but of the source
+ * only its length: a cache of another bundle of the same length would run
+ * that bundle's code. So the cache is named after the Node version and the
+ * bundle's content (SHA-256, about 1.5 ms); a cache V8 rejects is replaced
+ * after this run.
  */
 function loadBundle() {
   const vm = require("node:vm");
   const { createRequire, wrap } = require("node:module");
+  const bytes = readBundle();
   // All ASCII (the build checks), so Latin-1 gives the same text as UTF-8, and is cheaper to decode.
-  const source = readFileSync(BUNDLE, "latin1");
+  const source = bytes.toString("latin1");
   const dir = cacheDir();
+  const prefix = `coc.cjs@${process.version}-${process.arch}-`;
   let name;
   let cachedData;
   if (dir !== undefined) {
-    const st = statSync(BUNDLE);
-    name = `coc.cjs@${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}.v8cache`;
-    cachedData = readCache(join(dir, name));
+    name = `${require("node:crypto").createHash("sha256").update(bytes).digest("hex").slice(0, 32)}.v8cache`;
+    cachedData = readCache(join(dir, prefix + name));
   }
   const script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData });
   const module = { exports: {}, filename: BUNDLE, id: BUNDLE, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, join(__dirname, "..", "dist", "bundle"));
-  const save = dir !== undefined && (cachedData === undefined || script.cachedDataRejected) ? () => writeCache(dir, name, script.createCachedData()) : () => {};
+  const save = dir !== undefined && (cachedData === undefined || script.cachedDataRejected) ? () => writeCache(dir, prefix, name, script.createCachedData()) : () => {};
   return { bundle: module.exports, save };
 }
 

@@ -5,8 +5,8 @@
  * the shared temporary directory Node's own compile cache uses by default.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -101,6 +101,18 @@ describe("the bundle's code cache", () => {
     expect(readFileSync(elsewhere).equals(target)).toBe(true);
   });
 
+  it("a cache file with another name (a hard link) is not read: the name is replaced and the other file left alone", () => {
+    // Planted while the directory was open to others, or by root: one of this user's files under the cache's name.
+    const cache = makeCache();
+    const elsewhere = join(world.root, "linked.v8cache");
+    linkSync(cache, elsewhere);
+    const before = id(elsewhere);
+    expect(coc(["list"]).code).toBe(0);
+    expect(id(cache)).not.toBe(before);
+    expect(id(elsewhere)).toBe(before);
+    expect(lstatSync(cache).nlink).toBe(1);
+  });
+
   it.skipIf(process.getuid?.() !== 0)("a cache file owned by another user is not read", () => {
     const cache = makeCache();
     chownSync(cache, 65534, 65534);
@@ -132,19 +144,130 @@ describe("the bundle's code cache", () => {
     expect(existsSync(join(world.home, ".cache"))).toBe(false);
   });
 
-  it("holds no text of a case: only coc's own compiled code", () => {
-    const marker = "cache-marker-5b1e";
-    const report = coc(["new-report", "--from", "-"], {}, reportYaml(marker));
-    expect(report.code, report.stderr).toBe(0);
-    const code = report.stdout.trim();
-    expect(coc(["show", code]).stdout).toContain(marker);
-    expect(coc(["list", "--json"]).stdout).toContain(code);
+  it("a cache made for another bundle of the same length, rewritten in place with the same time, is not used (V8 checks only the source's length)", () => {
+    // An install rewritten in place keeping the file's time (cp -p, rsync --inplace -t): same size, time and inode.
+    const install = join(world.root, "install");
+    cpSync(join(ROOT, "bin"), join(install, "bin"), { recursive: true });
+    cpSync(join(ROOT, "dist", "bundle"), join(install, "dist", "bundle"), { recursive: true });
+    const bundle = join(install, "dist", "bundle", "coc.cjs");
+    const run = () => spawnSync(process.execPath, [join(install, "bin", "coc.js"), "list", "--help"], { cwd: world.root, env: world.env, encoding: "utf8", timeout: 20_000 });
+    expect(run().stdout).toContain("display help for command");
+    expect(caches(join(world.home, ".cache", "coc"))).toHaveLength(1);
+    const { atime, mtime } = statSync(bundle);
+    const text = readFileSync(bundle, "utf8");
+    writeFileSync(bundle, text.replaceAll("display help for command", "DISPLAY HELP FOR COMMAND"));
+    utimesSync(bundle, atime, mtime);
+    expect(run().stdout).toContain("DISPLAY HELP FOR COMMAND");
+  });
+
+  it("is neither read nor written in a cache directory that other users can write, or one inside such a directory", () => {
+    const cache = makeCache();
+    const dir = dirname(cache);
+    const junk = Buffer.alloc(50_000, 7);
+    writeFileSync(cache, junk, { mode: 0o600 });
+    // Were it read, V8 would refuse it and coc would replace it.
+    chmodSync(dir, 0o777);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+    expect(readdirSync(dir)).toEqual([basename(cache)]);
+    chmodSync(dir, 0o700);
+    // ~/.cache itself writable by others: they could swap ~/.cache/coc for a directory of their own.
+    chmodSync(dirname(dir), 0o777);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+    // Through a symbolic link to such a place.
+    const shared = join(world.root, "shared");
+    mkdirSync(shared, { mode: 0o777 });
+    chmodSync(shared, 0o777);
+    const xdg = join(world.root, "xdg");
+    symlinkSync(shared, xdg);
+    expect(coc(["list"], { XDG_CACHE_HOME: xdg }).code).toBe(0);
+    expect(readdirSync(join(shared, "coc"))).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("is neither read nor written in a cache directory owned by another user", () => {
+    const cache = makeCache();
+    const junk = Buffer.alloc(50_000, 7);
+    writeFileSync(cache, junk, { mode: 0o600 });
+    chownSync(dirname(dirname(cache)), 65534, 65534);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readFileSync(cache).equals(junk)).toBe(true);
+  });
+
+  it("a write cut short (the disk full, or a file size limit) leaves no cache and no temporary file", () => {
     const dir = join(world.home, ".cache", "coc");
-    expect(caches(dir)).toHaveLength(1);
-    for (const f of readdirSync(dir)) {
-      const bytes = readFileSync(join(dir, f));
-      expect(bytes.includes(Buffer.from(marker)), f).toBe(false);
-      expect(bytes.includes(Buffer.from(marker, "utf16le")), f).toBe(false);
-    }
+    // 300 KiB: less than the cache (about 400 KB); the write returns short, then fails.
+    const r = spawnSync("bash", ["-c", 'ulimit -f 300 && exec "$@"', "bash", process.execPath, BIN, "list"], { cwd: repo, env: { ...world.env, COC_IDENTITY: alice.identityFile }, encoding: "utf8", timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a temporary file left by a run killed while writing is removed by the next run that writes the cache", () => {
+    const cache = makeCache();
+    const stale = `${cache}.99999999.tmp`;
+    writeFileSync(stale, "half", { mode: 0o600 });
+    writeFileSync(cache, Buffer.alloc(50_000, 7), { mode: 0o600 });
+    expect(coc(["list"]).code).toBe(0);
+    expect(readdirSync(dirname(cache))).toEqual([basename(cache)]);
+  });
+
+  it("a relative $XDG_CACHE_HOME is ignored, as the XDG specification says: the cache goes to ~/.cache/coc", () => {
+    expect(coc(["list"], { XDG_CACHE_HOME: "relative/cache" }).code).toBe(0);
+    expect(caches(join(world.home, ".cache", "coc"))).toHaveLength(1);
+    expect(existsSync(join(repo, "relative"))).toBe(false);
+  });
+
+  it("a save keeps the three newest caches of other builds (another install used by turns) and drops older ones; other Node versions' stay", () => {
+    const cache = makeCache();
+    const dir = dirname(cache);
+    const prefix = `coc.cjs@${process.version}-${process.arch}-`;
+    const others = [1, 2, 3, 4, 5].map((n) => join(dir, `${prefix}${String(n).repeat(32)}.v8cache`));
+    others.forEach((f, n) => {
+      writeFileSync(f, "other build", { mode: 0o600 });
+      // 1 is the newest, 5 the oldest.
+      utimesSync(f, new Date(Date.now() - (n + 1) * 60_000), new Date(Date.now() - (n + 1) * 60_000));
+    });
+    const otherNode = join(dir, `coc.cjs@v0.0.0-${process.arch}-${"a".repeat(32)}.v8cache`);
+    writeFileSync(otherNode, "another Node", { mode: 0o600 });
+    rmSync(cache);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([basename(cache), ...others.slice(0, 3).map((f) => basename(f)), basename(otherNode)].sort());
+  });
+
+  it("without the built bundle, says so in one line and exits 1", () => {
+    const pkg = join(world.root, "unbuilt");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    copyFileSync(BIN, join(pkg, "bin", "coc.js"));
+    copyFileSync(join(ROOT, "bin", "package.json"), join(pkg, "bin", "package.json"));
+    const r = spawnSync(process.execPath, [join(pkg, "bin", "coc.js"), "list"], { cwd: repo, env: { ...world.env, COC_IDENTITY: alice.identityFile }, encoding: "utf8", timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("coc is not built; run npm install");
+    expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+  });
+
+  it("holds no text of a case: only coc's own compiled code, whichever command wrote it", () => {
+    const marker = "cache-marker-5b1e";
+    const dir = join(world.home, ".cache", "coc");
+    /** Runs a command with no cache yet, so the cache is written after it, with what it compiled; checks the cache. */
+    const fresh = (argv: string[], stdin = "") => {
+      for (const f of caches(dir)) rmSync(join(dir, f));
+      const r = coc(argv, {}, stdin);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(caches(dir), argv.join(" ")).toHaveLength(1);
+      for (const f of readdirSync(dir)) {
+        const bytes = readFileSync(join(dir, f));
+        expect(bytes.includes(Buffer.from(marker)), `${argv.join(" ")}: ${f}`).toBe(false);
+        expect(bytes.includes(Buffer.from(marker, "utf16le")), `${argv.join(" ")}: ${f}`).toBe(false);
+      }
+      return r;
+    };
+    const code = fresh(["new-report", "--from", "-"], reportYaml(marker)).stdout.trim();
+    expect(fresh(["show", code]).stdout).toContain(marker);
+    expect(fresh(["list", "--json"]).stdout).toContain(code);
+    fresh(["note", code, "--from", "-"], `kind: meeting\ntext: We met about ${marker}.\n`);
+    fresh(["--yes", "review", code, "--from", "-"], `present: [alice]\nassessment: { risk: high, impact: low, rationale: ${marker} twice. }\n`);
+    expect(fresh(["show", code]).stdout).toContain(`${marker} twice`);
   });
 });
