@@ -1,10 +1,12 @@
 /**
  * The lock that keeps two coc commands in one clone from changing it at
- * once: one file in .git/coc/, created with `O_EXCL` (atomic: of two
- * processes, exactly one gets it), naming its process.
+ * once: one file in .git/coc/ naming its process, created atomically with
+ * that name already in it (of two processes, exactly one gets it, and no
+ * other ever reads it half-written).
  */
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { link, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 
 /**
@@ -34,7 +36,7 @@ export async function readOwner(path: string): Promise<{ pid: number; token?: st
 
 /** The error for a repository another coc process is changing, with how to clear a lock left over. */
 export function busy(pid: number, lockFile: string): UserError {
-  return new UserError(`another coc command (process ${pid}) is changing this repository; try again when it has finished`, [
+  return new UserError(`another coc command${pid > 0 ? ` (process ${pid})` : ""} is changing this repository; try again when it has finished`, [
     `If no coc command is running, the lock is left over: remove ${lockFile}`,
   ]);
 }
@@ -46,16 +48,15 @@ export function busy(pid: number, lockFile: string): UserError {
 export async function acquireLock(lock: string, owner: ProcessOwner): Promise<void> {
   const mine = JSON.stringify({ pid: owner.pid, token: owner.token });
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await open(lock, "wx", 0o600);
-      await fh.writeFile(mine);
-      await fh.close();
+    if (await create(lock, mine)) {
+      await sweep(lock);
       return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const other = await readOwner(lock);
     if (other && other.pid !== owner.pid && owner.alive(other.pid, other.token)) throw busy(other.pid, lock);
+    // Empty or unreadable: a process may be writing its name into it this very moment (on a file system
+    // without hard links, see create); only one untouched for a while was left by a process killed at once.
+    if (!other && (await age(lock)) < STALE_UNREADABLE_MS) throw busy(0, lock);
     // Left over by a process that is gone: take it over. Moving it aside
     // first means two processes taking over at once cannot both succeed.
     const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
@@ -67,4 +68,56 @@ export async function acquireLock(lock: string, owner: ProcessOwner): Promise<vo
     }
   }
   throw busy(0, lock);
+}
+
+/** An empty or unreadable lock younger than this may be one being written; older, one a killed process left. */
+const STALE_UNREADABLE_MS = 60_000;
+
+/** How long ago the file at `path` was last changed, in ms (Infinity when it is gone). */
+async function age(path: string): Promise<number> {
+  const st = await stat(path).catch(() => undefined);
+  return st ? Date.now() - st.mtimeMs : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Creates the lock with `content` already in it: written to a new file of
+ * its own first, then linked under the lock's name (a hard link is created
+ * atomically, and fails when the name exists), so no other process ever
+ * reads it empty. Where the file system has no hard links, created with
+ * `O_EXCL` and then written.
+ * @returns false when the lock exists.
+ */
+async function create(lock: string, content: string): Promise<boolean> {
+  const temp = `${lock}.${randomBytes(4).toString("hex")}.new`;
+  try {
+    await writeFile(temp, content, { mode: 0o600, flag: "wx" });
+    try {
+      await link(temp, lock);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return false;
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(code ?? "")) throw e;
+    }
+  } finally {
+    await rm(temp, { force: true });
+  }
+  try {
+    const fh = await open(lock, "wx", 0o600);
+    await fh.writeFile(content);
+    await fh.close();
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  }
+}
+
+/** Removes the files a process killed while creating the lock left (only old ones: others may be in use). */
+async function sweep(lock: string): Promise<void> {
+  const dir = dirname(lock);
+  const prefix = `${basename(lock)}.`;
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (f.startsWith(prefix) && f.endsWith(".new") && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true });
+  }
 }
