@@ -57,21 +57,60 @@ export async function acquireLock(lock: string, owner: ProcessOwner): Promise<vo
     // Empty or unreadable: a process may be writing its name into it this very moment (on a file system
     // without hard links, see create); only one untouched for a while was left by a process killed at once.
     if (!other && (await age(lock)) < STALE_UNREADABLE_MS) throw busy(0, lock);
-    // Left over by a process that is gone: take it over. Moving it aside
-    // first means two processes taking over at once cannot both succeed.
-    const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
-    try {
-      await rename(lock, aside);
-      await rm(aside, { force: true });
-    } catch {
-      // someone else took it over first; try again
-    }
+    await takeOver(lock, owner);
   }
   throw busy(0, lock);
 }
 
+/**
+ * Removes a lock left over by a process that is gone. One process at a time
+ * does (it holds `lock.takeover` meanwhile), and only after judging the lock
+ * again under it: otherwise one that judged it left over could, a moment
+ * later, remove the lock another process has just taken over, and both would
+ * hold it.
+ */
+async function takeOver(lock: string, owner: ProcessOwner): Promise<void> {
+  const guard = `${lock}.takeover`;
+  if (!(await create(guard, JSON.stringify({ pid: owner.pid, token: owner.token })))) {
+    // Another process is taking it over this moment (then it holds the lock next), or was killed doing so.
+    const other = await readOwner(guard);
+    if (other ? owner.alive(other.pid, other.token) : !isStale(await age(guard))) return;
+    await removeIfUnchanged(guard, other);
+    return;
+  }
+  try {
+    // Under the guard, the lock's name changes only by its holder releasing it, or by a process creating it where none is.
+    const other = await readOwner(lock);
+    if (other ? owner.alive(other.pid, other.token) : !isStale(await age(lock))) return;
+    const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
+    await rename(lock, aside).catch(() => undefined);
+    await rm(aside, { force: true });
+  } finally {
+    await rm(guard, { force: true });
+  }
+}
+
+/**
+ * Removes `path`, left by a process that is gone, unless it has meanwhile become another's: then it is put back
+ * (of processes removing the same leftover at once, one may otherwise remove the file another has just created).
+ */
+async function removeIfUnchanged(path: string, judged: { pid: number; token?: string } | undefined): Promise<void> {
+  const aside = `${path}.${randomBytes(4).toString("hex")}.stale`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return;
+  }
+  const now = await readOwner(aside);
+  if (JSON.stringify(now) !== JSON.stringify(judged)) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
+}
+
 /** An empty or unreadable lock younger than this may be one being written; older, one a killed process left. */
 const STALE_UNREADABLE_MS = 60_000;
+
+/** Whether an empty or unreadable file of that age was left by a process killed at once (not when it is gone). */
+const isStale = (ms: number): boolean => ms >= STALE_UNREADABLE_MS && ms !== Number.POSITIVE_INFINITY;
 
 /** How long ago the file at `path` was last changed, in ms (Infinity when it is gone). */
 async function age(path: string): Promise<number> {
