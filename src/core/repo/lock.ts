@@ -160,3 +160,25 @@ async function sweep(lock: string): Promise<void> {
     if (f.startsWith(prefix) && f.endsWith(".new") && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true });
   }
 }
+
+/** How long a killed coc command's git may go on holding the index before the next command gives up waiting for it. */
+const INDEX_WAIT_MS = 5_000;
+
+/**
+ * Waits until no git process holds the index of the repository whose git
+ * directory is `gitDir`: a coc command killed on its own leaves the git it
+ * started (an add, a commit) running, and its change may be settled only once
+ * that git has finished (else a roll-back is undone by it, or overtaken by its commit).
+ * @throws UserError when the index stays locked.
+ */
+export async function whenIndexFree(gitDir: string): Promise<void> {
+  const lockFile = join(gitDir, "index.lock");
+  for (let waited = 0; await stat(lockFile).then(() => true, () => false); waited += 100) {
+    if (waited >= INDEX_WAIT_MS) {
+      throw new UserError(`another git command is using this repository (${lockFile} exists); try again when it has finished`, [
+        `If no git command is running, the lock is left over: remove ${lockFile}`,
+      ]);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

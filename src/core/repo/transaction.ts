@@ -23,7 +23,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { removeEmptyCaseDirs } from "./debris.js";
-import { acquireLock, busy, NO_OWNER, readOwner, type ProcessOwner } from "./lock.js";
+import { acquireLock, busy, NO_OWNER, readOwner, whenIndexFree, type ProcessOwner } from "./lock.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
 import { checkRecordDestination } from "./stage.js";
@@ -154,6 +154,7 @@ export class WriteLog {
     const journal = await readJson<Journal>(jpath);
     if (!journal) return "none";
     if (journal.pid !== this.#owner.pid && this.#owner.alive(journal.pid, journal.token)) return "in-progress";
+    await whenIndexFree(await this.#git.dir());
     const head = await this.#git.head();
     if (head !== journal.head && (await this.#git.lastCommitMessage()) === journal.message) {
       await Promise.all(journal.moves.map(([temp]) => rm(temp, { force: true })));
