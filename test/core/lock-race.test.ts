@@ -3,14 +3,15 @@
  * once: of any number of contenders, at most one holds it at a time; and on a
  * file system without hard links it still works.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lutimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { acquireLock, type ProcessOwner } from "../../src/core/repo/lock.js";
+import { UserError } from "../../src/core/errors.js";
 
 /** Lets a test stop one call to `rename` or `link` midway, or make `link` fail like a file system without hard links. */
-const hooks: { beforeRename?: ((from: string, to: string) => Promise<void>) | undefined; noLinks?: boolean } = {};
+const hooks: { beforeRename?: ((from: string, to: string) => Promise<void>) | undefined; noLinks?: boolean; unreadable?: boolean } = {};
 vi.mock("node:fs/promises", async (original) => {
   const real = await original<typeof import("node:fs/promises")>();
   return {
@@ -18,6 +19,10 @@ vi.mock("node:fs/promises", async (original) => {
     rename: async (from: string, to: string) => {
       await hooks.beforeRename?.(from, to);
       return real.rename(from, to);
+    },
+    access: async (path: string, mode?: number) => {
+      if (hooks.unreadable) throw Object.assign(new Error(`EACCES: permission denied, access '${path}'`), { code: "EACCES" });
+      return real.access(path, mode);
     },
     link: async (from: string, to: string) => {
       if (hooks.noLinks) throw Object.assign(new Error(`EPERM: operation not permitted, link '${from}' -> '${to}'`), { code: "EPERM" });
@@ -33,6 +38,7 @@ beforeEach(() => {
 afterEach(() => {
   hooks.beforeRename = undefined;
   hooks.noLinks = false;
+  hooks.unreadable = false;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -110,5 +116,56 @@ describe("the clone's lock, contended", () => {
     await acquireLock(lock, owner(300));
     expect(JSON.parse(readFileSync(lock, "utf8"))).toEqual({ pid: 300, token: "t300" });
     expect(readdirSync(dir)).toEqual(["lock"]);
+  });
+});
+
+describe("a lock file that is not one", () => {
+  const kinds: [string, (lock: string) => void][] = [
+    ["a directory", (lock) => mkdirSync(join(lock, "inside"), { recursive: true })],
+    ["a symbolic link", (lock) => {
+      writeFileSync(join(dir, "elsewhere"), dead);
+      symlinkSync(join(dir, "elsewhere"), lock);
+    }],
+    ["a dangling symbolic link", (lock) => symlinkSync(join(dir, "nowhere"), lock)],
+  ];
+  for (const [what, make] of kinds) {
+    it(`is refused with a clear error when it is ${what}, even an old one, and left as it is`, async () => {
+      const lock = join(dir, "lock");
+      make(lock);
+      const old = new Date(Date.now() - 120_000);
+      lutimesSync(lock, old, old);
+      const before = readdirSync(dir).sort();
+      const e = await acquireLock(lock, owner(200)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toMatch(/is not a file/);
+      expect((e as UserError).message).not.toMatch(/\n/);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    });
+  }
+});
+
+describe("a lock file coc may not read, or naming no process", () => {
+  it("is refused with a clear error when coc may not read it (mode 000, another user's), and left as it is", async () => {
+    const lock = join(dir, "lock");
+    writeFileSync(lock, dead, { mode: 0o000 });
+    const old = new Date(Date.now() - 120_000);
+    lutimesSync(lock, old, old);
+    hooks.unreadable = true;
+    const e = await acquireLock(lock, owner(200)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toMatch(/may not read the lock .*permission denied/);
+    expect(readdirSync(dir)).toEqual(["lock"]);
+  });
+
+  it("a lock naming process 0 or -1 (which stand for groups of processes, always running) is one naming no process", async () => {
+    const lock = join(dir, "lock");
+    for (const pid of [0, -1, 1.5, "200"]) {
+      writeFileSync(lock, JSON.stringify({ pid }));
+      const old = new Date(Date.now() - 120_000);
+      lutimesSync(lock, old, old);
+      // Every process runs here, even 0 and -1: only one naming no process at all is taken over.
+      await acquireLock(lock, { pid: 300, token: "t300", alive: () => true });
+      expect(JSON.parse(readFileSync(lock, "utf8"))).toEqual({ pid: 300, token: "t300" });
+    }
   });
 });

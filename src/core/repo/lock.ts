@@ -5,7 +5,8 @@
  * other ever reads it half-written).
  */
 import { randomBytes } from "node:crypto";
-import { link, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, link, lstat, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 
@@ -28,10 +29,29 @@ export const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
 /** The process a lock (or a journal) names, or undefined when there is none or it is unreadable. */
 export async function readOwner(path: string): Promise<{ pid: number; token?: string } | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as { pid: number; token?: string };
+    const owner = JSON.parse(await readFile(path, "utf8")) as { pid?: unknown; token?: unknown } | null;
+    // Not a process's id (0 or -1 would stand for a whole group of processes, and always seem to run): unreadable.
+    if (!Number.isSafeInteger(owner?.pid) || (owner!.pid as number) <= 0) return undefined;
+    return typeof owner!.token === "string" ? { pid: owner!.pid as number, token: owner!.token } : { pid: owner!.pid as number };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The process the lock at `lock` names, as {@link readOwner}.
+ * @throws UserError when it is not a file (a directory, a symbolic link) or coc may not read it: never taken for left over.
+ */
+async function lockOwner(lock: string): Promise<{ pid: number; token?: string } | undefined> {
+  const st = await lstat(lock).catch(() => undefined);
+  const remove = [`If no coc command is running, remove ${lock}`];
+  if (st && !st.isFile()) throw new UserError(`the lock ${lock} is not a file (${st.isDirectory() ? "a directory" : st.isSymbolicLink() ? "a symbolic link" : "something else"}); coc changes nothing while it is there`, remove);
+  const denied = await access(lock, constants.R_OK).then(
+    () => false,
+    (e: unknown) => ["EACCES", "EPERM"].includes((e as NodeJS.ErrnoException).code ?? ""),
+  );
+  if (denied) throw new UserError(`coc may not read the lock ${lock} (permission denied); coc changes nothing while it is there`, remove);
+  return readOwner(lock);
 }
 
 /** The error for a repository another coc process is changing, with how to clear a lock left over. */
@@ -52,7 +72,7 @@ export async function acquireLock(lock: string, owner: ProcessOwner): Promise<vo
       await sweep(lock);
       return;
     }
-    const other = await readOwner(lock);
+    const other = await lockOwner(lock);
     if (other && other.pid !== owner.pid && owner.alive(other.pid, other.token)) throw busy(other.pid, lock);
     // Empty or unreadable: a process may be writing its name into it this very moment (on a file system
     // without hard links, see create); only one untouched for a while was left by a process killed at once.
@@ -80,7 +100,7 @@ async function takeOver(lock: string, owner: ProcessOwner): Promise<void> {
   }
   try {
     // Under the guard, the lock's name changes only by its holder releasing it, or by a process creating it where none is.
-    const other = await readOwner(lock);
+    const other = await lockOwner(lock);
     if (other ? owner.alive(other.pid, other.token) : !isStale(await age(lock))) return;
     const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
     await rename(lock, aside).catch(() => undefined);
