@@ -155,7 +155,8 @@ export async function pushHead(t: SyncTarget): Promise<"pushed" | "rejected"> {
     return "pushed";
   } catch (e) {
     const text = (e as Error).message ?? "";
-    if (/\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(stale|lock)/.test(text)) return "rejected";
+    // Another push landing at the same moment: the remote then fails to update (or lock) the branch.
+    if (/\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(stale|lock|failed to update ref)|cannot lock ref/.test(text)) return "rejected";
     throw gitError(e, `pushing to ${t.remote}`);
   }
 }
