@@ -169,3 +169,17 @@ describe("a lock file coc may not read, or naming no process", () => {
     }
   });
 });
+
+describe("what a process killed while taking the lock over leaves", () => {
+  it("is swept by the next process that takes the lock, unless it is recent", async () => {
+    const lock = join(dir, "lock");
+    const old = new Date(Date.now() - 120_000);
+    for (const f of ["lock.0a1b2c3d.stale", "lock.takeover.0a1b2c3d.stale", "lock.0a1b2c3e.new"]) {
+      writeFileSync(join(dir, f), dead);
+      lutimesSync(join(dir, f), old, old);
+    }
+    writeFileSync(join(dir, "lock.0a1b2c3f.stale"), dead);
+    await acquireLock(lock, owner(200));
+    expect(readdirSync(dir).sort()).toEqual(["lock", "lock.0a1b2c3f.stale"]);
+  });
+});

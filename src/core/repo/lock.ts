@@ -172,12 +172,12 @@ async function create(lock: string, content: string): Promise<boolean> {
   }
 }
 
-/** Removes the files a process killed while creating the lock left (only old ones: others may be in use). */
+/** Removes the files a process killed while creating or taking over the lock left (only old ones: others may be in use). */
 async function sweep(lock: string): Promise<void> {
   const dir = dirname(lock);
   const prefix = `${basename(lock)}.`;
   for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (f.startsWith(prefix) && f.endsWith(".new") && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true });
+    if (f.startsWith(prefix) && (f.endsWith(".new") || f.endsWith(".stale")) && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true });
   }
 }
 
