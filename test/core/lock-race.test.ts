@@ -183,3 +183,13 @@ describe("what a process killed while taking the lock over leaves", () => {
     expect(readdirSync(dir).sort()).toEqual(["lock", "lock.0a1b2c3f.stale"]);
   });
 });
+
+describe("a lock naming this very process id", () => {
+  it("was left by an earlier process that had the same id (where processes carry no start time), and is taken over", async () => {
+    const lock = join(dir, "lock");
+    writeFileSync(lock, JSON.stringify({ pid: 200 }));
+    await acquireLock(lock, { pid: 200, alive: () => true });
+    expect(JSON.parse(readFileSync(lock, "utf8"))).toEqual({ pid: 200 });
+    expect(readdirSync(dir)).toEqual(["lock"]);
+  });
+});

@@ -73,7 +73,7 @@ export async function acquireLock(lock: string, owner: ProcessOwner): Promise<vo
       return;
     }
     const other = await lockOwner(lock);
-    if (other && other.pid !== owner.pid && owner.alive(other.pid, other.token)) throw busy(other.pid, lock);
+    if (other && runs(other, owner)) throw busy(other.pid, lock);
     // Empty or unreadable: a process may be writing its name into it this very moment (on a file system
     // without hard links, see create); only one untouched for a while was left by a process killed at once.
     if (!other && (await age(lock)) < STALE_UNREADABLE_MS) throw busy(0, lock);
@@ -94,14 +94,14 @@ async function takeOver(lock: string, owner: ProcessOwner): Promise<void> {
   if (!(await create(guard, JSON.stringify({ pid: owner.pid, token: owner.token })))) {
     // Another process is taking it over this moment (then it holds the lock next), or was killed doing so.
     const other = await readOwner(guard);
-    if (other ? owner.alive(other.pid, other.token) : !isStale(await age(guard))) return;
+    if (other ? runs(other, owner) : !isStale(await age(guard))) return;
     await removeIfUnchanged(guard, other);
     return;
   }
   try {
     // Under the guard, the lock's name changes only by its holder releasing it, or by a process creating it where none is.
     const other = await lockOwner(lock);
-    if (other ? owner.alive(other.pid, other.token) : !isStale(await age(lock))) return;
+    if (other ? runs(other, owner) : !isStale(await age(lock))) return;
     const aside = `${lock}.${randomBytes(4).toString("hex")}.stale`;
     await rename(lock, aside).catch(() => undefined);
     await rm(aside, { force: true });
@@ -125,6 +125,9 @@ async function removeIfUnchanged(path: string, judged: { pid: number; token?: st
   if (JSON.stringify(now) !== JSON.stringify(judged)) await link(aside, path).catch(() => undefined);
   await rm(aside, { force: true });
 }
+
+/** Whether the process a lock names runs, and is not this one (a file naming this process was left by an earlier one with its id). */
+const runs = (other: { pid: number; token?: string }, owner: ProcessOwner): boolean => other.pid !== owner.pid && owner.alive(other.pid, other.token);
 
 /** An empty or unreadable lock younger than this may be one being written; older, one a killed process left. */
 const STALE_UNREADABLE_MS = 60_000;
