@@ -51,7 +51,7 @@ describe("the clone's lock, contended", () => {
     const lock = join(dir, "lock");
     writeFileSync(lock, dead);
     // Process 200 has judged the lock left over, and stops right before moving it aside...
-    let resume!: () => void;
+    let resume: (() => void) | undefined;
     let stopped!: () => void;
     const atRename = new Promise<void>((r) => (stopped = r));
     hooks.beforeRename = async (from) => {
@@ -64,13 +64,13 @@ describe("the clone's lock, contended", () => {
       () => "held",
       (e: unknown) => (e instanceof Error ? e.message : String(e)),
     );
-    await atRename;
+    await Promise.race([atRename, slow]);
     // ...meanwhile process 201 tries too; then 200 goes on. Exactly one of them holds the lock, and it names that one.
     const other = await acquireLock(lock, owner(201)).then(
       () => "held",
       (e: unknown) => (e instanceof Error ? e.message : String(e)),
     );
-    resume();
+    resume?.();
     const outcomes = [await slow, other];
     expect(outcomes.filter((o) => o === "held")).toHaveLength(1);
     const holder = outcomes[0] === "held" ? 200 : 201;
