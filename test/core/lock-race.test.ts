@@ -7,8 +7,8 @@ import { lutimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { acquireLock, type ProcessOwner } from "../../src/core/repo/lock.js";
-import { UserError } from "../../src/core/errors.js";
+import type { ProcessOwner } from "../../src/core/repo/lock.js";
+import type { UserError as UserErrorType } from "../../src/core/errors.js";
 
 /** Lets a test stop one call to `rename` or `link` midway, or make `link` fail like a file system without hard links. */
 const hooks: { beforeRename?: ((from: string, to: string) => Promise<void>) | undefined; noLinks?: boolean; unreadable?: boolean } = {};
@@ -30,6 +30,12 @@ vi.mock("node:fs/promises", async (original) => {
     },
   };
 });
+
+// The suite runs with `isolate: false`: another test file may already have loaded lock.ts with the real
+// node:fs/promises. Loaded again here, it gets the mock above.
+vi.resetModules();
+const { acquireLock } = await import("../../src/core/repo/lock.js");
+const { UserError } = await import("../../src/core/errors.js");
 
 let dir: string;
 beforeEach(() => {
@@ -137,8 +143,8 @@ describe("a lock file that is not one", () => {
       const before = readdirSync(dir).sort();
       const e = await acquireLock(lock, owner(200)).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(UserError);
-      expect((e as UserError).message).toMatch(/is not a file/);
-      expect((e as UserError).message).not.toMatch(/\n/);
+      expect((e as UserErrorType).message).toMatch(/is not a file/);
+      expect((e as UserErrorType).message).not.toMatch(/\n/);
       expect(readdirSync(dir).sort()).toEqual(before);
     });
   }
@@ -153,7 +159,7 @@ describe("a lock file coc may not read, or naming no process", () => {
     hooks.unreadable = true;
     const e = await acquireLock(lock, owner(200)).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
-    expect((e as UserError).message).toMatch(/may not read the lock .*permission denied/);
+    expect((e as UserErrorType).message).toMatch(/may not read the lock .*permission denied/);
     expect(readdirSync(dir)).toEqual(["lock"]);
   });
 
