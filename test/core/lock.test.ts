@@ -5,7 +5,7 @@
  * left over by a dead process and take it over (then both would change the
  * repository at once; seen as two commands racing for the same journal file).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -58,5 +58,26 @@ describe("the clone's lock", () => {
     await acquireLock(lock, owner(100));
     expect(readdirSync(dir)).toEqual(["lock"]);
     expect(JSON.parse(readFileSync(lock, "utf8"))).toEqual({ pid: 100, token: "t100" });
+  });
+
+  it("a take-over guard that is a directory is refused with a one-line error naming it, as a lock that is one, and left as it is", async () => {
+    const lock = join(dir, "lock");
+    writeFileSync(lock, JSON.stringify({ pid: 100, token: "t100" }));
+    mkdirSync(`${lock}.takeover`);
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(`${lock}.takeover`, old, old);
+    const e = await acquireLock(lock, owner(200)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as Error).message).toMatch(/lock\.takeover is not a file \(a directory\)/);
+    expect(readdirSync(dir).sort()).toEqual(["lock", "lock.takeover"]);
+  });
+
+  it("an old leftover of a take-over that is not a file does not stop the lock from being taken (it used to end in an internal error, the lock left behind)", async () => {
+    const lock = join(dir, "lock");
+    mkdirSync(join(dir, "lock.0a1b2c3d.stale"));
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(join(dir, "lock.0a1b2c3d.stale"), old, old);
+    await acquireLock(lock, owner(100));
+    expect(await readOwner(lock)).toEqual({ pid: 100, token: "t100" });
   });
 });

@@ -93,7 +93,7 @@ async function takeOver(lock: string, owner: ProcessOwner): Promise<void> {
   const guard = `${lock}.takeover`;
   if (!(await create(guard, JSON.stringify({ pid: owner.pid, token: owner.token })))) {
     // Another process is taking it over this moment (then it holds the lock next), or was killed doing so.
-    const other = await readOwner(guard);
+    const other = await lockOwner(guard);
     if (other ? runs(other, owner) : !isStale(await age(guard))) return;
     await removeIfUnchanged(guard, other);
     return;
@@ -175,12 +175,15 @@ async function create(lock: string, content: string): Promise<boolean> {
   }
 }
 
-/** Removes the files a process killed while creating or taking over the lock left (only old ones: others may be in use). */
+/**
+ * Removes the files a process killed while creating or taking over the lock left (only old ones: others may be
+ * in use). Never fails: the lock is already taken; what cannot be removed (a directory, say) is left as it is.
+ */
 async function sweep(lock: string): Promise<void> {
   const dir = dirname(lock);
   const prefix = `${basename(lock)}.`;
   for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (f.startsWith(prefix) && (f.endsWith(".new") || f.endsWith(".stale")) && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true });
+    if (f.startsWith(prefix) && (f.endsWith(".new") || f.endsWith(".stale")) && (await age(join(dir, f))) >= STALE_UNREADABLE_MS) await rm(join(dir, f), { force: true }).catch(() => undefined);
   }
 }
 
