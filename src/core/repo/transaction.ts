@@ -1,7 +1,7 @@
 /**
  * THE write path. Every change coc makes to a repository goes through here:
- * under a lock (an `O_EXCL` file in .git/coc/, so two coc commands in one
- * clone never write at once), with a journal that makes it all or nothing.
+ * under a lock (a file in .git/coc/ created atomically, ./lock.ts, so two coc
+ * commands in one clone never write at once), with a journal that makes it all or nothing.
  *
  * A change first encrypts every file into a temp file and moves anything it
  * deletes aside; the journal then lists what is about to change; the files
@@ -121,9 +121,9 @@ export class WriteLog {
 
   /**
    * Runs `fn` holding the clone's lock, after settling what an interrupted
-   * change left behind. The lock is one file created with `O_EXCL` (atomic:
-   * of two processes, exactly one gets it); a lock whose process is gone is
-   * taken over.
+   * change left behind. The lock is one file created atomically (of two
+   * processes, exactly one gets it, see ./lock.ts); a lock whose process is
+   * gone is taken over.
    * @throws UserError when another live coc process holds the lock.
    */
   async locked<T>(fn: () => Promise<T>): Promise<T> {
