@@ -2,13 +2,15 @@
 // CommonJS (bin/package.json): Node starts a CommonJS entry without loading its
 // ES module loader, which neither the saved help nor the bundle needs.
 "use strict";
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
+const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, constants } = require("node:fs");
 const { dirname, isAbsolute, join } = require("node:path");
 
 const argv = process.argv.slice(2);
 const BUNDLE = join(__dirname, "..", "dist", "bundle", "coc.cjs");
 /** How many caches of other builds (of the same Node version) a save keeps. */
 const KEEP_OTHER_CACHES = 3;
+/** After how many days untouched a save drops a cache of another Node version. */
+const OTHER_NODE_CACHE_DAYS = 30;
 
 /** The bundle's bytes; without it (a build that did not run or did not finish) one line, exit 1. */
 function readBundle() {
@@ -55,6 +57,10 @@ function cacheDir() {
   if (!base || !isAbsolute(base)) return undefined;
   const uid = process.getuid();
   try {
+    // Nothing is made in a directory of another user's (root running with someone's HOME, say).
+    let existing = join(base, "coc");
+    while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+    if (statSync(existing).uid !== uid) return undefined;
     mkdirSync(join(base, "coc"), { recursive: true, mode: 0o700 });
     const dir = realpathSync.native(join(base, "coc"));
     const st = statSync(dir);
@@ -114,6 +120,14 @@ function writeCache(dir, prefix, name, data) {
       else others.push({ old, at: statSync(join(dir, old), { throwIfNoEntry: false })?.mtimeMs ?? 0 });
     }
     for (const { old } of others.sort((a, b) => b.at - a.at).slice(KEEP_OTHER_CACHES)) rmSync(join(dir, old), { force: true });
+    // Caches of other Node versions: those untouched for a month (a valid cache is never rewritten, so one
+    // still in use is only made again).
+    for (const old of readdirSync(dir)) {
+      if (old.startsWith("coc.cjs@") && !old.startsWith(prefix) && old.endsWith(".v8cache")) {
+        const at = statSync(join(dir, old), { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - at > OTHER_NODE_CACHE_DAYS * 86_400_000) rmSync(join(dir, old), { force: true });
+      }
+    }
   } catch {
     rmSync(temp, { force: true });
   }

@@ -124,7 +124,8 @@ describe("the bundle's code cache", () => {
 
   it("Node's own compile cache in the shared temporary directory is never used", () => {
     // Node >= 22.1 keeps its compile cache in os.tmpdir()/node-compile-cache unless told otherwise:
-    // a directory another local user can create first, and fill.
+    // a directory another local user can create first, and fill. (Node 20 has no such cache: this
+    // checks something only under Node 24, which CI runs the suite under too.)
     const tmp = join(world.root, "tmp");
     mkdirSync(tmp);
     expect(coc(["list"], { TMPDIR: tmp }).code).toBe(0);
@@ -232,6 +233,27 @@ describe("the bundle's code cache", () => {
     rmSync(cache);
     expect(coc(["list"]).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([basename(cache), ...others.slice(0, 3).map((f) => basename(f)), basename(otherNode)].sort());
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("root running with another user's HOME (sudo -E) creates nothing there and runs without a cache", () => {
+    chownSync(world.home, 65534, 65534);
+    const r = coc(["list"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(world.home, ".cache"))).toBe(false);
+  });
+
+  it("a save drops caches of other Node versions untouched for 30 days, and keeps recent ones", () => {
+    const cache = makeCache();
+    const dir = dirname(cache);
+    const old = join(dir, `coc.cjs@v0.0.1-${process.arch}-${"b".repeat(32)}.v8cache`);
+    const recent = join(dir, `coc.cjs@v0.0.2-${process.arch}-${"c".repeat(32)}.v8cache`);
+    writeFileSync(old, "old Node", { mode: 0o600 });
+    writeFileSync(recent, "recent Node", { mode: 0o600 });
+    const long = new Date(Date.now() - 31 * 86_400_000);
+    utimesSync(old, long, long);
+    rmSync(cache);
+    expect(coc(["list"]).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([basename(cache), basename(recent)].sort());
   });
 
   it("without the built bundle, says so in one line and exits 1", () => {
