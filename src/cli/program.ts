@@ -54,6 +54,7 @@ export const ENVIRONMENT_HELP = `Environment:
   COC_VIEWER       program coc open shows an evidence file with (default: xdg-open, open on macOS)
   COC_THREADS      worker threads for reading or encrypting many records (default: one per core, at most 4; 0: none)
   XDG_CONFIG_HOME  configuration directory (default: ~/.config)
+  XDG_CACHE_HOME   where coc keeps its own compiled code, coc/ (default: ~/.cache; NODE_DISABLE_COMPILE_CACHE=1: none)
   VISUAL, EDITOR   editor for long text
   NO_COLOR         disable colour; FORCE_COLOR forces it`;
 
