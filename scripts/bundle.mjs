@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "dist", "bundle");
@@ -63,6 +63,15 @@ await build({
   minify: true,
   logLevel: "warning",
 });
+
+// Every command and subcommand name ("list", "team remove"), one a line: bin/coc.js names the code cache of a
+// run after the command it runs, and takes only a name from this list (never another word of argv).
+const { buildProgram } = await import(pathToFileURL(join(ROOT, "dist", "cli", "program.js")).href);
+const quiet = { write: () => undefined };
+const program = buildProgram({ stdout: quiet, stderr: quiet }, { code: 0 });
+const names = program.commands.flatMap((c) => [c.name(), ...c.commands.map((s) => `${c.name()} ${s.name()}`)]);
+if (names.length < 30 || names.some((n) => !/^[a-z][a-z-]*( [a-z][a-z-]*)?$/.test(n))) throw new Error(`bundle: unexpected command names: ${names.join(", ")}`);
+writeFileSync(join(OUT, "commands.txt"), `${names.join("\n")}\n`);
 
 // `coc --help` into a pipe, as commander prints it (80 columns, no colour): bin/coc.js prints this
 // saved text for exactly that call, without loading the bundle (help.txt does not exist yet here,

@@ -218,21 +218,58 @@ describe("the bundle's code cache", () => {
     expect(existsSync(join(repo, "relative"))).toBe(false);
   });
 
-  it("a save keeps the three newest caches of other builds (another install used by turns) and drops older ones; other Node versions' stay", () => {
+  it("a save keeps the caches of the three newest other builds (another install used by turns) and drops older ones; other Node versions' stay", () => {
     const cache = makeCache();
     const dir = dirname(cache);
     const prefix = `coc.cjs@${process.version}-${process.arch}-`;
-    const others = [1, 2, 3, 4, 5].map((n) => join(dir, `${prefix}${String(n).repeat(32)}.v8cache`));
-    others.forEach((f, n) => {
-      writeFileSync(f, "other build", { mode: 0o600 });
-      // 1 is the newest, 5 the oldest.
-      utimesSync(f, new Date(Date.now() - (n + 1) * 60_000), new Date(Date.now() - (n + 1) * 60_000));
-    });
-    const otherNode = join(dir, `coc.cjs@v0.0.0-${process.arch}-${"a".repeat(32)}.v8cache`);
+    // Each build with caches of several commands (and one named as before caches were per command); a build
+    // is as new as its newest cache.
+    const others = [1, 2, 3, 4, 5].map((n) => ["list", "team+remove", "_", ""].map((c) => join(dir, `${prefix}${String(n).repeat(32)}${c ? `.${c}` : ""}.v8cache`)));
+    others.forEach((files, n) =>
+      files.forEach((f, k) => {
+        writeFileSync(f, "other build", { mode: 0o600 });
+        // Build 1 is the newest, 5 the oldest; within a build, the first file is the newest.
+        const at = new Date(Date.now() - (n + 1) * 60_000 - k * 3_600_000);
+        utimesSync(f, at, at);
+      }),
+    );
+    const otherNode = join(dir, `coc.cjs@v0.0.0-${process.arch}-${"a".repeat(32)}.list.v8cache`);
     writeFileSync(otherNode, "another Node", { mode: 0o600 });
+    // Another command's cache of this build stays too.
+    const mine = cache.replace(/\.list\.v8cache$/, ".show.v8cache");
+    writeFileSync(mine, "this build, another command", { mode: 0o600 });
+    utimesSync(mine, new Date(Date.now() - 86_400_000), new Date(Date.now() - 86_400_000));
     rmSync(cache);
     expect(coc(["list"]).code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual([basename(cache), ...others.slice(0, 3).map((f) => basename(f)), basename(otherNode)].sort());
+    expect(readdirSync(dir).sort()).toEqual([basename(cache), basename(mine), ...others.slice(0, 3).flat().map((f) => basename(f)), basename(otherNode)].sort());
+  });
+
+  it("each command has a cache of its own, made by its first run and named after the command (and subcommand), never after a word it is given", () => {
+    // One cache for every command held what the first command compiled: made by `coc --version`, it left
+    // `coc list` 20 ms slower on every run, until the next install.
+    const dir = join(world.home, ".cache", "coc");
+    const names = () => caches(dir).map((f) => f.replace(/^coc\.cjs@[^-]+-[^-]+-[0-9a-f]{32}\./, "")).sort();
+    expect(coc(["--version"]).code).toBe(0);
+    expect(names()).toEqual(["_.v8cache"]);
+    const version = id(join(dir, caches(dir)[0]!));
+    const listed = coc(["list"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache"]);
+    const list = join(dir, caches(dir).find((f) => f.endsWith(".list.v8cache"))!);
+    const listId = id(list);
+    // Used as they are by their commands' next runs, whatever the options around the command's name.
+    expect(coc(["list"])).toEqual(listed);
+    expect(coc(["--repo", repo, "--no-color", "list"]).code).toBe(0);
+    expect(coc(["--version"]).code).toBe(0);
+    expect(id(list)).toBe(listId);
+    expect(id(join(dir, caches(dir).find((f) => f.endsWith("._.v8cache"))!))).toBe(version);
+    expect(coc(["team", "list"]).code).toBe(0);
+    // A case code, a person's name or any other word given to a command never names a cache.
+    expect(coc(["show", "quiet-harbor-17"]).code).toBe(1);
+    expect(coc(["team", "remove", "mallory", "--yes"]).code).not.toBe(0);
+    expect(coc(["--identity", alice.identityFile, "mallory"]).code).toBe(2);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache", "show.v8cache", "team+list.v8cache", "team+remove.v8cache"]);
+    expect(readdirSync(dir).join(" ")).not.toMatch(/mallory|quiet-harbor|alice/);
   });
 
   it.skipIf(process.getuid?.() !== 0)("root running with another user's HOME (sudo -E) creates nothing there and runs without a cache", () => {
