@@ -264,6 +264,10 @@ describe("the bundle's code cache", () => {
     expect(id(list)).toBe(listId);
     expect(id(join(dir, caches(dir).find((f) => f.endsWith("._.v8cache"))!))).toBe(version);
     expect(coc(["team", "list"]).code).toBe(0);
+    // A command's help, or a usage error, runs little of the command: it makes no cache of the command's.
+    expect(coc(["show", "--help"]).code).toBe(0);
+    expect(coc(["show"]).code).toBe(2);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache", "team+list.v8cache"]);
     // A case code, a person's name or any other word given to a command never names a cache.
     expect(coc(["show", "quiet-harbor-17"]).code).toBe(1);
     expect(coc(["team", "remove", "mallory", "--yes"]).code).not.toBe(0);
