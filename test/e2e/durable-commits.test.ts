@@ -1,0 +1,62 @@
+/**
+ * What coc commits is on the disk when the command returns. git by default
+ * flushes neither loose objects nor refs (`core.fsync`), so a power cut soon
+ * after a report could leave the branch pointing at empty object files: the
+ * report lost, and the clone broken until repaired by hand. coc's git runs
+ * with `core.fsync=committed`; seen here through the system calls git makes.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(ROOT, "bin", "coc.js");
+
+/** strace, where it is installed and may trace (a container can forbid ptrace), and a git that knows `core.fsync` (2.36). */
+const strace = spawnSync("strace", ["-f", "-o", "/dev/null", "true"], { stdio: "ignore" }).status === 0;
+const [major = 0, minor = 0] = (/git version (\d+)\.(\d+)/.exec(spawnSync("git", ["--version"], { encoding: "utf8" }).stdout ?? "") ?? []).slice(1).map(Number);
+const fsyncGit = major > 2 || (major === 2 && minor >= 36);
+
+let world: World;
+let alice: Person;
+let repo: string;
+beforeEach(async () => {
+  world = new World();
+  alice = world.person("alice");
+  repo = await teamRepo(world, [alice]);
+});
+afterEach(() => world.cleanup());
+
+/** Runs coc under strace; @returns its exit, output, and the paths of the files every process of it flushed. */
+function traced(argv: string[], stdin: string): { code: number | null; stdout: string; stderr: string; flushed: string[] } {
+  const log = join(world.root, `strace-${Date.now()}.log`);
+  const r = spawnSync("strace", ["-f", "-y", "-qq", "-e", "trace=fsync,fdatasync", "-o", log, process.execPath, BIN, ...argv], {
+    cwd: repo,
+    env: { ...world.env, COC_IDENTITY: alice.identityFile },
+    input: stdin,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const flushed = [...readFileSync(log, "utf8").matchAll(/f(?:data)?sync\(\d+<([^>]*)>\)\s*=\s*0/g)].map((m) => m[1]!);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, flushed };
+}
+
+const missing = !strace ? "strace is not installed or may not trace here" : !fsyncGit ? "git is older than 2.36, which has no core.fsync" : "";
+if (missing) console.warn(`skipping the durability test: ${missing}`);
+
+describe.skipIf(Boolean(missing))(`coc's commits${missing ? `: SKIPPED, ${missing}` : ""}`, () => {
+  it("are flushed to disk before the command returns: the objects and the branch", () => {
+    const r = traced(["new-report", "--from", "-", "--no-input"], reportYaml());
+    expect(r.code, r.stderr).toBe(0);
+    const git = join(repo, ".git");
+    expect(r.flushed.filter((p) => p.startsWith(join(git, "objects"))).length, r.flushed.join("\n")).toBeGreaterThanOrEqual(3);
+    expect(r.flushed.some((p) => p.startsWith(join(git, "refs", "heads"))), r.flushed.join("\n")).toBe(true);
+    // The report is there, whole.
+    expect(world.git(repo, ["fsck", "--no-dangling"]).trim()).toBe("");
+    const code = r.stdout.trim();
+    expect(world.git(repo, ["ls-tree", "-r", "--name-only", "HEAD", `cases/${code}`]).trim()).toMatch(/-report-/);
+  });
+});
