@@ -3,7 +3,8 @@
  * flushes neither loose objects nor refs (`core.fsync`), so a power cut soon
  * after a report could leave the branch pointing at empty object files: the
  * report lost, and the clone broken until repaired by hand. coc's git runs
- * with `core.fsync=committed`; seen here through the system calls git makes.
+ * with `core.fsync=committed`, and coc then flushes the directory holding the
+ * branch (git does not); seen here through the system calls they make.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -48,12 +49,14 @@ const missing = !strace ? "strace is not installed or may not trace here" : !fsy
 if (missing) console.warn(`skipping the durability test: ${missing}`);
 
 describe.skipIf(Boolean(missing))(`coc's commits${missing ? `: SKIPPED, ${missing}` : ""}`, () => {
-  it("are flushed to disk before the command returns: the objects and the branch", () => {
+  it("are flushed to disk before the command returns: the objects, the branch, and its place in the directory", () => {
     const r = traced(["new-report", "--from", "-", "--no-input"], reportYaml());
     expect(r.code, r.stderr).toBe(0);
     const git = join(repo, ".git");
     expect(r.flushed.filter((p) => p.startsWith(join(git, "objects"))).length, r.flushed.join("\n")).toBeGreaterThanOrEqual(3);
-    expect(r.flushed.some((p) => p.startsWith(join(git, "refs", "heads"))), r.flushed.join("\n")).toBe(true);
+    // The branch file's content (by git), and its rename into place (the directory, by coc).
+    expect(r.flushed.some((p) => p.startsWith(join(git, "refs", "heads", "main"))), r.flushed.join("\n")).toBe(true);
+    expect(r.flushed.indexOf(join(git, "refs", "heads")), r.flushed.join("\n")).toBeGreaterThan(r.flushed.findIndex((p) => p.startsWith(join(git, "refs", "heads", "main"))));
     // The report is there, whole.
     expect(world.git(repo, ["fsck", "--no-dangling"]).trim()).toBe("");
     const code = r.stdout.trim();

@@ -8,8 +8,8 @@
  * the clone's config) ever runs (DESIGN.md §2, §7); coc's own commits run no
  * hook at all (see {@link Git.commitPaths}).
  */
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { open, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import { assertAgeFiles } from "./staged.js";
@@ -193,6 +193,35 @@ export class Git {
    * @throws UserError when a file under cases/ is not age-encrypted, or git refuses.
    */
   async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
+    const committed = await this.#commitPaths(paths, message, as);
+    if (committed) await this.#flushBranch();
+    return committed;
+  }
+
+  /**
+   * Flushes the directory that holds the branch: git flushed the branch
+   * file's new content (DURABLE) but not its rename into place, so a power
+   * cut soon after could bring back the commit before, and the next command
+   * would roll the change back from its journal (a report gone). Never fails:
+   * a file system that cannot flush a directory leaves it to its own timing.
+   */
+  async #flushBranch(): Promise<void> {
+    try {
+      const dir = await this.dir();
+      const head = (await readFile(join(dir, "HEAD"), "utf8")).trim();
+      const branchDir = head.startsWith("ref: refs/") ? dirname(join(dir, head.slice(5))) : dir;
+      const handle = await open(branchDir, "r");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // See above.
+    }
+  }
+
+  async #commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
     const files = paths.length >= PACK_THRESHOLD ? readForPack(this.root, paths) : undefined;
     if (!files) await assertAgeFiles(this.root, paths);
     const config = [...(await this.identityConfig(as)), "gc.auto=0", "maintenance.auto=false"];
