@@ -27,7 +27,7 @@ export { formatMemberKey, parseMemberKey, signingKeyFromIdentity, type MemberKey
 
 // Records
 export { parseYaml } from "./records/document.js";
-export { compareRecords } from "./records/order.js";
+export { byCodeUnits, compareRecords } from "./records/order.js";
 export { APPEAL_RESULTS, formatUtc, NOTE_KINDS, type AssessmentBody, type BodyOf, type CocRecord, type ConflictBody, type DecisionBody, type NoteBody, type RecordType, type ReportBody } from "./records/schema.js";
 export { CONSENT_ANSWERS, SCOPES, SHARE_TARGETS, type ConsentBlock, type Plan } from "./records/schema.js";
 

@@ -3,6 +3,9 @@
  * (and what it never does), the date filter, the deadline tallies, and the
  * SVG chart's escaping.
  */
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { makeRecord } from "../../src/core/records/record.js";
 import { BODY_SCHEMAS, type CocRecord, type RecordType } from "../../src/core/records/schema.js";
@@ -102,5 +105,35 @@ describe("barChartSvg", () => {
     const svg = barChartSvg([], "t");
     expect(svg).toContain("No reports in this period.");
     expect(svg).not.toContain("<rect");
+  });
+
+  it("orders categories of equal count the same whatever the machine's language (by their characters, not a locale's collation)", () => {
+    // Estonian collation puts z between s and t: two members publishing the same report would list them differently.
+    // (The built modules, in a process started with that language: npm test builds first.)
+    const dist = (path: string) => pathToFileURL(join(resolve(dirname(fileURLToPath(import.meta.url)), "..", ".."), "dist", "core", path)).href;
+    const script = `
+      const { makeRecord } = await import("${dist("records/record.js")}");
+      const { BODY_SCHEMAS } = await import("${dist("records/schema.js")}");
+      const { newRecordId } = await import("${dist("repo/codes.js")}");
+      const { configSchema } = await import("${dist("repo/config.js")}");
+      const { buildTransparency } = await import("${dist("reports/transparency.js")}");
+      const rec = (code, type, at, body) => makeRecord({ type, case: code, id: newRecordId(type, new Date(at)), author: "alice", created_at: new Date(at), recipients: ["alice"], body: BODY_SCHEMAS[type].parse(body) });
+      const cases = ["tact", "zeal", "safety"].map((category, i) => {
+        const code = "quiet-otter-" + (10 + i);
+        return { code, records: [
+          rec(code, "report", "2026-06-0" + (i + 1) + "T10:00:00Z", { reporter: { name: "R" }, incident: { summary: "s", description: "d" }, consent: { transparency: "yes" } }),
+          rec(code, "resolution", "2026-06-0" + (i + 1) + "T12:00:00Z", { transparency: { include: true, category } }),
+        ] };
+      });
+      const config = configSchema.parse({ coc: 1, event: { name: "Conf" }, ladder: "cc2.1" });
+      const { report } = buildTransparency({ config, team: ["alice"], cases, now: new Date("2026-07-01T00:00:00Z") });
+      console.log(report.counts.by_category.map((c) => c.name).join(" "));
+    `;
+    const order = (lang: string) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", LANG: lang, LC_ALL: lang }, encoding: "utf8" });
+    const c = order("C.UTF-8");
+    expect(c.stderr).toBe("");
+    expect(c.stdout.trim()).toBe("safety tact zeal");
+    expect(order("et_EE.UTF-8").stdout.trim()).toBe("safety tact zeal");
   });
 });

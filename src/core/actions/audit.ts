@@ -17,6 +17,7 @@ import { encrypt } from "../crypto/age.js";
 import { toYaml } from "../records/document.js";
 import { formatUtc, type CocRecord, type ReportBody } from "../records/schema.js";
 import type { Repo } from "../repo/repo.js";
+import { byCodeUnits } from "../records/order.js";
 import { readExisting } from "./read.js";
 
 export interface AuditBundle {
@@ -90,7 +91,7 @@ export async function auditBundle(repo: Repo, code: string, to: string, opts: { 
     }
     return { id: r.id, type: r.type, author: r.author, created_at: r.created_at, verified, body };
   };
-  const all = [...files.records.map((s) => entry(s.record, true)), ...files.unverified.map((u) => entry(u.record, u.reason))].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  const all = [...files.records.map((s) => entry(s.record, true)), ...files.unverified.map((u) => entry(u.record, u.reason))].sort((a, b) => byCodeUnits(a.created_at, b.created_at) || byCodeUnits(a.id, b.id));
   const audience = caseAudience(repo.roster(), records, {}, repo.rejoined(), repo.oversight.people);
   const document = {
     coc_audit: 1,

@@ -7,6 +7,7 @@
 import { activeAt, caseConsequences, type Consequence } from "../case/consequences.js";
 import { LADDERS } from "../repo/config.js";
 import type { Repo } from "../repo/repo.js";
+import { byCodeUnits } from "../records/order.js";
 import type { Problem } from "../repo/store.js";
 import { toCsv } from "../reports/csv.js";
 import { fold, termKey, words, countKey } from "../reports/normalize.js";
@@ -28,7 +29,7 @@ export async function consequenceRegister(repo: Repo, opts: { at: Date; all: boo
   const consequences = cases
     .flatMap((c) => caseConsequences(c.code, c.records.map((r) => r.record), ladder))
     .filter((c) => opts.all || activeAt(c, opts.at))
-    .sort((a, b) => a.from.localeCompare(b.from) || a.case.localeCompare(b.case));
+    .sort((a, b) => byCodeUnits(a.from, b.from) || byCodeUnits(a.case, b.case));
   return {
     consequences,
     restricted: cases.filter((c) => c.records.length + c.unverified.length === 0 && c.notForYou.length > 0).map((c) => c.code),

@@ -2,6 +2,7 @@
 import { foldCase, type CaseState } from "../case/fold.js";
 import { peopleNames } from "../case/people.js";
 import type { Repo } from "../repo/repo.js";
+import { byCodeUnits } from "../records/order.js";
 
 export interface RelatedCase {
   case: string;
@@ -31,5 +32,5 @@ export async function relatedCases(repo: Repo, code: string, now: Date): Promise
     const summary = foldCase(c.code, records, repo.config.deadlines, now);
     related.push({ case: c.code, state: summary.state, received_at: summary.received_at, names });
   }
-  return related.sort((a, b) => (a.received_at ?? "").localeCompare(b.received_at ?? ""));
+  return related.sort((a, b) => byCodeUnits(a.received_at ?? "", b.received_at ?? ""));
 }

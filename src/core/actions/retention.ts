@@ -22,6 +22,7 @@ import { makeRecord, serializeRecord } from "../records/record.js";
 import { signRecord } from "../records/signature.js";
 import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
+import { byCodeUnits } from "../records/order.js";
 import { caseExists, listCaseCodes } from "../repo/store.js";
 
 const DAY = 86_400_000;
@@ -81,7 +82,7 @@ export async function expiredCases(paths: RepoPaths, config: Config, now: Date):
       expired.push({ case: code, expires_at: expiry.at.toISOString().replace(/\.\d{3}Z$/, "Z"), basis: expiry.basis });
     }
   }
-  return expired.sort((a, b) => a.expires_at.localeCompare(b.expires_at) || a.case.localeCompare(b.case));
+  return expired.sort((a, b) => byCodeUnits(a.expires_at, b.expires_at) || byCodeUnits(a.case, b.case));
 }
 
 /**

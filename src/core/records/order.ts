@@ -7,12 +7,14 @@ import type { CocRecord } from "./schema.js";
 const TYPE_ORDER = ["report", "conflict", "assessment", "note", "decision", "followup", "resolution", "vouch", "purge", "evidence", "escalation", "summary", "appeal", "appeal_outcome", "consent"];
 
 /**
- * By character codes, never a locale's collation (`localeCompare` follows the
- * machine's language: Estonian puts z between s and t). Times are all
- * written `YYYY-MM-DDTHH:MM:SSZ`, so this is also time order. About ten
- * times quicker, too: a listing sorts 5,000 records.
+ * Compares two strings by character codes, never by a locale's collation
+ * (`localeCompare` follows the machine's language: Estonian puts z between s
+ * and t), so that everything coc sorts comes out in the same order on every
+ * member's machine. Times are all written `YYYY-MM-DDTHH:MM:SSZ`, so this is
+ * also time order. About ten times quicker, too (a listing sorts 5,000
+ * records), and it never loads the locale's collation (8 ms the first time).
  */
-function byCodeUnits(x: string, y: string): number {
+export function byCodeUnits(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

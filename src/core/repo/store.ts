@@ -17,7 +17,7 @@ import { describeKind, readLimits, type ReadJob, type ReadLimits } from "./read.
 import { readMany, type ReadManyOptions } from "./read-many.js";
 import { dirStateSync } from "./stage.js";
 import { RECORD_ID, type CocRecord } from "../records/schema.js";
-import { compareRecords } from "../records/order.js";
+import { byCodeUnits, compareRecords } from "../records/order.js";
 import { isCaseCode } from "./codes.js";
 import { caseDir, type RepoPaths } from "./layout.js";
 import type { ReadCache } from "./cache.js";
@@ -78,7 +78,7 @@ export async function listCaseCodes(paths: RepoPaths): Promise<{ codes: string[]
     else if (!e.isDirectory() && !e.isFile()) problems.push({ file: `cases/${e.name}`, message: `${describeKind(e)}; coc reads only real directories` });
     else problems.push({ file: `cases/${e.name}`, message: "not a case directory (expected a code such as quiet-otter-42)" });
   }
-  return { codes: codes.sort(), problems: problems.sort((a, b) => a.file.localeCompare(b.file)) };
+  return { codes: codes.sort(), problems: problems.sort((a, b) => byCodeUnits(a.file, b.file)) };
 }
 
 /**
@@ -152,7 +152,7 @@ export async function readCases(
   }
   for (const c of cases) {
     c.files.records.sort((a, b) => compareRecords(a.record, b.record));
-    c.files.problems.sort((a, b) => a.file.localeCompare(b.file));
+    c.files.problems.sort((a, b) => byCodeUnits(a.file, b.file));
     c.files.notForYou.sort();
   }
   return cases.map((c) => c.files);

@@ -6,7 +6,7 @@ import { FREE_TEXT_LEVEL, ladderLevel } from "../case/rules.js";
 import type { CocRecord, RecordOf } from "../records/schema.js";
 import { actionsInForce, foldCase, type DeadlineStatus } from "../case/fold.js";
 import { consentAllows, effectiveConsent } from "../case/consent.js";
-import { sortRecords } from "../records/order.js";
+import { byCodeUnits, sortRecords } from "../records/order.js";
 import { cellKey, type CellKey } from "./matrix.js";
 import { sensitiveTerms, type SensitiveTerm } from "./safety.js";
 
@@ -64,7 +64,7 @@ function ofType<T extends CocRecord["type"]>(records: readonly CocRecord[], type
 function tally(names: readonly string[]): Count[] {
   const m = new Map<string, number>();
   for (const n of names) m.set(n, (m.get(n) ?? 0) + 1);
-  return [...m].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  return [...m].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || byCodeUnits(a.name, b.name));
 }
 
 function clean(s: string | undefined): string | null {
@@ -127,7 +127,7 @@ export function buildTransparency(input: TransparencyInput): BuiltTransparency {
     if (until && day! > until) continue;
     counted.push({ code: c.code, records, received_at: received });
   }
-  counted.sort((a, b) => (a.received_at ?? "").localeCompare(b.received_at ?? "") || a.code.localeCompare(b.code));
+  counted.sort((a, b) => byCodeUnits(a.received_at ?? "", b.received_at ?? "") || byCodeUnits(a.code, b.code));
 
   const entries: TransparencyEntry[] = [];
   const entryCases: string[] = [];

@@ -1,5 +1,5 @@
 /** `coc list`: every case with its state, age, deadlines, category and risk/impact. */
-import { consequenceRegister, expiredCases, listCases, syncStatus, type ListedCase } from "../../../core/index.js";
+import { byCodeUnits, consequenceRegister, expiredCases, listCases, syncStatus, type ListedCase } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -61,7 +61,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
     }))
     .filter((c) => !o.status || (o.status === "open" ? !["closed", "restricted", "unreadable", "unverified"].includes(c.state) : c.state === o.status))
     .filter((c) => !o.overdue || c.overdue || (c.upcoming?.length ?? 0) > 0)
-    .sort((a, b) => (b.received_at ?? "").localeCompare(a.received_at ?? "") || a.case.localeCompare(b.case));
+    .sort((a, b) => byCodeUnits(b.received_at ?? "", a.received_at ?? "") || byCodeUnits(a.case, b.case));
   if (io.json) {
     io.printJson(rows.map(({ missed: _m, unverified: _u, escalation: _e, ...row }) => row));
   } else if (rows.length === 0) {
@@ -82,7 +82,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
         ]),
       ),
     );
-    const coming = rows.flatMap((r) => (r.upcoming ?? []).map((u) => ({ case: r.case, ...u }))).sort((a, b) => a.due_at.localeCompare(b.due_at));
+    const coming = rows.flatMap((r) => (r.upcoming ?? []).map((u) => ({ case: r.case, ...u }))).sort((a, b) => byCodeUnits(a.due_at, b.due_at));
     if (coming.length > 0) {
       io.print(`\nWithin ${SOON_DAYS} days:`);
       for (const u of coming) io.print(`  ${c.bold(line(u.case))}  ${localTime(u.due_at)}  ${line(u.what)}`);
