@@ -91,7 +91,11 @@ async function readAndVerify(
   const hinted = new Map<string, boolean>();
   const onRecord = (outcome: { file: string; record: CocRecord }, sig?: SignatureCheck | "check-now") => {
     const v = sig === "check-now" ? checkNow(outcome.record, ctx.members) : sig && matches(outcome.record, sig, ctx.members);
-    if (v !== undefined) hinted.set(outcome.file, v);
+    if (v === undefined) return;
+    hinted.set(outcome.file, v);
+    // Kept in the cache as a verdict checked here would be (verifyRecords takes a hint as known, and so
+    // never hands it to the cache itself): else the next listing checked every signature again.
+    cache.setSigned(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).
   const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads });
