@@ -8,10 +8,12 @@
  * the clone's config) ever runs (DESIGN.md §2, §7); coc's own commits run no
  * hook at all (see {@link Git.commitPaths}).
  */
-import { open, readFile, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
+import { flushPath } from "../flush.js";
 import { assertAgeFiles } from "./staged.js";
 import { runGit } from "./spawn.js";
 import { PACK_THRESHOLD, packCommit, readForPack } from "./pack-commit.js";
@@ -72,11 +74,18 @@ const NO_HOOKS = "/dev/null";
 
 /**
  * Every git process coc runs flushes the objects and refs it writes to disk
- * before it exits (git >= 2.36; older git ignores the setting). git's default
- * flushes neither: a power cut in the seconds after a report could leave the
- * branch pointing at empty object files, the report lost and the clone broken.
+ * before it exits (objects from git 2.36, refs from 2.37; older git ignores
+ * the setting). git's default flushes neither: a power cut in the seconds
+ * after a report could leave the branch pointing at empty object files, the
+ * report lost and the clone broken.
  */
 const DURABLE = "core.fsync=committed";
+
+/** The git directory shared by every worktree of a clone (`commondir` in a linked worktree's git directory). */
+async function commonDir(dir: string): Promise<string> {
+  const linked = await readFile(join(dir, "commondir"), "utf8").catch(() => undefined);
+  return linked === undefined ? dir : resolve(dir, linked.trim());
+}
 
 /** coc's hooks directory inside a git directory: the only hooks that ever run. */
 export function cocHooksDir(gitDir: string): string {
@@ -194,28 +203,35 @@ export class Git {
    */
   async commitPaths(paths: readonly string[], message: string, as: CommitAs): Promise<boolean> {
     const committed = await this.#commitPaths(paths, message, as);
-    if (committed) await this.#flushBranch();
+    if (committed) await this.flushRefs();
     return committed;
   }
 
   /**
-   * Flushes the directory that holds the branch: git flushed the branch
-   * file's new content (DURABLE) but not its rename into place, so a power
-   * cut soon after could bring back the commit before, and the next command
-   * would roll the change back from its journal (a report gone). Never fails:
-   * a file system that cannot flush a directory leaves it to its own timing.
+   * Flushes to disk the directories whose entries a commit (or, with
+   * `objects`, a history rewrite and its `gc`) changed. git flushes the
+   * branch file's new content (DURABLE) but not its rename into place, so a
+   * power cut soon after could bring back the commit before, and the next
+   * command would roll the change back from its journal (a report gone), or
+   * a purged history come back. The branch's directory and those above it up
+   * to `refs/heads` (in the clone's shared git directory when this is a
+   * linked worktree; `reftable/` for a reftable repository), or the git
+   * directory for a detached HEAD; with `objects`, also `packed-refs`'
+   * directory and the object store's. Never fails: a file system that cannot
+   * flush a directory leaves it to its own timing.
    */
-  async #flushBranch(): Promise<void> {
+  async flushRefs(opts: { objects?: boolean } = {}): Promise<void> {
     try {
       const dir = await this.dir();
+      const common = await commonDir(dir);
       const head = (await readFile(join(dir, "HEAD"), "utf8")).trim();
-      const branchDir = head.startsWith("ref: refs/") ? dirname(join(dir, head.slice(5))) : dir;
-      const handle = await open(branchDir, "r");
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      const dirs = new Set<string>();
+      const heads = join(common, "refs", "heads");
+      if (!head.startsWith("ref: ")) dirs.add(dir);
+      else if (existsSync(join(common, "reftable"))) dirs.add(join(common, "reftable"));
+      else for (let d = dirname(join(common, head.slice(5).trim())); d === heads || d.startsWith(`${heads}${sep}`); d = dirname(d)) dirs.add(d);
+      if (opts.objects) for (const d of [common, join(common, "objects", "pack"), join(common, "objects")]) dirs.add(d);
+      for (const d of dirs) await flushPath(d);
     } catch {
       // See above.
     }

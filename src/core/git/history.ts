@@ -128,6 +128,8 @@ export async function replaceHistory(git: Git, message: string, as: CommitAs): P
     for (const name of ["ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"]) await rm(join(dir, name), { force: true });
     await git.raw(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"]);
     await git.raw(["gc", "--prune=now", "--quiet"]);
+    // The new branch, the deleted refs and the pruned objects reach the disk: else a power cut soon after could bring the purged history back.
+    await git.flushRefs({ objects: true });
     return { commit, branch: state.branch };
   } catch (e) {
     throw gitError(e, "replacing the history");

@@ -23,6 +23,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { removeEmptyCaseDirs } from "./debris.js";
+import { flushPath } from "../flush.js";
 import { acquireLock, busy, NO_OWNER, readOwner, whenIndexFree, type ProcessOwner } from "./lock.js";
 import type { CommitAs, Git } from "../git/client.js";
 import type { RepoPaths } from "./layout.js";
@@ -254,8 +255,13 @@ export class WriteLog {
     for (const x of all) if (isStaged.has(x.rel) ? existing.has(x.rel) : exists(x.final)) journal.existing.push(x.rel);
     // Rewritten in place: they exist, and a roll-back restores them from HEAD.
     journal.existing.push(...rewrites.map((x) => x.rel));
+    // On disk before anything is moved: the new files, so that a power cut after the commit cannot leave one
+    // empty in the work tree (a large re-encryption, written in place, is not: a torn file there is restored
+    // from HEAD, see the module comment), then the journal, so that the next command can settle the change.
+    if (all.length < PACK_THRESHOLD) await Promise.all(all.map((x) => flushPath(x.temp)));
     const jpath = join(dir, "journal.json");
     await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
+    await flushPath(`${jpath}.tmp`);
     await rename(`${jpath}.tmp`, jpath);
     try {
       for (const [from, aside] of journal.removals ?? []) await rename(from, aside);
