@@ -98,7 +98,7 @@ async function readAndVerify(
     cache.setSigned(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).
-  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads });
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads, listed: !codes });
   const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted.get(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {

@@ -112,7 +112,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * the path changes meanwhile), then read with the cap enforced again.
  * Never throws: returns the bytes, or a one-line reason.
  */
-export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES): { bytes: Uint8Array; stat: string } | { problem: string } {
+export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES): { bytes: Uint8Array; stat: string } | { problem: string; gone?: true } {
   let fd: number;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -120,6 +120,8 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
     const errno = (e as NodeJS.ErrnoException).code;
     if (errno === "ELOOP") return { problem: "a symbolic link; coc reads only regular files" };
     if (errno === "ENXIO") return { problem: "a socket; coc reads only regular files" };
+    // No longer there (removed since its directory was listed: another coc command undoing a change, say).
+    if (errno === "ENOENT" || errno === "ENOTDIR") return { problem: `cannot read: ${errno}`, gone: true };
     return { problem: `cannot read: ${errno ?? (e as Error).message}` };
   }
   try {

@@ -123,6 +123,9 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
  * and none beyond the caps of `limits` is decrypted (pass
  * `readLimits(rosterSize)`; without it, the stanza cap of the smallest team).
  * With `cache`, a file whose bytes the user's cache knows is not decrypted again (./cache.ts).
+ * A file removed since its directory was listed (another coc command
+ * undoing a change meanwhile) is left out, not reported; with `listed` (the
+ * codes came from listing cases/), so is a case all of whose files were.
  */
 export async function readCases(
   paths: RepoPaths,
@@ -130,7 +133,7 @@ export async function readCases(
   decrypter: RecordDecrypter,
   limits: ReadLimits = readLimits(0),
   cache?: ReadCache,
-  opts?: ReadManyOptions,
+  opts?: ReadManyOptions & { listed?: boolean },
 ): Promise<CaseFiles[]> {
   const root = dirStateSync(paths.cases);
   const cases = codes.map((code) => {
@@ -144,8 +147,10 @@ export async function readCases(
       return { file, abs: join(paths.root, file), code: c.code, id };
     }),
   );
+  const read = new Set<string>();
   for (const outcome of await readMany(jobs, decrypter, limits, cache, opts)) {
     const c = byCode.get(outcome.code)!;
+    read.add(outcome.code);
     if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
     else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);
     else c.problems.push({ file: outcome.file, message: outcome.message });
@@ -155,7 +160,10 @@ export async function readCases(
     c.files.problems.sort((a, b) => byCodeUnits(a.file, b.file));
     c.files.notForYou.sort();
   }
-  return cases.map((c) => c.files);
+  // Of cases found by listing the directory (`listed`), one whose every file was gone when read (a new case
+  // another coc command was undoing) is not there either.
+  const gone = (c: (typeof cases)[number]) => opts?.listed === true && c.ids.length > 0 && !read.has(c.code) && c.files.problems.length === 0 && (c.files.evidence ?? []).length === 0;
+  return cases.filter((c) => !gone(c)).map((c) => c.files);
 }
 
 /** A file to be written: its record and the age recipients (public keys) it is encrypted to. */
