@@ -179,11 +179,12 @@ function commandOf() {
  * bundle's content (SHA-256, about 1.5 ms); a cache V8 rejects is replaced
  * after this run.
  *
- * Each command has a cache of its own, made by its first run: a cache holds
- * what the run that made it compiled, and one made by another command left
- * the rest to compile on every run (`coc list` took 20 ms longer with the
- * cache of `coc --version`), where one cache for all grew and slowed every
- * start (1.4 MB after a dozen commands: 6 ms more for `coc list`).
+ * Each command has a cache of its own, made by its first run that succeeds:
+ * a cache holds what the run that made it compiled, and one made by another
+ * command left the rest to compile on every run (`coc list` took 20 ms
+ * longer with the cache of `coc --version`), where one cache for all grew
+ * and slowed every start (1.4 MB after a dozen commands: 6 ms more for
+ * `coc list`).
  */
 function loadBundle() {
   const vm = require("node:vm");
@@ -196,16 +197,30 @@ function loadBundle() {
   let build;
   let command;
   let cachedData;
+  // Which cache was read: one made by a run that succeeded, or one made by a run that failed ("partial").
+  let partial = false;
   if (dir !== undefined) {
     build = require("node:crypto").createHash("sha256").update(bytes).digest("hex").slice(0, 32);
     command = commandOf();
     cachedData = readCache(join(dir, `${prefix}${build}.${command}.v8cache`));
+    if (cachedData === undefined) partial = (cachedData = readCache(join(dir, `${prefix}${build}.${command}.partial.v8cache`))) !== undefined;
   }
   const script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData });
   const module = { exports: {}, filename: BUNDLE, id: BUNDLE, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, DIST);
-  const save =
-    dir !== undefined && (cachedData === undefined || script.cachedDataRejected) ? () => writeCache(dir, prefix, build, command, script.createCachedData()) : () => {};
+  /**
+   * After the run, so the cache holds what it compiled (the functions a next run will need too). A run
+   * that failed (1: not a coc repository, say) ran part of the command: its cache is kept as partial, and
+   * replaced after the first run that succeeds. A usage error (2) or a cancelled prompt (130) ran little
+   * of it: no cache.
+   */
+  const save = (code) => {
+    if (dir === undefined || (code !== 0 && code !== 1)) return;
+    const usable = cachedData !== undefined && !script.cachedDataRejected;
+    if (usable && (code === 1 || !partial)) return;
+    writeCache(dir, prefix, build, code === 0 ? command : `${command}.partial`, script.createCachedData());
+    if (code === 0 && partial) rmSync(join(dir, `${prefix}${build}.${command}.partial.v8cache`), { force: true });
+  };
   return { bundle: module.exports, save };
 }
 
@@ -221,10 +236,7 @@ if (help !== undefined) {
   const { bundle, save } = loadBundle();
   bundle.main(argv, bundle.processContext()).then((code) => {
     process.exitCode = code;
-    // After the run, so the cache holds what it compiled (the functions a next run will need too); not
-    // after a usage error (2) or a cancelled prompt (130), which ran little of the command, and would
-    // leave its cache without the rest for good.
-    if (code === 0 || code === 1) save();
+    save(code);
     // Done: leave now rather than wait for V8 to finish optimizing code that will not run again
     // (about 50 ms after a large listing), unless something is still going on: a worker thread
     // writing the read cache, a child process, output not yet written.

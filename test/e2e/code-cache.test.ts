@@ -244,7 +244,7 @@ describe("the bundle's code cache", () => {
     expect(readdirSync(dir).sort()).toEqual([basename(cache), basename(mine), ...others.slice(0, 3).flat().map((f) => basename(f)), basename(otherNode)].sort());
   });
 
-  it("each command has a cache of its own, made by its first run and named after the command (and subcommand), never after a word it is given", () => {
+  it("each command has a cache of its own, made by its first run that succeeds and named after the command (and subcommand), never after a word it is given", () => {
     // One cache for every command held what the first command compiled: made by `coc --version`, it left
     // `coc list` 20 ms slower on every run, until the next install.
     const dir = join(world.home, ".cache", "coc");
@@ -268,11 +268,20 @@ describe("the bundle's code cache", () => {
     expect(coc(["show", "--help"]).code).toBe(0);
     expect(coc(["show"]).code).toBe(2);
     expect(names()).toEqual(["_.v8cache", "list.v8cache", "team+list.v8cache"]);
+    // A run that fails (1) makes a partial cache, used until the first run that succeeds replaces it.
+    const outside = spawnSync(process.execPath, [BIN, "verify"], { cwd: world.root, env: { ...world.env, COC_IDENTITY: alice.identityFile }, encoding: "utf8", timeout: 20_000 });
+    expect(outside.status, outside.stderr).toBe(1);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache", "team+list.v8cache", "verify.partial.v8cache"]);
+    const partialId = id(join(dir, caches(dir).find((f) => f.endsWith(".verify.partial.v8cache"))!));
+    expect(spawnSync(process.execPath, [BIN, "verify"], { cwd: world.root, env: { ...world.env, COC_IDENTITY: alice.identityFile }, timeout: 20_000 }).status).toBe(1);
+    expect(id(join(dir, caches(dir).find((f) => f.endsWith(".verify.partial.v8cache"))!))).toBe(partialId);
+    expect(coc(["verify"]).code).toBe(0);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache", "team+list.v8cache", "verify.v8cache"]);
     // A case code, a person's name or any other word given to a command never names a cache.
     expect(coc(["show", "quiet-harbor-17"]).code).toBe(1);
     expect(coc(["team", "remove", "mallory", "--yes"]).code).not.toBe(0);
     expect(coc(["--identity", alice.identityFile, "mallory"]).code).toBe(2);
-    expect(names()).toEqual(["_.v8cache", "list.v8cache", "show.v8cache", "team+list.v8cache", "team+remove.v8cache"]);
+    expect(names()).toEqual(["_.v8cache", "list.v8cache", "show.partial.v8cache", "team+list.v8cache", "team+remove.partial.v8cache", "verify.v8cache"]);
     expect(readdirSync(dir).join(" ")).not.toMatch(/mallory|quiet-harbor|alice/);
   });
 
