@@ -1,10 +1,12 @@
 /**
- * Reading many record files (src/core/repo/read-many.ts) while another coc
- * command changes the clone: a file removed between the listing of its
- * directory and its reading (a killed change being undone, say) is left
- * out, as if the directory had been listed a moment later, and the files
- * around it are read as usual. A file that is there but unreadable is still
- * a problem.
+ * Reading many record files (src/core/repo/read-many.ts, store.ts) while
+ * another coc command changes the clone: a file (or a case directory)
+ * removed between the listing of its directory and its reading (a killed
+ * change being undone, say) is a problem, "removed while it was being read",
+ * unless the caller knows another coc command is changing the clone (and has
+ * said so): then it is left out, as if listed a moment later. `coc verify`
+ * never leaves anything out. A file that is there but unreadable is always a
+ * problem.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RecordDecrypter, encrypt, generateIdentity } from "../../src/core/crypto/age.js";
 import { readMany } from "../../src/core/repo/read-many.js";
+import { repoPaths } from "../../src/core/repo/layout.js";
+import { readCases } from "../../src/core/repo/store.js";
 import { readLimits, type ReadJob } from "../../src/core/repo/read.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "coc-read-many-"));
@@ -30,13 +34,15 @@ async function job(id: string, write = true): Promise<ReadJob> {
 }
 
 describe("readMany", () => {
-  it("leaves out a file gone since it was listed, and reads the others in order", async () => {
+  it("marks a file gone since it was listed, and reads the others in order", async () => {
     const jobs = [await job("20260601T140500Z-note-aaaa"), await job("20260601T140501Z-note-bbbb", false), await job("20260601T140502Z-note-cccc")];
     const out = await readMany(jobs, await RecordDecrypter.fromIdentities([me.identity]), readLimits(1));
     expect(out.map((o) => [o.file, o.kind])).toEqual([
       [jobs[0]!.file, "record"],
+      [jobs[1]!.file, "problem"],
       [jobs[2]!.file, "record"],
     ]);
+    expect(out[1]).toEqual({ file: jobs[1]!.file, code, kind: "problem", message: "removed while it was being read", gone: true });
   });
 
   it.skipIf(process.getuid?.() === 0)("still names a file that is there but cannot be read", async () => {
@@ -56,5 +62,27 @@ describe("readMany", () => {
     const out = await readMany([j], await RecordDecrypter.fromIdentities([me.identity]), readLimits(1));
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ file: j.file, kind: "problem" });
+  });
+});
+
+describe("readCases", () => {
+  // A case listed in cases/ whose directory is gone when its files are listed (a new case being undone).
+  const read = async (changing?: () => Promise<boolean>) => {
+    await job("20260601T140505Z-note-ffff");
+    return readCases(repoPaths(scratch), [code, "quiet-heron-7"], await RecordDecrypter.fromIdentities([me.identity]), readLimits(1), undefined, changing ? { changing } : {});
+  };
+
+  it("reports a case directory removed while being read, when no other coc command is changing the clone (or nobody says)", async () => {
+    for (const cases of [await read(), await read(async () => false)]) {
+      expect(cases.map((c) => c.code)).toEqual([code, "quiet-heron-7"]);
+      expect(cases[1]!.problems).toEqual([{ file: "cases/quiet-heron-7", message: "removed while it was being read" }]);
+      expect(cases[0]!.records.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("leaves it out while another coc command is changing the clone", async () => {
+    const cases = await read(async () => true);
+    expect(cases.map((c) => c.code)).toEqual([code]);
+    expect(cases[0]!.problems.map((p) => p.message)).not.toContain("removed while it was being read");
   });
 });

@@ -130,7 +130,7 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
 
   // The work tree.
   const roster = repo.roster();
-  const { cases, problems: layout } = await repo.readCases(undefined, { cache: false });
+  const { cases, problems: layout } = await repo.readCases(undefined, { cache: false, strict: true });
   problems.push(...layout.map((p) => ({ file: p.file, message: p.message })));
   let records = 0;
   let checked = 0;

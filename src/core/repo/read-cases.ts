@@ -30,6 +30,12 @@ export interface ReadContext {
   roster: number;
   /** Worker threads at most for decrypting many files (COC_THREADS); undefined for one per core. */
   threads?: number | undefined;
+  /**
+   * Whether another coc command is changing the clone: a file removed while
+   * being read is then left out rather than reported (see ./store.ts readCases).
+   * Without it (`coc verify`), such a file is always a problem.
+   */
+  changing?: (() => Promise<boolean>) | undefined;
 }
 
 /**
@@ -98,7 +104,7 @@ async function readAndVerify(
     cache.setSigned(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).
-  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads, listed: !codes });
+  const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads, changing: ctx.changing });
   const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted.get(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {

@@ -68,8 +68,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Reads every job with the caps of `limits` (and the user's cache, if
- * given); outcomes come back in job order, without the files that were gone
- * when read (removed since they were listed). Never throws for a bad file.
+ * given); outcomes come back in job order. Never throws for a bad file.
  */
 export async function readMany(
   jobs: readonly ReadJob[],
@@ -148,10 +147,9 @@ export async function readMany(
       }
     }
     const read = readRecordFile(job.abs, limits.maxBytes);
-    // A file removed since its directory was listed is not there: left out, as if listed a moment later.
-    if ("gone" in read) continue;
     if ("problem" in read) {
-      out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem };
+      // A file removed since its directory was listed is marked so (../repo/store.ts decides what it means).
+      out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem, ...("gone" in read ? { gone: true as const } : {}) };
       continue;
     }
     // The same bytes at the same place decrypt to the same thing: see ./cache.ts.
@@ -180,6 +178,5 @@ export async function readMany(
     for (const p of queue) settle(p, await decryptHere(p.bytes, p.job, decrypter));
   }
   await Promise.all(lanes);
-  // Without the files that were gone when read.
-  return out.filter((o) => o !== undefined);
+  return out;
 }

@@ -24,7 +24,7 @@ export interface ReadJob {
 export type ReadOutcome =
   | { file: string; code: string; kind: "record"; record: CocRecord }
   | { file: string; code: string; kind: "not-for-you" }
-  | { file: string; code: string; kind: "problem"; message: string };
+  | { file: string; code: string; kind: "problem"; message: string; gone?: true };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -121,7 +121,7 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
     if (errno === "ELOOP") return { problem: "a symbolic link; coc reads only regular files" };
     if (errno === "ENXIO") return { problem: "a socket; coc reads only regular files" };
     // No longer there (removed since its directory was listed: another coc command undoing a change, say).
-    if (errno === "ENOENT" || errno === "ENOTDIR") return { problem: `cannot read: ${errno}`, gone: true };
+    if (errno === "ENOENT") return { problem: "removed while it was being read", gone: true };
     return { problem: `cannot read: ${errno ?? (e as Error).message}` };
   }
   try {

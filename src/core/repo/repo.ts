@@ -178,9 +178,10 @@ export class Repo {
    * problems, never thrown. Each case's records are sorted into verified
    * (they count) and unverified (shown, never counted): see ./read-cases.ts
    * (and ./cache.ts for the user's read cache, which `coc verify` turns off
-   * with `opts.cache`).
+   * with `opts.cache`). A file removed while being read by another coc
+   * command's change is left out, unless `opts.strict` (`coc verify`).
    */
-  async readCases(codes?: readonly string[], opts: { cache?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
+  async readCases(codes?: readonly string[], opts: { cache?: boolean; strict?: boolean } = {}): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
     return readVerified(
       {
         paths: this.paths,
@@ -189,6 +190,8 @@ export class Repo {
         members: await this.trustedMembers(),
         roster: this.team.members.length + this.oversight.people.length,
         threads: readThreads(this.env["COC_THREADS"]),
+        // Another coc command changing the clone, as this one found when it opened it (and warned) or finds now.
+        changing: opts.strict ? undefined : async () => this.recovered === "in-progress" || (await this.log.busy()),
       },
       codes,
       opts,

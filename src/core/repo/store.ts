@@ -89,7 +89,7 @@ export async function caseExists(paths: RepoPaths, code: string): Promise<boolea
   return (dirStateSync(caseDir(paths, code))).kind !== "missing";
 }
 
-function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[]; evidence: string[] } {
+function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof dirStateSync>): { ids: string[]; problems: Problem[]; evidence: string[]; gone?: true } {
   const ids: string[] = [];
   const problems: Problem[] = [];
   const evidence: string[] = [];
@@ -98,7 +98,17 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
   const dir = caseDir(paths, code);
   const own = dirStateSync(dir);
   if (own.kind === "other") return { ids, evidence, problems: [{ file: `cases/${code}`, message: `${own.what}; coc reads only real directories` }] };
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Removed since cases/ was listed (another coc command undoing a new case, say): see readCases.
+  const removed = { ids, evidence, problems: [{ file: `cases/${code}`, message: "removed while it was being read" }], gone: true as const };
+  if (own.kind === "missing") return removed;
+  let listing;
+  try {
+    listing = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return removed;
+    throw e;
+  }
+  const entries = listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith(".")) continue; // temp files of an interrupted write
     const file = `cases/${code}/${e.name}`;
@@ -123,9 +133,12 @@ function caseFileNames(paths: RepoPaths, code: string, root: ReturnType<typeof d
  * and none beyond the caps of `limits` is decrypted (pass
  * `readLimits(rosterSize)`; without it, the stanza cap of the smallest team).
  * With `cache`, a file whose bytes the user's cache knows is not decrypted again (./cache.ts).
- * A file removed since its directory was listed (another coc command
- * undoing a change meanwhile) is left out, not reported; with `listed` (the
- * codes came from listing cases/), so is a case all of whose files were.
+ * A file (or a case directory) removed since its directory was listed is a
+ * problem, "removed while it was being read", unless `changing` says another
+ * coc command is changing the clone (undoing a killed change, say), which
+ * the command has said: then it is left out, as if listed a moment later,
+ * and so is a case all of whose files went that way. Without `changing`
+ * (`coc verify`), it stays a problem.
  */
 export async function readCases(
   paths: RepoPaths,
@@ -133,12 +146,12 @@ export async function readCases(
   decrypter: RecordDecrypter,
   limits: ReadLimits = readLimits(0),
   cache?: ReadCache,
-  opts?: ReadManyOptions & { listed?: boolean },
+  opts?: ReadManyOptions & { changing?: () => Promise<boolean> },
 ): Promise<CaseFiles[]> {
   const root = dirStateSync(paths.cases);
   const cases = codes.map((code) => {
-    const { ids, problems, evidence } = caseFileNames(paths, code, root);
-    return { code, ids, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
+    const { ids, problems, evidence, gone } = caseFileNames(paths, code, root);
+    return { code, ids, gone: gone === true, files: { code, records: [], unverified: [], notForYou: [], problems, evidence } as CaseFiles };
   });
   const byCode = new Map(cases.map((c) => [c.code, c.files]));
   const jobs: ReadJob[] = cases.flatMap((c) =>
@@ -147,10 +160,15 @@ export async function readCases(
       return { file, abs: join(paths.root, file), code: c.code, id };
     }),
   );
-  const read = new Set<string>();
-  for (const outcome of await readMany(jobs, decrypter, limits, cache, opts)) {
+  const outcomes = await readMany(jobs, decrypter, limits, cache, opts);
+  // Removed while being read: left out only while another coc command is changing the clone.
+  const removed = outcomes.some((o) => o.kind === "problem" && o.gone === true) || cases.some((c) => c.gone);
+  const leaveOut = removed && opts?.changing !== undefined && (await opts.changing());
+  const kept = new Set<string>();
+  for (const outcome of outcomes) {
+    if (leaveOut && outcome.kind === "problem" && outcome.gone === true) continue;
     const c = byCode.get(outcome.code)!;
-    read.add(outcome.code);
+    kept.add(outcome.code);
     if (outcome.kind === "record") c.records.push({ file: outcome.file, record: outcome.record });
     else if (outcome.kind === "not-for-you") c.notForYou.push(outcome.file);
     else c.problems.push({ file: outcome.file, message: outcome.message });
@@ -160,9 +178,8 @@ export async function readCases(
     c.files.problems.sort((a, b) => byCodeUnits(a.file, b.file));
     c.files.notForYou.sort();
   }
-  // Of cases found by listing the directory (`listed`), one whose every file was gone when read (a new case
-  // another coc command was undoing) is not there either.
-  const gone = (c: (typeof cases)[number]) => opts?.listed === true && c.ids.length > 0 && !read.has(c.code) && c.files.problems.length === 0 && (c.files.evidence ?? []).length === 0;
+  // A case removed while being read, or all of whose files were, is left out with them.
+  const gone = (c: (typeof cases)[number]) => leaveOut && (c.gone || (c.ids.length > 0 && !kept.has(c.code) && c.files.problems.length === 0 && (c.files.evidence ?? []).length === 0));
   return cases.filter((c) => !gone(c)).map((c) => c.files);
 }
 
