@@ -215,11 +215,14 @@ function loadBundle() {
    * of it: no cache.
    */
   const save = (code) => {
-    if (dir === undefined || (code !== 0 && code !== 1)) return;
-    const usable = cachedData !== undefined && !script.cachedDataRejected;
-    if (usable && (code === 1 || !partial)) return;
-    writeCache(dir, prefix, build, code === 0 ? command : `${command}.partial`, script.createCachedData());
-    if (code === 0 && partial) rmSync(join(dir, `${prefix}${build}.${command}.partial.v8cache`), { force: true });
+    if (dir === undefined) return;
+    if (code === 0) {
+      if (cachedData === undefined || script.cachedDataRejected || partial) writeCache(dir, prefix, build, command, script.createCachedData());
+      // Gone once a run succeeded (also one a failing run wrote at the same time as the full one).
+      rmSync(join(dir, `${prefix}${build}.${command}.partial.v8cache`), { force: true });
+    } else if (code === 1 && cachedData === undefined) {
+      writeCache(dir, prefix, build, `${command}.partial`, script.createCachedData());
+    }
   };
   return { bundle: module.exports, save };
 }

@@ -166,6 +166,13 @@ export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
     if (unshared.length > 0) notes.push(`case ${c.code} is not shared with ${unshared.join(", ")} (they joined after it, or it was never shared with them)`);
   }
 
+  // Records the last commit holds that the work tree lacks (deleted by hand, staged or not, or lost): no read sees
+  // them, so only this names them.
+  const deleted = await repo.git.raw(["diff-index", "--name-only", "--diff-filter=D", "-z", "HEAD", "--", "cases"]).catch(() => "");
+  for (const file of deleted.split("\0").filter(Boolean)) {
+    problems.push({ file, message: `in the last commit but missing from the work tree (deleted, or lost); put it back with: git checkout HEAD -- ${file}` });
+  }
+
   // History: every entry under cases/ that was ever a symlink (or another non-file).
   const odd = await oddCaseEntriesInHistory(repo.git);
   for (const o of odd) {
