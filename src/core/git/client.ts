@@ -170,7 +170,19 @@ export class Git {
 
   /** Sets a setting in this clone's config. */
   async setConfig(key: string, value: string): Promise<void> {
-    await this.raw(["config", key, value]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.raw(["config", key, value]);
+        return;
+      } catch (e) {
+        // Another git (another coc command starting in this clone, say) writing the config at the same moment:
+        // done if it set the same value, else tried again; in the end one line, never an internal error.
+        if (!/could not lock config file/.test((e as Error).message ?? "")) throw gitError(e, `setting ${key}`);
+        if ((await this.config(key, "local")) === value) return;
+        if (attempt >= 5) throw gitError(e, `setting ${key}`);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   /** `-c user.name/user.email` for whichever of them git lacks (GIT_AUTHOR_* / GIT_COMMITTER_* still win). */
