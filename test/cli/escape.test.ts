@@ -4,7 +4,7 @@
  * bidi override is shown with those characters escaped, visibly, by `show`,
  * `review` and `list`, and in error messages; `--json` keeps the exact data.
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeTerminal, escapeTerminalDeep, escapeTerminalLine } from "../../src/cli/output/escape.js";
@@ -150,5 +150,28 @@ describe("case content on the terminal", () => {
     expectEscaped(r.stderr, ["mallory"]);
     expect(r.stderr).toContain(String.raw`\x0acoc: a fake line`);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("verify: file names that arrived through git (a pushed file, one deleted from the work tree) are shown escaped", async () => {
+    // A file name can hold any byte but NUL: one pushed into cases/ names the terminal's title.
+    const evil = "cases/owned\u001b]0;owned\u0007";
+    writeFileSync(join(repo, evil), "not a case");
+    const bad = `cases/${code}/x\u001b[2K.age`;
+    writeFileSync(join(repo, bad), "x");
+    world.git(repo, ["add", "--", evil, bad]);
+    world.git(repo, ["-c", "user.name=t", "-c", "user.email=t@invalid", "commit", "-q", "--no-verify", "-m", "pushed"]);
+    rmSync(join(repo, bad));
+    try {
+      const r = await world.run(["verify"], { as: alice, cwd: repo });
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toMatch(RAW);
+      expect(r.stderr).not.toMatch(RAW);
+      expect(r.stdout).toContain(String.raw`cases/owned\x1b]0;owned\x07`);
+      expect(r.stdout).toContain(String.raw`missing from the work tree`);
+    } finally {
+      world.git(repo, ["rm", "-q", "--cached", "--", evil, bad]);
+      rmSync(join(repo, evil));
+      world.git(repo, ["-c", "user.name=t", "-c", "user.email=t@invalid", "commit", "-q", "--no-verify", "-m", "undo"]);
+    }
   });
 });

@@ -93,19 +93,16 @@ async function readAndVerify(
   threads: ReadThreads,
 ): Promise<{ cases: CaseFiles[]; problems: Problem[] }> {
   // Signature checks a worker thread made while decrypting: a verdict counts only for a record with
-  // the same canonical text, key and signature (./read-pool.ts); compared as each record arrives.
-  const hinted = new Map<string, boolean>();
+  // the same canonical text, key and signature (./read-pool.ts); compared as each record arrives, and
+  // kept in the cache (which has just remembered the record: ./read-many.ts) as one checked here is, so
+  // that verifyRecords takes it as known and the next listing does not check it again.
   const onRecord = (outcome: { file: string; record: CocRecord }, sig?: SignatureCheck | "check-now") => {
     const v = sig === "check-now" ? checkNow(outcome.record, ctx.members) : sig && matches(outcome.record, sig, ctx.members);
-    if (v === undefined) return;
-    hinted.set(outcome.file, v);
-    // Kept in the cache as a verdict checked here would be (verifyRecords takes a hint as known, and so
-    // never hands it to the cache itself): else the next listing checked every signature again.
-    cache.setSigned(outcome.file, v);
+    if (v !== undefined) cache.setSigned(outcome.file, v);
   };
   // The stanza cap follows the team's size (a record lists at most the roster).
   const cases = await readCases(ctx.paths, listed.codes, ctx.decrypter, readLimits(ctx.roster), cache, { onRecord, threads, changing: ctx.changing });
-  const known = { get: (r: StoredRecord) => cache.signed(r.file) ?? hinted.get(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
+  const known = { get: (r: StoredRecord) => cache.signed(r.file), set: (r: StoredRecord, ok: boolean) => cache.setSigned(r.file, ok) };
   await Promise.all(
     cases.map(async (c) => {
       const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);

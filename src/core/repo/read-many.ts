@@ -148,7 +148,7 @@ export async function readMany(
     }
     const read = readRecordFile(job.abs, limits.maxBytes);
     if ("problem" in read) {
-      // A file removed since its directory was listed is marked so (../repo/store.ts decides what it means).
+      // A file removed since its directory was listed is marked so (./store.ts decides what it means).
       out[i] = { file: job.file, code: job.code, kind: "problem", message: read.problem, ...("gone" in read ? { gone: true as const } : {}) };
       continue;
     }
