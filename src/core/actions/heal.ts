@@ -20,6 +20,12 @@ export interface HealResult {
   removed: Record<string, string[]>;
   /** Cases the caller can read none of (someone who can must sync to check them). */
   unreadable: string[];
+  /**
+   * Cases left as they are that hold a file still encrypted to someone who
+   * may no longer read it, where the case's readers include someone whose key
+   * waits for confirmation (a roster change arrived): re-encrypting them needs it confirmed.
+   */
+  waiting: string[];
   committed: boolean;
 }
 
@@ -27,7 +33,9 @@ export interface HealResult {
  * Re-encrypts, in one commit as `member`, every readable file of the given
  * cases (or of every case) that is still encrypted to someone outside the
  * case's audience, to that audience (`caseAudience` over its verified
- * records). Must run inside `repo.write`; never asks about trust (see {@link confirmedReaders}).
+ * records). Must run inside `repo.write`; never asks about trust: a case
+ * that needs a re-encryption while some of its readers wait for confirmation
+ * is left as it is and named in `waiting` (see {@link confirmedReaders}).
  */
 export async function reencryptStale(repo: Repo, member: string, codes?: readonly string[]): Promise<HealResult> {
   const { cases } = await repo.readCases(codes);
@@ -37,6 +45,7 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
   const healed: string[] = [];
   const removed: Record<string, string[]> = {};
   const unreadable: string[] = [];
+  const waiting: string[] = [];
   const roster = repo.roster();
   const confirmed = await confirmedReaders(repo);
   for (const c of cases) {
@@ -45,34 +54,42 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
       continue;
     }
     const audience = caseAudience(roster, c.records.map((r) => r.record), {}, repo.rejoined(), repo.oversight.people);
+    // Stale only for someone outside the audience: a member or oversight person whose key waits for
+    // confirmation is never taken away (that would undo the team's work, a case shared with a new member)
+    // and never added either (a key nobody confirmed): such a case is re-encrypted only once it is confirmed.
+    const keys = (names: readonly string[]) => repo.keysFor(names);
+    if (reencryptions(c, (id) => readersOf(audience, id), keys, "removed").length === 0) continue;
     const readers = confirmed(audience.readers);
+    if (readers.length < audience.readers.length) {
+      waiting.push(c.code);
+      continue;
+    }
     if (readers.length === 0) continue;
-    // An oversight person whose key waits for confirmation is neither added nor taken away here: the case is left as it is.
-    if (readers.length < audience.readers.length && audience.readers.some((n) => !readers.includes(n) && repo.overseer(n))) continue;
-    const readersFor = (id: string) => confirmed(readersOf(audience, id));
-    const rewrites = reencryptions(c, readersFor, (names) => repo.keysFor(names), "removed");
-    if (rewrites.length === 0) continue;
+    const readersFor = (id: string) => readersOf(audience, id);
+    const rewrites = reencryptions(c, readersFor, keys, "removed");
     const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readersFor(record.id).includes(n))));
     removed[c.code] = [...gone].sort();
     writes.push(...rewrites);
     blobs.push(...evidenceRewrites(repo.paths, c, repo.keysFor(readers), decrypter));
     healed.push(c.code);
   }
-  if (writes.length === 0) return { healed, files: [], removed, unreadable, committed: false };
+  if (writes.length === 0) return { healed, files: [], removed, unreadable, waiting, committed: false };
   const { written, committed } = await repo.commit({
     writes,
     blobs,
     message: `coc: re-encrypt ${healed.join(", ")} without ${[...new Set(Object.values(removed).flat())].sort().join(", ")}`,
     as: { member },
   });
-  return { healed, files: written, removed, unreadable, committed };
+  return { healed, files: written, removed, unreadable, waiting, committed };
 }
 
 /**
  * Readers whose keys this user confirmed: all of them once the roster is
  * trusted; while a roster change waits for confirmation (it arrived with the
- * sync), only members whose key is the one pinned, so a re-encryption never
- * reaches a key nobody confirmed. It only ever narrows who reads.
+ * sync), only members whose key is the one pinned. A case whose readers are
+ * not all confirmed is not re-encrypted (see {@link reencryptStale}), so a
+ * re-encryption never reaches a key nobody confirmed, nor takes a case away
+ * from someone the team gave it to.
  */
 async function confirmedReaders(repo: Repo): Promise<(names: readonly string[]) => string[]> {
   const state = await repo.trustState();

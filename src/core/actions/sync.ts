@@ -10,6 +10,7 @@ import { Git } from "../git/client.js";
 import { loadSyncState, saveSyncState, stateKey, type SyncState } from "../git/sync-state.js";
 import { countCommits, fetchRemote, filesLost, isAncestor, mergeRemote, pushHead, resolve, syncTarget, type SyncResult, type SyncTarget } from "../git/sync.js";
 import type { Repo } from "../repo/repo.js";
+import { foldIntoOutgoing } from "../git/outgoing.js";
 import { reencryptStale } from "./heal.js";
 import { checkIncoming, settleConflicts } from "./incoming.js";
 
@@ -58,8 +59,11 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
       await repo.reload();
       if (me) {
         const healed = await reencryptStale(repo, me.name);
+        if (healed.waiting.length > 0) throw waitingForTrust(healed.waiting, t.remote);
         healed.healed.forEach((c) => reencrypted.add(c));
         unreadable = healed.unreadable;
+        // The first versions of what was re-encrypted stay out of what is pushed (see ../git/outgoing.ts).
+        if (healed.committed) await foldIntoOutgoing(t.client, fetched);
       }
       const ahead = fetched ? await countCommits(t, `${fetched}..HEAD`) : await countCommits(t, "HEAD");
       if (ahead === 0 && (t.upstream || fetched === null)) break;
@@ -75,6 +79,18 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
     await saveSyncState(client, { heads: { ...state.heads, ...(known ? { [key]: known } : {}) }, syncedAt });
     return { remote: t.remote, branch: t.branch, pulled, pushed, reencrypted: [...reencrypted].sort(), unreadable, syncedAt };
   });
+}
+
+/**
+ * A sync that must re-encrypt records for a roster this clone has not
+ * confirmed yet: the re-encryption would either reach a key nobody confirmed
+ * or take a case away from a member the team added; nothing is pushed.
+ */
+function waitingForTrust(codes: readonly string[], remote: string): UserError {
+  return new UserError(
+    `case(s) ${codes.join(", ")} hold records still encrypted to someone who may no longer read them, and re-encrypting them needs the roster change that arrived to be confirmed; nothing was pushed to ${remote}, everything is committed here`,
+    ["Check the change with coc trust (coc team trust for the roster alone), then run coc sync again."],
+  );
 }
 
 /**

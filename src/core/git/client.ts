@@ -15,7 +15,7 @@ import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import { flushPath } from "../flush.js";
 import { assertAgeFiles } from "./staged.js";
-import { runGit } from "./spawn.js";
+import { runGit, runGitBytes } from "./spawn.js";
 import { PACK_THRESHOLD, packCommit, readForPack } from "./pack-commit.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -149,6 +149,16 @@ export class Git {
    */
   async raw(args: readonly string[], config: readonly string[] = []): Promise<string> {
     return this.#run(await this.hooksDir(), args, config);
+  }
+
+  /**
+   * `git <args>` for plumbing that builds objects: `input` on standard input,
+   * the output as bytes, and `index` as the index file when given (a scratch
+   * index, never the user's).
+   */
+  async plumbing(args: readonly string[], opts: { input?: Uint8Array | string; index?: string } = {}): Promise<Buffer> {
+    const env = { ...gitEnv(this.env), ...(opts.index ? { GIT_INDEX_FILE: opts.index } : {}) };
+    return runGitBytes(this.root, env, [...[`core.hooksPath=${await this.hooksDir()}`, DURABLE].flatMap((c) => ["-c", c]), ...args], opts.input);
   }
 
   #run(hooks: string, args: readonly string[], config: readonly string[], input?: Uint8Array | string): Promise<string> {

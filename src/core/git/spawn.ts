@@ -23,7 +23,12 @@ export class GitCommandError extends Error {
  * @throws GitCommandError when git exits with a non-zero status (even a silent one),
  * or cannot be started; its message is git's stderr (else its stdout).
  */
-export function runGit(cwd: string, env: Record<string, string>, args: readonly string[], input?: Uint8Array | string): Promise<string> {
+export async function runGit(cwd: string, env: Record<string, string>, args: readonly string[], input?: Uint8Array | string): Promise<string> {
+  return (await runGitBytes(cwd, env, args, input)).toString("utf8");
+}
+
+/** {@link runGit}, with what git printed as bytes (object contents, file names that are not UTF-8). */
+export function runGitBytes(cwd: string, env: Record<string, string>, args: readonly string[], input?: Uint8Array | string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", [...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
     // git may exit before reading everything (a refused command): its exit status says what went wrong, not EPIPE.
@@ -35,10 +40,10 @@ export function runGit(cwd: string, env: Record<string, string>, args: readonly 
     child.stderr.on("data", (c: Buffer) => err.push(c));
     child.on("error", (e) => reject(new GitCommandError(`cannot run git: ${e.message}`, null)));
     child.on("close", (code) => {
-      const stdout = Buffer.concat(out).toString("utf8");
+      const stdout = Buffer.concat(out);
       if (code === 0) return resolve(stdout);
       const stderr = Buffer.concat(err).toString("utf8").trim();
-      reject(new GitCommandError(stderr || stdout.trim() || `git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} exited with ${code}`, code));
+      reject(new GitCommandError(stderr || stdout.toString("utf8").trim() || `git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} exited with ${code}`, code));
     });
   });
 }

@@ -1,0 +1,144 @@
+/**
+ * Folding a re-encryption into the commits a clone has not pushed yet, for
+ * `coc sync` (DESIGN.md §1.8, §7 "Sync"). A clone that wrote a record before
+ * it pulled a recusal holds that record's first version, encrypted to the
+ * recused member, in its own commit; sync re-encrypts it in a new commit on
+ * top, but pushing both would hand the first version to the remote, where the
+ * recused member can take it out of the history. So, before pushing, every
+ * commit not on the remote yet is written again with the re-encrypted
+ * version in place of any other version of that file the remote's history
+ * does not hold: same author, committer, dates and message (a signature on such a
+ * commit is dropped: its content changed), same shape (merges stay merges).
+ * The re-encryption commit is then left out when it no longer changes
+ * anything. The tree of HEAD is the same before and after, so the work tree
+ * and the index stay as they are; HEAD moves in one compare-and-swap.
+ */
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { gitError, type Git } from "./client.js";
+
+/** A file under cases/ in a tree listing: its mode and blob. */
+interface Entry {
+  mode: string;
+  blob: string;
+}
+
+/** `git ls-tree -r -z` of `rev` under cases/, by path (every record path coc writes is plain ASCII). */
+async function casesTree(git: Git, rev: string): Promise<Map<string, Entry>> {
+  const out = (await git.plumbing(["ls-tree", "-r", "-z", "--full-tree", rev, "--", "cases"])).toString("utf8");
+  const entries = new Map<string, Entry>();
+  for (const line of out.split("\0")) {
+    const tab = line.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, type, blob] = line.slice(0, tab).split(" ");
+    if (type === "blob" && mode && blob) entries.set(line.slice(tab + 1), { mode, blob });
+  }
+  return entries;
+}
+
+/** Every blob any commit of `rev`'s history held at one of `paths` (what the remote has of them). */
+async function blobsInHistory(git: Git, rev: string, paths: readonly string[]): Promise<Set<string>> {
+  const blobs = new Set<string>();
+  // In parts, as a command line is limited; a handful of paths in practice.
+  for (let i = 0; i < paths.length; i += 500) {
+    const out = (await git.plumbing(["log", "--format=", "--raw", "--no-abbrev", "--no-renames", "-m", rev, "--", ...paths.slice(i, i + 500)])).toString("utf8");
+    for (const line of out.split("\n")) {
+      if (!line.startsWith(":")) continue;
+      const [, , src, dst] = line.slice(1, line.indexOf("\t")).split(" ");
+      for (const id of [src, dst]) if (id && !/^0+$/.test(id)) blobs.add(id);
+    }
+  }
+  return blobs;
+}
+
+/** The commit object `raw` (its bytes, as Latin-1 so that every byte stays) with another tree and other parents, and no signature. */
+function withTreeAndParents(raw: string, tree: string, parents: readonly string[]): string {
+  const end = raw.indexOf("\n\n");
+  const header = end < 0 ? raw : raw.slice(0, end);
+  const out: string[] = [];
+  let signature = false;
+  for (const line of header.split("\n")) {
+    if (line.startsWith(" ")) {
+      if (!signature) out.push(line);
+      continue;
+    }
+    signature = line.startsWith("gpgsig ") || line.startsWith("gpgsig-sha256 ");
+    if (signature || line.startsWith("parent ")) continue;
+    if (line.startsWith("tree ")) out.push(`tree ${tree}`, ...parents.map((p) => `parent ${p}`));
+    else out.push(line);
+  }
+  return out.join("\n") + (end < 0 ? "" : raw.slice(end));
+}
+
+/**
+ * Rewrites the commits of `base..HEAD~1` (all of HEAD~1 when `base` is null)
+ * so that none holds a version of a file that HEAD's commit, a re-encryption,
+ * replaced, unless `base`'s history holds that version too (the remote has it already);
+ * HEAD's commit is kept only when it still changes something.
+ * @returns how many commits were written again (0: HEAD did not move).
+ * @throws UserError when git fails; HEAD is then where it was.
+ */
+export async function foldIntoOutgoing(git: Git, base: string | null): Promise<number> {
+  try {
+    return await fold(git, base);
+  } catch (e) {
+    throw gitError(e, "folding the re-encryption into the commits not pushed yet");
+  }
+}
+
+async function fold(git: Git, base: string | null): Promise<number> {
+  const text = async (args: string[]) => (await git.plumbing(args)).toString("utf8").trim();
+  const head = await text(["rev-parse", "--verify", "HEAD^{commit}"]);
+  const [self, parent, ...more] = (await text(["rev-list", "--parents", "-n", "1", head])).split(" ");
+  if (self !== head || !parent || more.length > 0) return 0;
+  // What the re-encryption replaced: path -> its new blob.
+  const [after, prior] = await Promise.all([casesTree(git, head), casesTree(git, parent)]);
+  const replaced = new Map<string, Entry>();
+  for (const [path, entry] of after) if (prior.has(path) && prior.get(path)!.blob !== entry.blob) replaced.set(path, entry);
+  if (replaced.size === 0) return 0;
+  const remote = base ? await blobsInHistory(git, base, [...replaced.keys()]) : new Set<string>();
+  const commits = (await text(["rev-list", "--reverse", "--topo-order", "--parents", parent, ...(base ? ["--not", base] : [])])).split("\n").filter(Boolean);
+  const index = join(await git.dir(), "coc", `fold-index-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const mapped = new Map<string, string>();
+  let rewritten = 0;
+  try {
+    for (const line of commits) {
+      const [commit, ...parents] = line.split(" ") as [string, ...string[]];
+      const newParents = parents.map((p) => mapped.get(p) ?? p);
+      const tree = await casesTree(git, commit);
+      const swap = [...replaced].filter(([path, entry]) => {
+        const there = tree.get(path)?.blob;
+        return there !== undefined && there !== entry.blob && !remote.has(there);
+      });
+      if (swap.length === 0 && newParents.every((p, i) => p === parents[i])) {
+        mapped.set(commit, commit);
+        continue;
+      }
+      let newTree = await text(["rev-parse", `${commit}^{tree}`]);
+      if (swap.length > 0) {
+        await git.plumbing(["read-tree", newTree], { index });
+        await git.plumbing(["update-index", "-z", "--index-info"], { index, input: swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join("") });
+        newTree = (await git.plumbing(["write-tree"], { index })).toString("utf8").trim();
+      }
+      const raw = (await git.plumbing(["cat-file", "commit", commit])).toString("latin1");
+      const object = Buffer.from(withTreeAndParents(raw, newTree, newParents), "latin1");
+      mapped.set(commit, (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: object })).toString("utf8").trim());
+      rewritten++;
+    }
+  } finally {
+    await rm(index, { force: true });
+  }
+  const tip = mapped.get(parent) ?? parent;
+  if (tip === parent) return 0;
+  const headTree = await text(["rev-parse", `${head}^{tree}`]);
+  let newHead = tip;
+  if ((await text(["rev-parse", `${tip}^{tree}`])) !== headTree) {
+    const raw = (await git.plumbing(["cat-file", "commit", head])).toString("latin1");
+    newHead = (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: Buffer.from(withTreeAndParents(raw, headTree, [tip]), "latin1") })).toString("utf8").trim();
+    rewritten++;
+  }
+  await git.plumbing(["update-ref", "-m", "coc sync: re-encryption folded into the commits not pushed yet", "HEAD", newHead, head]);
+  await git.flushRefs();
+  return rewritten;
+}

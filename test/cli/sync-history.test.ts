@@ -1,0 +1,137 @@
+/**
+ * What `coc sync` pushes, commit by commit (DESIGN.md §1.8, §7 "Sync"),
+ * through a real bare remote: a record a clone wrote before it pulled a
+ * recusal must not reach the recused member anywhere in what is pushed (not
+ * only in the last commit), and a roster change this clone has not confirmed
+ * yet must not undo what the team did with it (a case shared with a new member).
+ */
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RecordDecrypter } from "../../src/core/index.js";
+import { ageDecrypts, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
+import { readdirSync } from "node:fs";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+let origin: string;
+let a: string;
+let b: string;
+let code: string;
+
+beforeEach(async () => {
+  ({ world, alice, bob, carol, origin, a, b, code } = await teamWithRemote());
+});
+afterEach(() => world.cleanup());
+
+async function ok(argv: string[], who: Person, cwd: string, stdin?: string): Promise<string> {
+  const r = await world.run(argv, { as: who, cwd, ...(stdin !== undefined ? { stdin } : {}) });
+  expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+const note = (text: string) => `kind: meeting\ntext: ${text}\nattendees: [alice, bob]\n`;
+
+/** Every blob under cases/ in any commit of the bare remote that `who` can decrypt. */
+async function readableInRemoteHistory(who: Person): Promise<Set<string>> {
+  const out = world.git(origin, ["log", "--all", "--format=", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM", "--", "cases"]);
+  const blobs = new Set(out.split("\n").filter((l) => l.startsWith(":")).map((l) => l.split("\t")[0]!.split(" ")[3]!));
+  const d = await RecordDecrypter.fromIdentities([who.identity]);
+  const readable = new Set<string>();
+  for (const blob of blobs) {
+    try {
+      await d.decrypt(world.gitBytes(origin, ["cat-file", "blob", blob]));
+      readable.add(blob);
+    } catch {
+      // not for them
+    }
+  }
+  return readable;
+}
+
+describe("coc sync pushes nothing a recused member can read, in any commit", () => {
+  it("a note written before the recusal was pulled is re-encrypted in its own commit before it goes out", async () => {
+    await ok(["sync"], bob, b);
+    await ok(["recuse", code, "carol", "--yes"], alice, a);
+    await ok(["sync"], alice, a);
+    const before = await readableInRemoteHistory(carol);
+    await ok(["note", code, "--from", "-"], bob, b, note("written on a stale clone"));
+    await ok(["note", code, "--from", "-"], bob, b, note("and another one"));
+    const sync = JSON.parse(await ok(["sync", "--json"], bob, b)) as { reencrypted: string[] };
+    expect(sync.reencrypted).toEqual([code]);
+    // Nothing the sync pushed is readable by carol: not the notes' first versions either.
+    expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+    // bob's commits went out as they were, one each, with the merge; each note went out in its re-encrypted version.
+    world.git(b, ["fetch", "--quiet", "origin"]);
+    const notes = world.git(b, ["log", "--format=%H %s", "origin/main"]).split("\n").filter((l) => / coc: note/.test(l));
+    expect(notes).toHaveLength(2);
+    for (const n of notes) {
+      const added = world.git(b, ["diff-tree", "-r", "--no-commit-id", "--name-only", "--diff-filter=A", n.split(" ")[0]!]).split("\n").filter(Boolean);
+      expect(added).toHaveLength(1);
+      expect(world.git(b, ["rev-parse", `${n.split(" ")[0]!}:${added[0]!}`])).toBe(world.git(b, ["rev-parse", `HEAD:${added[0]!}`]));
+    }
+    // The clone and the remote agree, and everything verifies.
+    expect(world.git(b, ["rev-parse", "HEAD"])).toBe(world.git(b, ["rev-parse", "origin/main"]));
+    expect(world.git(b, ["status", "--porcelain"])).toBe("");
+    await ok(["verify"], bob, b);
+    await ok(["sync"], alice, a);
+    await ok(["verify"], alice, a);
+  });
+
+  it("the first push of a clone that never synced folds the re-encryption into its commits too", async () => {
+    // carol's recusal reaches the remote while bob's clone has written but never pushed.
+    await ok(["note", code, "--from", "-"], bob, b, note("never pushed before"));
+    await ok(["recuse", code, "carol", "--yes"], alice, a);
+    await ok(["sync"], alice, a);
+    const before = await readableInRemoteHistory(carol);
+    await ok(["sync"], bob, b);
+    expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+  });
+});
+
+describe.runIf(hasAgeCli())("a roster change this clone has not confirmed", () => {
+  it("does not undo a case shared with the new member", async () => {
+    const dave = world.person("dave");
+    await ok(["sync"], bob, b);
+    await ok(["note", code, "--from", "-"], bob, b, note("pins bob's roster"));
+    await ok(["sync"], bob, b);
+    await ok(["sync"], alice, a);
+    await ok(["team", "add", "dave", dave.memberKey], alice, a);
+    await ok(["share", code, "dave", "--no-conflict"], alice, a);
+    await ok(["sync"], alice, a);
+    const sync = JSON.parse(await ok(["sync", "--json"], bob, b)) as { reencrypted: string[] };
+    expect(sync.reencrypted).toEqual([]);
+    const files = readdirSync(join(b, "cases", code)).map((f) => join(b, "cases", code, f));
+    expect(files.every((f) => ageDecrypts(f, dave, world.env))).toBe(true);
+    await ok(["sync"], alice, a);
+    expect(readdirSync(join(a, "cases", code)).every((f) => ageDecrypts(join(a, "cases", code, f), dave, world.env))).toBe(true);
+  });
+
+  it("stops a push that would need it confirmed, and pushes once it is", async () => {
+    const dave = world.person("dave");
+    await ok(["sync"], bob, b);
+    await ok(["note", code, "--from", "-"], bob, b, note("pins bob's roster"));
+    await ok(["sync"], bob, b);
+    await ok(["sync"], alice, a);
+    // alice recuses carol, adds dave and shares the case with him; bob meanwhile writes to carol.
+    await ok(["recuse", code, "carol", "--yes"], alice, a);
+    await ok(["team", "add", "dave", dave.memberKey], alice, a);
+    await ok(["share", code, "dave", "--no-conflict"], alice, a);
+    await ok(["sync"], alice, a);
+    await ok(["note", code, "--from", "-"], bob, b, note("written to carol too"));
+    const pushedBefore = world.git(origin, ["rev-parse", "main"]);
+    const refused = await world.run(["sync"], { as: bob, cwd: b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(code);
+    expect(refused.stderr).toMatch(/coc trust/);
+    expect(world.git(origin, ["rev-parse", "main"])).toBe(pushedBefore);
+    await ok(["trust", "--yes"], bob, b);
+    const before = await readableInRemoteHistory(carol);
+    await ok(["sync"], bob, b);
+    expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+    const files = readdirSync(join(b, "cases", code)).map((f) => join(b, "cases", code, f));
+    expect(files.every((f) => ageDecrypts(f, dave, world.env))).toBe(true);
+    expect(files.some((f) => ageDecrypts(f, carol, world.env))).toBe(false);
+  });
+});
