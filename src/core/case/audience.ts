@@ -80,8 +80,12 @@ export function outOfCase(records: readonly CocRecord[]): { excluded: string[]; 
 /**
  * Who was given a case, before exclusions and recusals: the readers its
  * first report was written for (signed by its author; for a case that
- * predates signatures, the readers a lead vouched for), plus everyone a
- * verified "no conflict" declaration by a reader shared it with.
+ * predates signatures, the readers a lead vouched for) that every later
+ * report was written for too (or who were recused then), plus everyone a
+ * verified "no conflict" declaration by a reader shared it with. A report's
+ * date is its author's word: a member who joined later and back-dates a
+ * report naming themselves before the real one is still missing from the
+ * readers the real one was written for, so it gives them nothing.
  */
 function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, string>): Set<string> {
   // A member removed and added again gets only what was given to them after their removal.
@@ -89,12 +93,19 @@ function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, str
   const founding = sorted.find((r) => r.type === "report");
   const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
   const first = founding?.readers ? founding : vouch;
-  const given = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const shared = new Set<string>();
+  const recused = new Set<string>();
   for (const r of sorted) {
-    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) if (since(m, r)) given.add(m);
-    if (r.type === "conflict" && r.body.conflict === false && given.has(r.author) && since(r.body.member, r)) given.add(r.body.member);
+    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
+    if (r.type === "report" && r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
+    if (r.type !== "conflict") continue;
+    const recusal = recusalOf(r.body);
+    if (recusal === true) recused.add(r.body.member);
+    else if (recusal === false && r.author !== r.body.member) recused.delete(r.body.member);
+    if (r.body.conflict === false && (founders.has(r.author) || shared.has(r.author)) && since(r.body.member, r)) shared.add(r.body.member);
   }
-  return given;
+  return new Set([...founders, ...shared]);
 }
 
 /**

@@ -53,3 +53,18 @@ export function mediaType(name: string, bytes: Uint8Array): string {
 export function viewerExtension(name: string, bytes: Uint8Array): string | undefined {
   return sniffed(bytes)?.ext ?? extensionOf(name);
 }
+
+/**
+ * Extensions a desktop opens in a viewer that only shows the file (images,
+ * PDF, text, audio, video, office documents, archives). Any other is not
+ * given to xdg-open or open: a Java archive, a .desktop launcher, a Windows
+ * program (Wine), a macOS .terminal or .command file would run; a web page
+ * or an SVG, opened in a browser, could fetch remote content and tell its
+ * author it was opened.
+ */
+const VIEWABLE = new Set(["jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "pdf", "txt", "log", "md", "csv", "json", "eml", "mp4", "mov", "m4v", "webm", "mkv", "avi", "mp3", "m4a", "ogg", "oga", "opus", "wav", "flac", "aac", "zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "rtf"]);
+
+/** Whether a decrypted copy may reach the desktop's viewer with extension `ext` (see VIEWABLE). */
+export function viewableExtension(ext: string): boolean {
+  return VIEWABLE.has(ext.toLowerCase());
+}

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { readEvidence, UserError, viewerExtension } from "../../../core/index.js";
+import { readEvidence, UserError, viewableExtension, viewerExtension } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
 import { ramDir, removeOnSignals } from "../../prompts/editor.js";
@@ -75,6 +75,10 @@ export async function run(o: OpenOptions, io: Io): Promise<number> {
   // A web page (or an SVG) opened in a browser can load remote content, telling whoever wrote it that it was opened, and from where: shown as text.
   if (ext && ["html", "htm", "xhtml", "svg"].includes(ext.toLowerCase())) {
     io.warn(`evidence ${o.n} is a web page (${ext}); it opens as plain text, since a browser could fetch remote content and tell its author it was opened`);
+    ext = "txt";
+  } else if (ext && !viewableExtension(ext)) {
+    // The name is whoever attached it's (or an e-mail sender's): the desktop would run a .jar, .desktop, .exe or .terminal file.
+    io.warn(`evidence ${o.n} is a .${ext} file; it opens as plain text, since the desktop could run it as a program (coc open --print-path gives the path to open it yourself)`);
     ext = "txt";
   }
   const file = join(dir, `evidence-${o.n}${ext ? `.${ext}` : ""}`);
