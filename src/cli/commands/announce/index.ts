@@ -25,7 +25,7 @@ export function define(program: Command, r: Runner): void {
       `
 Examples:
   coc announce quiet-otter-42
-  coc announce quiet-otter-42 --out announcement.txt
+  coc announce quiet-otter-42 --out ../announcement.txt   # outside the repository
   coc announce quiet-otter-42 --allow Rose   # "Rose" is a name in the report, and the venue's Rose Hall
 
 The text comes from the resolution's public fields only (coc resolve):

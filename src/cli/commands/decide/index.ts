@@ -39,7 +39,7 @@ The --from file holds the decision body, for example:
       platforms: [github, discord]        # from platforms in .coc/config.yaml
       starts_at: 2026-06-02 09:00         # default: when the decision is recorded
   plan:                                   # a behavioural plan (optional)
-    expectations: [Keep discussions about the code, not the person.]
+    expectations: ["Keep discussions about the code, not the person."]
     conditions_for_return: [A conversation with two team members.]
     check_ins: [{ due: 2026-09-01 10:00, what: a call about how it is going }]
     repair: [A written apology, passed on by the team.]

@@ -49,7 +49,7 @@ export async function run(o: DemoOptions, io: Io): Promise<void> {
       "  coc bans --all --format csv",
       `  coc announce ${announced}`,
       `  coc letter ${harassment} --to reported`,
-      "  coc transparency --format html --out report.html",
+      "  coc transparency --format html --out ../report.html",
       `Delete it with: rm -rf ${q(dir)}`,
     ].join("\n"),
   );

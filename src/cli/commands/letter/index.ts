@@ -34,7 +34,7 @@ Examples:
   coc letter quiet-otter-42 --to reporter --kind ack --sent   # the acknowledgement; records that it was sent
   coc letter quiet-otter-42 --to reporter --kind update --text "We have spoken with the people involved."
   coc letter quiet-otter-42 --to reporter
-  coc letter quiet-otter-42 --to reported --out letter.txt
+  coc letter quiet-otter-42 --to reported --out ../letter.txt
   coc letter quiet-otter-42 --to reported --override "risk to others: the reporter could not be reached"
 
 The letter to the reported person needs the reporter's agreement to contact them

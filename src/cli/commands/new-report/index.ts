@@ -25,7 +25,7 @@ Examples:
   coc new-report --from-eml message.eml       # an e-mail: confirm or correct what it says
   coc new-report --from-eml message.eml --no-input
 
-The --from file holds the report body (see README: Record formats), for example:
+The --from file holds the report body (see README: Records), for example:
   channel: in-person
   reporter: { name: Sam, contact: sam@example.org }
   incident:

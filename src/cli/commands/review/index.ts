@@ -29,7 +29,7 @@ Examples:
   coc review quiet-otter-42
   coc review quiet-otter-42 --from review.yaml --json
 
-The --from file holds any of these (each optional; bodies as in README: Record formats):
+The --from file holds any of these (each optional; bodies as in README: Records):
   present: [alice, bob, carol]
   conflicts:
     - { member: carol, conflict: true, reason: friend of the reported person }   # hard (recused) by default

@@ -28,7 +28,7 @@ export function define(program: Command, r: Runner): void {
       `
 Examples:
   coc transparency > report.md
-  coc transparency --format html --out report.html
+  coc transparency --format html --out ../report.html
   coc transparency --format json --since 2026-06-01 --until 2026-06-07 | jq .counts
   coc transparency --allow Rose        # "Rose" is a name in a report, and the venue's Rose Hall
 
