@@ -14,6 +14,7 @@ export { Repo, type OpenOptions, type TrustHooks } from "./repo/repo.js";
 export { NO_OWNER, type ProcessOwner } from "./repo/lock.js";
 export type { FaultHooks } from "./repo/transaction.js";
 export { describeDiff, type TrustDiff, type TrustState } from "./repo/trust.js";
+export { confirmedConfig } from "./repo/confirmed-config.js";
 export { LADDERS, LADDER_NAMES, ROLES, type Config, type LadderName, type Member, type Team } from "./repo/config.js";
 export { isCocRepo } from "./repo/layout.js";
 export type { CaseFiles, Problem, StoredRecord } from "./repo/store.js";

@@ -165,6 +165,33 @@ describe("coc bans check", () => {
     expect(readdirSync(world.root).sort()).toEqual(before);
   });
 
+  it("--at decides which consequences are in force for the check, wherever it stands on the line, as it does for coc bans", async () => {
+    const list = join(world.root, "at-check.csv");
+    writeFileSync(list, "name,email\nDana Other,dana@online.example\n");
+    const stdin = readFileSync(list, "utf8");
+    // Dana's online ban runs from 2026-03-01 11:00 to 2026-09-01 11:00; "now" (ON) is inside it.
+    const empty = JSON.parse((await ok(["bans", "--json", "--at", "2026-02-01"])).stdout) as { case: string }[];
+    expect(empty.map((c) => c.case)).not.toContain(codes["online"]);
+    for (const args of [["bans", "check", "--at", "2026-02-01", list], ["bans", "check", list, "--at", "2026-02-01"], ["bans", "check", "-", "--at", "2026-02-01"], ["bans", "check", "--json", "--at", "2026-02-01", list], ["bans", "--at", "2026-02-01", "check", list]]) {
+      const r = await ok(args, { stdin });
+      expect(r.stdout, args.join(" ")).not.toContain(codes["online"]);
+      expect(r.stdout, args.join(" ")).not.toContain("Dana");
+      expect(r.stderr, args.join(" ")).toContain("0 matches in 2 rows");
+    }
+    const before = JSON.parse((await ok(["bans", "check", "--json", "--at", "2026-02-01", list])).stdout) as unknown[];
+    expect(before).toEqual([]);
+    for (const args of [["bans", "check", "--at", "2026-08-31", list], ["bans", "check", "-", "--at", "2026-08-31"]]) {
+      const r = await ok(args, { stdin, now: new Date("2025-01-01T00:00:00Z") });
+      expect(r.stdout, args.join(" ")).toContain(codes["online"]);
+      expect(r.stderr, args.join(" ")).toContain("1 match in 2 rows");
+    }
+    // After the ban ended nothing matches, though "now" is inside it.
+    expect((await ok(["bans", "check", "--at", "2026-09-02", list])).stderr).toContain("0 matches in 2 rows");
+    const bad = await world.run(["bans", "check", "--at", "someday", list], { as: alice, cwd: repo, now: ON });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--at must be a date such as 2026-09-01 or a date and time (got "someday")');
+  });
+
   it("refuses a broken CSV with one line naming it", async () => {
     const r = await world.run(["bans", "check", "-"], { as: alice, cwd: repo, now: ON, stdin: 'a,"b\nc,d' });
     expect(r.code).toBe(1);

@@ -64,5 +64,8 @@ matter. Only the matching rows are printed (line, the matching cells, the
 consequence); the list is read into memory and never written anywhere. Exit code 0
 whether or not anyone matched; 1 for an unreadable file.`,
     );
-  check.action(r.action(check, ([list]): BansCheckOptions => ({ list: list as string, at: check.opts<{ at?: string }>().at }), async () => ({ run: (await import("./run.js")).runCheck })));
+  // commander hands `--at` to `bans` wherever it stands (program options are not positional), so
+  // `coc bans check --at X` fills bans' --at, not check's: read check's own first, then bans'.
+  const at = (): string | undefined => check.opts<{ at?: string }>().at ?? bans.opts<{ at?: string }>().at;
+  check.action(r.action(check, ([list]): BansCheckOptions => ({ list: list as string, at: at() }), async () => ({ run: (await import("./run.js")).runCheck })));
 }

@@ -1,5 +1,5 @@
 /** `coc list`: every case with its state, age, deadlines, category and risk/impact. */
-import { byCodeUnits, consequenceRegister, expiredCases, listCases, syncStatus, type ListedCase } from "../../../core/index.js";
+import { byCodeUnits, confirmedConfig, consequenceRegister, expiredCases, listCases, syncStatus, type ListedCase } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
@@ -97,7 +97,9 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
     const last = sync.syncedAt ? `last synced ${age(sync.syncedAt, now)} ago` : "not synced with coc sync yet";
     io.info(io.err.dim(sync.unpushed > 0 ? `Not shared yet: ${sync.unpushed} commit(s) to push (run coc sync); ${last}.` : `Everything here is pushed; ${last}.`));
   }
-  const expired = await expiredCases(repo.paths, repo.config, now);
-  if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${repo.config.retention.delete_after_days} days); delete them with coc purge --expired`);
+  // The retention period (and event end) this user confirmed: one pulled and not confirmed yet is not used.
+  const config = await confirmedConfig(repo);
+  const expired = await expiredCases(repo.paths, config, now);
+  if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${config.retention.delete_after_days} days); delete them with coc purge --expired`);
   return problems.length > 0 ? 1 : 0;
 }
