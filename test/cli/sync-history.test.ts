@@ -90,6 +90,20 @@ describe("coc sync pushes nothing a recused member can read, in any commit", () 
   });
 });
 
+describe("coc sync pushes nothing a recused member can read, when the re-encryption is older than this sync", () => {
+  it("a recusal made on this clone after it wrote a note it had not pushed", async () => {
+    await ok(["sync"], bob, b);
+    await ok(["note", code, "--from", "-"], bob, b, note("never pushed, carol still a reader"));
+    // bob recuses carol himself, on his clone: the recusal re-encrypts his note in a commit of its own.
+    await ok(["recuse", code, "carol", "--yes"], bob, b);
+    const before = await readableInRemoteHistory(carol);
+    await ok(["sync"], bob, b);
+    expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+    expect(world.git(b, ["status", "--porcelain"])).toBe("");
+    await ok(["verify"], bob, b);
+  });
+});
+
 describe.runIf(hasAgeCli())("a roster change this clone has not confirmed", () => {
   it("does not undo a case shared with the new member", async () => {
     const dave = world.person("dave");

@@ -72,10 +72,31 @@ function withTreeAndParents(raw: string, tree: string, parents: readonly string[
 }
 
 /**
- * Rewrites the commits of `base..HEAD~1` (all of HEAD~1 when `base` is null)
- * so that none holds a version of a file that HEAD's commit, a re-encryption,
- * replaced, unless `base`'s history holds that version too (the remote has it already);
- * HEAD's commit is kept only when it still changes something.
+ * The files under cases/ that HEAD holds in another version than one some
+ * commit of `base..HEAD` (all of HEAD when `base` is null) wrote: path -> HEAD's entry.
+ */
+async function replacedSince(git: Git, base: string | null, head: Map<string, Entry>): Promise<Map<string, Entry>> {
+  const out = (await git.plumbing(["log", "--format=", "--raw", "-z", "--no-abbrev", "--no-renames", "-m", "HEAD", ...(base ? ["--not", base] : []), "--", "cases"])).toString("utf8");
+  const replaced = new Map<string, Entry>();
+  const fields = out.split("\0");
+  for (let i = 0; i + 1 < fields.length; i++) {
+    const meta = fields[i]!.replace(/^\n+/, "");
+    if (!meta.startsWith(":")) continue;
+    const dst = meta.slice(1).split(" ")[3];
+    const path = fields[++i]!;
+    const now = head.get(path);
+    if (dst && now && !/^0+$/.test(dst) && dst !== now.blob) replaced.set(path, now);
+  }
+  return replaced;
+}
+
+/**
+ * Rewrites the commits of `base..HEAD` (all of HEAD when `base` is null) so
+ * that none holds a version of a file under cases/ other than HEAD's, unless
+ * `base`'s history holds that version too (the remote has it already): a
+ * re-encryption made by this sync, by an earlier one that did not push, or by
+ * `coc recuse` / `coc team remove`. A commit other than a merge that no longer
+ * changes anything is left out. HEAD's tree stays as it is.
  * @returns how many commits were written again (0: HEAD did not move).
  * @throws UserError when git fails; HEAD is then where it was.
  */
@@ -89,16 +110,13 @@ export async function foldIntoOutgoing(git: Git, base: string | null): Promise<n
 
 async function fold(git: Git, base: string | null): Promise<number> {
   const text = async (args: string[]) => (await git.plumbing(args)).toString("utf8").trim();
-  const head = await text(["rev-parse", "--verify", "HEAD^{commit}"]);
-  const [self, parent, ...more] = (await text(["rev-list", "--parents", "-n", "1", head])).split(" ");
-  if (self !== head || !parent || more.length > 0) return 0;
-  // What the re-encryption replaced: path -> its new blob.
-  const [after, prior] = await Promise.all([casesTree(git, head), casesTree(git, parent)]);
-  const replaced = new Map<string, Entry>();
-  for (const [path, entry] of after) if (prior.has(path) && prior.get(path)!.blob !== entry.blob) replaced.set(path, entry);
+  // No commit yet: nothing to fold.
+  const head = await text(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => "");
+  if (!head) return 0;
+  const replaced = await replacedSince(git, base, await casesTree(git, head));
   if (replaced.size === 0) return 0;
   const remote = base ? await blobsInHistory(git, base, [...replaced.keys()]) : new Set<string>();
-  const commits = (await text(["rev-list", "--reverse", "--topo-order", "--parents", parent, ...(base ? ["--not", base] : [])])).split("\n").filter(Boolean);
+  const commits = (await text(["rev-list", "--reverse", "--topo-order", "--parents", head, ...(base ? ["--not", base] : [])])).split("\n").filter(Boolean);
   const index = join(await git.dir(), "coc", `fold-index-${process.pid}-${randomBytes(4).toString("hex")}`);
   const mapped = new Map<string, string>();
   let rewritten = 0;
@@ -121,6 +139,12 @@ async function fold(git: Git, base: string | null): Promise<number> {
         await git.plumbing(["update-index", "-z", "--index-info"], { index, input: swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join("") });
         newTree = (await git.plumbing(["write-tree"], { index })).toString("utf8").trim();
       }
+      // A commit that changed something and no longer does (a re-encryption now folded into the commits before it) is left out.
+      if (parents.length === 1 && (await text(["rev-parse", `${newParents[0]!}^{tree}`])) === newTree && (await text(["rev-parse", `${parents[0]!}^{tree}`])) !== (await text(["rev-parse", `${commit}^{tree}`]))) {
+        mapped.set(commit, newParents[0]!);
+        rewritten++;
+        continue;
+      }
       const raw = (await git.plumbing(["cat-file", "commit", commit])).toString("latin1");
       const object = Buffer.from(withTreeAndParents(raw, newTree, newParents), "latin1");
       mapped.set(commit, (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: object })).toString("utf8").trim());
@@ -129,15 +153,8 @@ async function fold(git: Git, base: string | null): Promise<number> {
   } finally {
     await rm(index, { force: true });
   }
-  const tip = mapped.get(parent) ?? parent;
-  if (tip === parent) return 0;
-  const headTree = await text(["rev-parse", `${head}^{tree}`]);
-  let newHead = tip;
-  if ((await text(["rev-parse", `${tip}^{tree}`])) !== headTree) {
-    const raw = (await git.plumbing(["cat-file", "commit", head])).toString("latin1");
-    newHead = (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: Buffer.from(withTreeAndParents(raw, headTree, [tip]), "latin1") })).toString("utf8").trim();
-    rewritten++;
-  }
+  const newHead = mapped.get(head) ?? head;
+  if (newHead === head) return 0;
   await git.plumbing(["update-ref", "-m", "coc sync: re-encryption folded into the commits not pushed yet", "HEAD", newHead, head]);
   await git.flushRefs();
   return rewritten;
