@@ -8,8 +8,8 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordDecrypter } from "../../src/core/index.js";
-import { ageDecrypts, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
-import { readdirSync } from "node:fs";
+import { ageDecrypts, filesReadableBy, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 
 let world: World;
 let alice: Person;
@@ -101,6 +101,31 @@ describe("coc sync pushes nothing a recused member can read, when the re-encrypt
     expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
     expect(world.git(b, ["status", "--porcelain"])).toBe("");
     await ok(["verify"], bob, b);
+  });
+});
+
+describe("a roster change pushed with plain git, not signed by a lead", () => {
+  it("takes no case away from the member it drops, while it waits for confirmation", async () => {
+    await ok(["sync"], bob, b);
+    await ok(["trust", "--yes"], bob, b);
+    const readable = await filesReadableBy(b, carol);
+    expect(readable).toBeGreaterThan(0);
+    const dir = join(world.root, "attacker");
+    world.git(world.root, ["clone", "--quiet", origin, dir]);
+    const team = join(dir, ".coc", "team.yaml");
+    const text = readFileSync(team, "utf8");
+    const dropped = text.replace(/\n( *)- name: carol\n(?:\1 {2}.*\n)*/, "\n");
+    expect(dropped).not.toBe(text);
+    writeFileSync(team, dropped);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    world.git(dir, [...g, "commit", "--quiet", "-am", "roster"]);
+    world.git(dir, [...g, "push", "--quiet", "origin", "main"]);
+    const pushedBefore = world.git(origin, ["rev-parse", "main"]);
+    const refused = await world.run(["sync"], { as: bob, cwd: b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/coc trust/);
+    expect(world.git(origin, ["rev-parse", "main"])).toBe(pushedBefore);
+    expect(await filesReadableBy(b, carol)).toBe(readable);
   });
 });
 
