@@ -104,6 +104,27 @@ describe("coc sync pushes nothing a recused member can read, when the re-encrypt
   });
 });
 
+describe("commits made by hand with plain git", () => {
+  it("keep their file names when sync writes them again, even names that are not UTF-8", async () => {
+    await ok(["sync"], bob, b);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    const dir = join(b, "cases", code);
+    const odd = Buffer.concat([Buffer.from(join(dir, "odd-")), Buffer.from([0xff, 0xfe]), Buffer.from(".txt")]);
+    writeFileSync(odd, "one\n");
+    world.git(b, [...g, "add", "-A"]);
+    world.git(b, [...g, "commit", "--quiet", "-m", "first"]);
+    writeFileSync(odd, "two\n");
+    world.git(b, [...g, "commit", "--quiet", "-am", "second"]);
+    const before = world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", "HEAD~1"]);
+    await world.run(["sync"], { as: bob, cwd: b });
+    for (const rev of ["HEAD", "HEAD~1"]) {
+      const names = world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", rev]);
+      expect(names.includes(Buffer.from("\ufffd"))).toBe(false);
+    }
+    expect(world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", "HEAD"]).equals(before)).toBe(true);
+  });
+});
+
 describe("a roster change pushed with plain git, not signed by a lead", () => {
   it("takes no case away from the member it drops, while it waits for confirmation", async () => {
     await ok(["sync"], bob, b);

@@ -24,9 +24,13 @@ interface Entry {
   blob: string;
 }
 
-/** `git ls-tree -r -z` of `rev` under cases/, by path (every record path coc writes is plain ASCII). */
+/**
+ * `git ls-tree -r -z` of `rev` under cases/, by path. Paths are kept as
+ * Latin-1 strings, one character per byte, so that a name that is not UTF-8
+ * (a file added by hand) is written back as it was.
+ */
 async function casesTree(git: Git, rev: string): Promise<Map<string, Entry>> {
-  const out = (await git.plumbing(["ls-tree", "-r", "-z", "--full-tree", rev, "--", "cases"])).toString("utf8");
+  const out = (await git.plumbing(["ls-tree", "-r", "-z", "--full-tree", rev, "--", "cases"])).toString("latin1");
   const entries = new Map<string, Entry>();
   for (const line of out.split("\0")) {
     const tab = line.indexOf("\t");
@@ -37,18 +41,28 @@ async function casesTree(git: Git, rev: string): Promise<Map<string, Entry>> {
   return entries;
 }
 
+/** The changes `git log --raw -z -m <args>` lists under cases/: path (Latin-1, as {@link casesTree}), old and new blob. */
+async function rawChanges(git: Git, args: readonly string[]): Promise<{ path: string; src: string; dst: string }[]> {
+  const out = (await git.plumbing(["log", "--format=", "--raw", "-z", "--no-abbrev", "--no-renames", "--full-history", "-m", ...args])).toString("latin1");
+  const changes: { path: string; src: string; dst: string }[] = [];
+  const fields = out.split("\0");
+  for (let i = 0; i + 1 < fields.length; i++) {
+    const meta = fields[i]!.replace(/^\n+/, "");
+    if (!meta.startsWith(":")) continue;
+    const [, , src, dst] = meta.slice(1).split(" ");
+    changes.push({ path: fields[++i]!, src: src ?? "", dst: dst ?? "" });
+  }
+  return changes;
+}
+
 /** Every blob any commit of `rev`'s history held at one of `paths` (what the remote has of them). */
 async function blobsInHistory(git: Git, rev: string, paths: readonly string[]): Promise<Set<string>> {
+  const wanted = new Set(paths);
+  // Named on the command line (literally) when they are plain ASCII, a handful in practice; else all of cases/, filtered here.
+  const ascii = paths.length <= 500 && paths.every((p) => /^[\x20-\x7e]*$/.test(p));
+  const changes = await rawChanges(git, ascii ? [rev, "--", ...paths.map((p) => `:(literal)${p}`)] : [rev, "--", "cases"]);
   const blobs = new Set<string>();
-  // In parts, as a command line is limited; a handful of paths in practice.
-  for (let i = 0; i < paths.length; i += 500) {
-    const out = (await git.plumbing(["log", "--format=", "--raw", "--no-abbrev", "--no-renames", "-m", rev, "--", ...paths.slice(i, i + 500)])).toString("utf8");
-    for (const line of out.split("\n")) {
-      if (!line.startsWith(":")) continue;
-      const [, , src, dst] = line.slice(1, line.indexOf("\t")).split(" ");
-      for (const id of [src, dst]) if (id && !/^0+$/.test(id)) blobs.add(id);
-    }
-  }
+  for (const { path, src, dst } of changes) if (wanted.has(path)) for (const id of [src, dst]) if (id && !/^0+$/.test(id)) blobs.add(id);
   return blobs;
 }
 
@@ -76,14 +90,8 @@ function withTreeAndParents(raw: string, tree: string, parents: readonly string[
  * commit of `base..HEAD` (all of HEAD when `base` is null) wrote: path -> HEAD's entry.
  */
 async function replacedSince(git: Git, base: string | null, head: Map<string, Entry>): Promise<Map<string, Entry>> {
-  const out = (await git.plumbing(["log", "--format=", "--raw", "-z", "--no-abbrev", "--no-renames", "-m", "HEAD", ...(base ? ["--not", base] : []), "--", "cases"])).toString("utf8");
   const replaced = new Map<string, Entry>();
-  const fields = out.split("\0");
-  for (let i = 0; i + 1 < fields.length; i++) {
-    const meta = fields[i]!.replace(/^\n+/, "");
-    if (!meta.startsWith(":")) continue;
-    const dst = meta.slice(1).split(" ")[3];
-    const path = fields[++i]!;
+  for (const { path, dst } of await rawChanges(git, ["HEAD", ...(base ? ["--not", base] : []), "--", "cases"])) {
     const now = head.get(path);
     if (dst && now && !/^0+$/.test(dst) && dst !== now.blob) replaced.set(path, now);
   }
@@ -136,7 +144,7 @@ async function fold(git: Git, base: string | null): Promise<number> {
       let newTree = await text(["rev-parse", `${commit}^{tree}`]);
       if (swap.length > 0) {
         await git.plumbing(["read-tree", newTree], { index });
-        await git.plumbing(["update-index", "-z", "--index-info"], { index, input: swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join("") });
+        await git.plumbing(["update-index", "-z", "--index-info"], { index, input: Buffer.from(swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join(""), "latin1") });
         newTree = (await git.plumbing(["write-tree"], { index })).toString("utf8").trim();
       }
       // A commit that changed something and no longer does (a re-encryption now folded into the commits before it) is left out.
