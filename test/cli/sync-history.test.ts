@@ -132,6 +132,26 @@ describe("commits made by hand with plain git", () => {
   });
 });
 
+describe("a merge made by hand whose side sync leaves out", () => {
+  it("is written with each parent once", async () => {
+    await ok(["sync"], bob, b);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    const file = join(b, "cases", code, "hand.txt");
+    writeFileSync(file, "one\n");
+    world.git(b, [...g, "add", "-A"]);
+    world.git(b, [...g, "commit", "--quiet", "-m", "first"]);
+    world.git(b, [...g, "checkout", "--quiet", "-b", "side"]);
+    writeFileSync(file, "two\n");
+    world.git(b, [...g, "commit", "--quiet", "-am", "second"]);
+    world.git(b, [...g, "checkout", "--quiet", "main"]);
+    world.git(b, [...g, "merge", "--quiet", "--no-ff", "-m", "merge", "side"]);
+    await world.run(["sync"], { as: bob, cwd: b });
+    const parents = world.git(b, ["rev-list", "--parents", "-n", "1", "HEAD"]).trim().split(" ").slice(1);
+    expect(new Set(parents).size).toBe(parents.length);
+    world.git(b, ["fsck", "--strict", "--no-dangling"]);
+  });
+});
+
 describe("a roster change pushed with plain git, not signed by a lead", () => {
   it("takes no case away from the member it drops, while it waits for confirmation", async () => {
     await ok(["sync"], bob, b);

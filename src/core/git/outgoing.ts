@@ -154,7 +154,8 @@ async function fold(git: Git, base: string | null): Promise<number> {
         continue;
       }
       const raw = (await git.plumbing(["cat-file", "commit", commit])).toString("latin1");
-      const object = Buffer.from(withTreeAndParents(raw, newTree, newParents), "latin1");
+      // A merge one of whose sides was left out could name the same parent twice: it is named once.
+      const object = Buffer.from(withTreeAndParents(raw, newTree, [...new Set(newParents)]), "latin1");
       mapped.set(commit, (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: object })).toString("utf8").trim());
       rewritten++;
     }
