@@ -30,8 +30,17 @@ async function ok(argv: string[], who: Person, cwd: string, stdin?: string): Pro
 }
 
 /** bob, on a clone that has not pulled, writes a note and syncs: in a fresh clone of the remote, carol decrypts nothing of the case. */
-async function staleNoteReachesNoCarol(): Promise<void> {
+async function staleNoteReachesNoCarol(opts: { rosterChange?: boolean } = {}): Promise<void> {
   await ok(["note", code, "--from", "-"], bob, b, note("written on a stale clone"));
+  if (opts.rosterChange) {
+    // A roster change that drops a reader is used only once this clone confirms it; until then nothing is pushed.
+    const pushed = world.git(origin, ["rev-parse", "main"]);
+    const refused = await world.run(["sync"], { as: bob, cwd: b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/coc trust/);
+    expect(world.git(origin, ["rev-parse", "main"])).toBe(pushed);
+    await ok(["trust", "--yes"], bob, b);
+  }
   await ok(["sync"], bob, b);
   const c = join(world.root, "carol");
   world.git(world.root, ["clone", "--quiet", origin, c]);
@@ -81,7 +90,7 @@ describe.runIf(hasAgeCli())("coc sync converges", () => {
   it("a stale clone's note is re-encrypted without a member removed meanwhile", async () => {
     await ok(["team", "remove", "carol", "--yes"], alice, a);
     await ok(["sync"], alice, a);
-    await staleNoteReachesNoCarol();
+    await staleNoteReachesNoCarol({ rosterChange: true });
   });
 
   it("a stale clone's note is re-encrypted without a member a further report excludes", async () => {

@@ -8,8 +8,8 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordDecrypter } from "../../src/core/index.js";
-import { ageDecrypts, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
-import { readdirSync } from "node:fs";
+import { ageDecrypts, filesReadableBy, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 
 let world: World;
 let alice: Person;
@@ -87,6 +87,93 @@ describe("coc sync pushes nothing a recused member can read, in any commit", () 
     const before = await readableInRemoteHistory(carol);
     await ok(["sync"], bob, b);
     expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+  });
+});
+
+describe("coc sync pushes nothing a recused member can read, when the re-encryption is older than this sync", () => {
+  it("a recusal made on this clone after it wrote a note it had not pushed", async () => {
+    await ok(["sync"], bob, b);
+    await ok(["note", code, "--from", "-"], bob, b, note("never pushed, carol still a reader"));
+    // bob recuses carol himself, on his clone: the recusal re-encrypts his note in a commit of its own.
+    await ok(["recuse", code, "carol", "--yes"], bob, b);
+    const before = await readableInRemoteHistory(carol);
+    await ok(["sync"], bob, b);
+    expect([...(await readableInRemoteHistory(carol))].filter((x) => !before.has(x))).toEqual([]);
+    expect(world.git(b, ["status", "--porcelain"])).toBe("");
+    await ok(["verify"], bob, b);
+  });
+});
+
+describe("commits made by hand with plain git", () => {
+  it("keep their file names when sync writes them again, even names that are not UTF-8", async () => {
+    await ok(["sync"], bob, b);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    const dir = join(b, "cases", code);
+    const odd = Buffer.concat([Buffer.from(join(dir, "odd-")), Buffer.from([0xff, 0xfe]), Buffer.from(".txt")]);
+    writeFileSync(odd, "one\n");
+    world.git(b, [...g, "add", "-A"]);
+    const message = join(world.root, "message");
+    writeFileSync(message, Buffer.concat([Buffer.from("first "), Buffer.from([0xe9, 0xff]), Buffer.from("\n")]));
+    world.git(b, [...g, "-c", "i18n.commitEncoding=iso-8859-1", "commit", "--quiet", "-F", message, "--date=2001-02-03T04:05:06Z"]);
+    const first = world.gitBytes(b, ["cat-file", "commit", "HEAD"]);
+    writeFileSync(odd, "two\n");
+    world.git(b, [...g, "commit", "--quiet", "-am", "second"]);
+    const before = world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", "HEAD~1"]);
+    await world.run(["sync"], { as: bob, cwd: b });
+    // The first commit was written again (the file's first version folded away), all else byte for byte.
+    const after = world.gitBytes(b, ["cat-file", "commit", "HEAD"]);
+    const rest = (c: Buffer) => c.subarray(c.indexOf("author "));
+    expect(rest(after).equals(rest(first))).toBe(true);
+    for (const rev of ["HEAD", "HEAD~1"]) {
+      const names = world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", rev]);
+      expect(names.includes(Buffer.from("\ufffd"))).toBe(false);
+    }
+    expect(world.gitBytes(b, ["ls-tree", "-r", "-z", "--name-only", "HEAD"]).equals(before)).toBe(true);
+  });
+});
+
+describe("a merge made by hand whose side sync leaves out", () => {
+  it("is written with each parent once", async () => {
+    await ok(["sync"], bob, b);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    const file = join(b, "cases", code, "hand.txt");
+    writeFileSync(file, "one\n");
+    world.git(b, [...g, "add", "-A"]);
+    world.git(b, [...g, "commit", "--quiet", "-m", "first"]);
+    world.git(b, [...g, "checkout", "--quiet", "-b", "side"]);
+    writeFileSync(file, "two\n");
+    world.git(b, [...g, "commit", "--quiet", "-am", "second"]);
+    world.git(b, [...g, "checkout", "--quiet", "main"]);
+    world.git(b, [...g, "merge", "--quiet", "--no-ff", "-m", "merge", "side"]);
+    await world.run(["sync"], { as: bob, cwd: b });
+    const parents = world.git(b, ["rev-list", "--parents", "-n", "1", "HEAD"]).trim().split(" ").slice(1);
+    expect(new Set(parents).size).toBe(parents.length);
+    world.git(b, ["fsck", "--strict", "--no-dangling"]);
+  });
+});
+
+describe("a roster change pushed with plain git, not signed by a lead", () => {
+  it("takes no case away from the member it drops, while it waits for confirmation", async () => {
+    await ok(["sync"], bob, b);
+    await ok(["trust", "--yes"], bob, b);
+    const readable = await filesReadableBy(b, carol);
+    expect(readable).toBeGreaterThan(0);
+    const dir = join(world.root, "attacker");
+    world.git(world.root, ["clone", "--quiet", origin, dir]);
+    const team = join(dir, ".coc", "team.yaml");
+    const text = readFileSync(team, "utf8");
+    const dropped = text.replace(/\n( *)- name: carol\n(?:\1 {2}.*\n)*/, "\n");
+    expect(dropped).not.toBe(text);
+    writeFileSync(team, dropped);
+    const g = ["-c", "core.hooksPath=/dev/null", "-c", "user.name=m", "-c", "user.email=m@x"];
+    world.git(dir, [...g, "commit", "--quiet", "-am", "roster"]);
+    world.git(dir, [...g, "push", "--quiet", "origin", "main"]);
+    const pushedBefore = world.git(origin, ["rev-parse", "main"]);
+    const refused = await world.run(["sync"], { as: bob, cwd: b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/coc trust/);
+    expect(world.git(origin, ["rev-parse", "main"])).toBe(pushedBefore);
+    expect(await filesReadableBy(b, carol)).toBe(readable);
   });
 });
 

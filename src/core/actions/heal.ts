@@ -47,7 +47,7 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
   const unreadable: string[] = [];
   const waiting: string[] = [];
   const roster = repo.roster();
-  const confirmed = await confirmedReaders(repo);
+  const { confirmed, unconfirmedDrop } = await confirmedReaders(repo);
   for (const c of cases) {
     if (c.records.length + c.unverified.length === 0) {
       if (c.notForYou.length > 0) unreadable.push(c.code);
@@ -59,15 +59,16 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
     // and never added either (a key nobody confirmed): such a case is re-encrypted only once it is confirmed.
     const keys = (names: readonly string[]) => repo.keysFor(names);
     if (reencryptions(c, (id) => readersOf(audience, id), keys, "removed").length === 0) continue;
+    const readersFor = (id: string) => readersOf(audience, id);
+    const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readersFor(record.id).includes(n))));
     const readers = confirmed(audience.readers);
-    if (readers.length < audience.readers.length) {
+    // Nor is a confirmed reader taken away by a roster change nobody confirmed (one that drops them).
+    if (readers.length < audience.readers.length || [...gone].some((n) => unconfirmedDrop.has(n))) {
       waiting.push(c.code);
       continue;
     }
     if (readers.length === 0) continue;
-    const readersFor = (id: string) => readersOf(audience, id);
     const rewrites = reencryptions(c, readersFor, keys, "removed");
-    const gone = new Set([...c.records, ...c.unverified].flatMap(({ record }) => record.recipients.filter((n) => !readersFor(record.id).includes(n))));
     removed[c.code] = [...gone].sort();
     writes.push(...rewrites);
     blobs.push(...evidenceRewrites(repo.paths, c, repo.keysFor(readers), decrypter));
@@ -91,12 +92,14 @@ export async function reencryptStale(repo: Repo, member: string, codes?: readonl
  * re-encryption never reaches a key nobody confirmed, nor takes a case away
  * from someone the team gave it to.
  */
-async function confirmedReaders(repo: Repo): Promise<(names: readonly string[]) => string[]> {
+async function confirmedReaders(repo: Repo): Promise<{ confirmed: (names: readonly string[]) => string[]; unconfirmedDrop: Set<string> }> {
   const state = await repo.trustState();
-  if (state.kind !== "changed" || !rosterChanged(state.diff)) return (names) => [...names];
+  if (state.kind !== "changed" || !rosterChanged(state.diff)) return { confirmed: (names) => [...names], unconfirmedDrop: new Set() };
   const pinned = new Set([
     ...state.pinned.members.filter((p) => repo.member(p.name)?.recipient === p.recipient).map((p) => p.name),
     ...(state.pinned.oversight ?? []).filter((p) => repo.overseer(p.name)?.recipient === p.recipient).map((p) => p.name),
   ]);
-  return (names) => names.filter((n) => pinned.has(n));
+  // Confirmed people the waiting change drops or gives another key.
+  const unconfirmedDrop = new Set([...state.pinned.members, ...(state.pinned.oversight ?? [])].map((p) => p.name).filter((n) => !pinned.has(n)));
+  return { confirmed: (names) => names.filter((n) => pinned.has(n)), unconfirmedDrop };
 }

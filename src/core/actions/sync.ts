@@ -62,9 +62,9 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
         if (healed.waiting.length > 0) throw waitingForTrust(healed.waiting, t.remote);
         healed.healed.forEach((c) => reencrypted.add(c));
         unreadable = healed.unreadable;
-        // The first versions of what was re-encrypted stay out of what is pushed (see ../git/outgoing.ts).
-        if (healed.committed) await foldIntoOutgoing(t.client, fetched);
       }
+      // The first versions of what was re-encrypted, now or by an earlier command, stay out of what is pushed (see ../git/outgoing.ts).
+      await foldIntoOutgoing(t.client, fetched);
       const ahead = fetched ? await countCommits(t, `${fetched}..HEAD`) : await countCommits(t, "HEAD");
       if (ahead === 0 && (t.upstream || fetched === null)) break;
       if ((await pushHead(t)) === "pushed") {

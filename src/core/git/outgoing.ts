@@ -24,9 +24,13 @@ interface Entry {
   blob: string;
 }
 
-/** `git ls-tree -r -z` of `rev` under cases/, by path (every record path coc writes is plain ASCII). */
+/**
+ * `git ls-tree -r -z` of `rev` under cases/, by path. Paths are kept as
+ * Latin-1 strings, one character per byte, so that a name that is not UTF-8
+ * (a file added by hand) is written back as it was.
+ */
 async function casesTree(git: Git, rev: string): Promise<Map<string, Entry>> {
-  const out = (await git.plumbing(["ls-tree", "-r", "-z", "--full-tree", rev, "--", "cases"])).toString("utf8");
+  const out = (await git.plumbing(["ls-tree", "-r", "-z", "--full-tree", rev, "--", "cases"])).toString("latin1");
   const entries = new Map<string, Entry>();
   for (const line of out.split("\0")) {
     const tab = line.indexOf("\t");
@@ -37,18 +41,28 @@ async function casesTree(git: Git, rev: string): Promise<Map<string, Entry>> {
   return entries;
 }
 
+/** The changes `git log --raw -z -m <args>` lists under cases/: path (Latin-1, as {@link casesTree}), old and new blob. */
+async function rawChanges(git: Git, args: readonly string[]): Promise<{ path: string; src: string; dst: string }[]> {
+  const out = (await git.plumbing(["log", "--format=", "--raw", "-z", "--no-abbrev", "--no-renames", "--full-history", "-m", ...args])).toString("latin1");
+  const changes: { path: string; src: string; dst: string }[] = [];
+  const fields = out.split("\0");
+  for (let i = 0; i + 1 < fields.length; i++) {
+    const meta = fields[i]!.replace(/^\n+/, "");
+    if (!meta.startsWith(":")) continue;
+    const [, , src, dst] = meta.slice(1).split(" ");
+    changes.push({ path: fields[++i]!, src: src ?? "", dst: dst ?? "" });
+  }
+  return changes;
+}
+
 /** Every blob any commit of `rev`'s history held at one of `paths` (what the remote has of them). */
 async function blobsInHistory(git: Git, rev: string, paths: readonly string[]): Promise<Set<string>> {
+  const wanted = new Set(paths);
+  // Named on the command line (literally) when they are plain ASCII, a handful in practice; else all of cases/, filtered here.
+  const ascii = paths.length <= 500 && paths.every((p) => /^[\x20-\x7e]*$/.test(p));
+  const changes = await rawChanges(git, ascii ? [rev, "--", ...paths.map((p) => `:(literal)${p}`)] : [rev, "--", "cases"]);
   const blobs = new Set<string>();
-  // In parts, as a command line is limited; a handful of paths in practice.
-  for (let i = 0; i < paths.length; i += 500) {
-    const out = (await git.plumbing(["log", "--format=", "--raw", "--no-abbrev", "--no-renames", "-m", rev, "--", ...paths.slice(i, i + 500)])).toString("utf8");
-    for (const line of out.split("\n")) {
-      if (!line.startsWith(":")) continue;
-      const [, , src, dst] = line.slice(1, line.indexOf("\t")).split(" ");
-      for (const id of [src, dst]) if (id && !/^0+$/.test(id)) blobs.add(id);
-    }
-  }
+  for (const { path, src, dst } of changes) if (wanted.has(path)) for (const id of [src, dst]) if (id && !/^0+$/.test(id)) blobs.add(id);
   return blobs;
 }
 
@@ -72,10 +86,25 @@ function withTreeAndParents(raw: string, tree: string, parents: readonly string[
 }
 
 /**
- * Rewrites the commits of `base..HEAD~1` (all of HEAD~1 when `base` is null)
- * so that none holds a version of a file that HEAD's commit, a re-encryption,
- * replaced, unless `base`'s history holds that version too (the remote has it already);
- * HEAD's commit is kept only when it still changes something.
+ * The files under cases/ that HEAD holds in another version than one some
+ * commit of `base..HEAD` (all of HEAD when `base` is null) wrote: path -> HEAD's entry.
+ */
+async function replacedSince(git: Git, base: string | null, head: Map<string, Entry>): Promise<Map<string, Entry>> {
+  const replaced = new Map<string, Entry>();
+  for (const { path, dst } of await rawChanges(git, ["HEAD", ...(base ? ["--not", base] : []), "--", "cases"])) {
+    const now = head.get(path);
+    if (dst && now && !/^0+$/.test(dst) && dst !== now.blob) replaced.set(path, now);
+  }
+  return replaced;
+}
+
+/**
+ * Rewrites the commits of `base..HEAD` (all of HEAD when `base` is null) so
+ * that none holds a version of a file under cases/ other than HEAD's, unless
+ * `base`'s history holds that version too (the remote has it already): a
+ * re-encryption made by this sync, by an earlier one that did not push, or by
+ * `coc recuse` / `coc team remove`. A commit other than a merge that no longer
+ * changes anything is left out. HEAD's tree stays as it is.
  * @returns how many commits were written again (0: HEAD did not move).
  * @throws UserError when git fails; HEAD is then where it was.
  */
@@ -89,16 +118,13 @@ export async function foldIntoOutgoing(git: Git, base: string | null): Promise<n
 
 async function fold(git: Git, base: string | null): Promise<number> {
   const text = async (args: string[]) => (await git.plumbing(args)).toString("utf8").trim();
-  const head = await text(["rev-parse", "--verify", "HEAD^{commit}"]);
-  const [self, parent, ...more] = (await text(["rev-list", "--parents", "-n", "1", head])).split(" ");
-  if (self !== head || !parent || more.length > 0) return 0;
-  // What the re-encryption replaced: path -> its new blob.
-  const [after, prior] = await Promise.all([casesTree(git, head), casesTree(git, parent)]);
-  const replaced = new Map<string, Entry>();
-  for (const [path, entry] of after) if (prior.has(path) && prior.get(path)!.blob !== entry.blob) replaced.set(path, entry);
+  // No commit yet: nothing to fold.
+  const head = await text(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => "");
+  if (!head) return 0;
+  const replaced = await replacedSince(git, base, await casesTree(git, head));
   if (replaced.size === 0) return 0;
   const remote = base ? await blobsInHistory(git, base, [...replaced.keys()]) : new Set<string>();
-  const commits = (await text(["rev-list", "--reverse", "--topo-order", "--parents", parent, ...(base ? ["--not", base] : [])])).split("\n").filter(Boolean);
+  const commits = (await text(["rev-list", "--reverse", "--topo-order", "--parents", head, ...(base ? ["--not", base] : [])])).split("\n").filter(Boolean);
   const index = join(await git.dir(), "coc", `fold-index-${process.pid}-${randomBytes(4).toString("hex")}`);
   const mapped = new Map<string, string>();
   let rewritten = 0;
@@ -118,26 +144,26 @@ async function fold(git: Git, base: string | null): Promise<number> {
       let newTree = await text(["rev-parse", `${commit}^{tree}`]);
       if (swap.length > 0) {
         await git.plumbing(["read-tree", newTree], { index });
-        await git.plumbing(["update-index", "-z", "--index-info"], { index, input: swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join("") });
+        await git.plumbing(["update-index", "-z", "--index-info"], { index, input: Buffer.from(swap.map(([path, e]) => `${e.mode} ${e.blob}\t${path}\0`).join(""), "latin1") });
         newTree = (await git.plumbing(["write-tree"], { index })).toString("utf8").trim();
       }
+      // A commit that changed something and no longer does (a re-encryption now folded into the commits before it) is left out.
+      if (parents.length === 1 && (await text(["rev-parse", `${newParents[0]!}^{tree}`])) === newTree && (await text(["rev-parse", `${parents[0]!}^{tree}`])) !== (await text(["rev-parse", `${commit}^{tree}`]))) {
+        mapped.set(commit, newParents[0]!);
+        rewritten++;
+        continue;
+      }
       const raw = (await git.plumbing(["cat-file", "commit", commit])).toString("latin1");
-      const object = Buffer.from(withTreeAndParents(raw, newTree, newParents), "latin1");
+      // A merge one of whose sides was left out could name the same parent twice: it is named once.
+      const object = Buffer.from(withTreeAndParents(raw, newTree, [...new Set(newParents)]), "latin1");
       mapped.set(commit, (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: object })).toString("utf8").trim());
       rewritten++;
     }
   } finally {
     await rm(index, { force: true });
   }
-  const tip = mapped.get(parent) ?? parent;
-  if (tip === parent) return 0;
-  const headTree = await text(["rev-parse", `${head}^{tree}`]);
-  let newHead = tip;
-  if ((await text(["rev-parse", `${tip}^{tree}`])) !== headTree) {
-    const raw = (await git.plumbing(["cat-file", "commit", head])).toString("latin1");
-    newHead = (await git.plumbing(["hash-object", "-t", "commit", "-w", "--stdin"], { input: Buffer.from(withTreeAndParents(raw, headTree, [tip]), "latin1") })).toString("utf8").trim();
-    rewritten++;
-  }
+  const newHead = mapped.get(head) ?? head;
+  if (newHead === head) return 0;
   await git.plumbing(["update-ref", "-m", "coc sync: re-encryption folded into the commits not pushed yet", "HEAD", newHead, head]);
   await git.flushRefs();
   return rewritten;
