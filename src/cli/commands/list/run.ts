@@ -98,8 +98,11 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
     io.info(io.err.dim(sync.unpushed > 0 ? `Not shared yet: ${sync.unpushed} commit(s) to push (run coc sync); ${last}.` : `Everything here is pushed; ${last}.`));
   }
   // The retention period (and event end) this user confirmed: one pulled and not confirmed yet is not used.
-  const config = await confirmedConfig(repo);
-  const expired = await expiredCases(repo.paths, config, now);
-  if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${config.retention.delete_after_days} days); delete them with coc purge --expired`);
+  // With no case at all, nothing can have passed it.
+  if (cases.length > 0) {
+    const config = await confirmedConfig(repo);
+    const expired = await expiredCases(repo.paths, config, now);
+    if (expired.length > 0) io.warn(`${expired.length} case(s) passed the retention period (${config.retention.delete_after_days} days); delete them with coc purge --expired`);
+  }
   return problems.length > 0 ? 1 : 0;
 }
