@@ -123,6 +123,10 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect((await ok(["list"], bob)).stderr).not.toMatch(new RegExp(`coc escalate ${code}`));
     const v = await world.run(["verify"], { as: bob, cwd: repo });
     expect(v.code, v.stderr).toBe(0);
+    // The liaison's coc show says the report is not theirs to read, not that consent was never recorded.
+    const shown = await ok(["show", code], liaison);
+    expect(shown.stdout).toMatch(/^consent: not shown \(no report of this case is encrypted to you\)$/m);
+    expect(shown.stdout).not.toMatch(/not recorded/);
   });
 
   it("a name not on the oversight list is refused in one line, before any question, by escalate and export", async () => {
