@@ -86,6 +86,11 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(shown.records.map((r) => r.type).sort()).toEqual(["escalation", "evidence", "note", "note", "report"]);
     const theirList = JSON.parse((await ok(["list", "--json"], liaison)).stdout) as { case: string; restricted: boolean }[];
     expect(theirList.find((c) => c.case === other)?.restricted).toBe(true);
+    // They do not write records: the message says so, instead of asking a member to add them to the team.
+    const note = await world.run(["note", code, "--from", "-"], { as: liaison, cwd: repo, stdin: "kind: other\ntext: my view\n" });
+    expect(note.code).toBe(1);
+    expect(note.stderr).toMatch(/not on the roster .*; you are liaison on the oversight list, not a team member: oversight people read what is escalated to them and do not write records; ask a team member to record your input/);
+    expect(note.stderr).not.toMatch(/coc team add/);
     expect((await ok(["verify"], bob)).stderr).not.toMatch(/error/);
   });
 

@@ -136,7 +136,10 @@ export class Repo {
   async me(): Promise<Member> {
     const d = await this.decrypter();
     const member = this.team.members.find((m) => d.recipients.includes(m.recipient));
-    if (!member) throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}`, [], "not-on-roster", { key: d.recipients[0]! });
+    if (!member) {
+      const overseer = this.oversight.people.find((p) => d.recipients.includes(p.recipient));
+      throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}`, [], "not-on-roster", { key: d.recipients[0]!, ...(overseer ? { overseer: overseer.name } : {}) });
+    }
     return member;
   }
 
