@@ -244,6 +244,10 @@ export class Repo {
   async adoptOwnEdits(): Promise<void> {
     const state = await this.trustState();
     if (state.kind === "changed" && !rosterChanged(state.diff) && (await ownEditsOnly(this.git, this.team, this.config, this.paths, state.pinned))) await this.confirmTrust();
+    // An own edit pinned before it was committed: once committed (the work tree holds no other
+    // edit of settings or templates), the pin moves to HEAD, so the commit, pushed, is not taken
+    // later for a change that arrived from elsewhere.
+    if (state.kind === "same" && state.head !== (await this.git.head()) && (await this.git.raw(["status", "--porcelain", "--", ".coc/config.yaml", "templates"])).trim() === "") await this.confirmTrust();
   }
 
   /**
