@@ -32,6 +32,8 @@ export interface AddRecordSpec<T extends AddedType> {
   from?: string | undefined;
   /** The body given as flags (instead of --from or the questions). */
   given?: unknown;
+  /** The flags that give the body instead of --from, for the usage error without a terminal. */
+  flags?: string;
   /** Asks the questions; only called when prompting is allowed. */
   ask: (c: AskContext) => Promise<unknown>;
   /** Adjusts a valid body before the rules are checked (e.g. `--urgent`). */
@@ -60,7 +62,7 @@ export interface AddedRecord<T extends AddedType> {
  * @throws UserError for an invalid body (naming the source and the field) or a case the caller cannot write to.
  */
 export async function addRecord<T extends AddedType>(io: Io, spec: AddRecordSpec<T>): Promise<AddedRecord<T>> {
-  if (!spec.from && spec.given === undefined) io.requirePrompting(spec.command, ["--from <file|->"]);
+  if (!spec.from && spec.given === undefined) io.requirePrompting(spec.command, ["--from <file|->", ...(spec.flags ? [`or ${spec.flags}`] : [])]);
   const repo = await openRepo(io);
   const now = io.now();
   const files = await openCase(repo, spec.code);

@@ -20,7 +20,10 @@ const HINTS: Record<Hint, (d: Readonly<Record<string, string>>) => string> = {
   "identity-exists": () => "use --out <file> for another one",
   "unknown-case": () => "see `coc list`",
   "unknown-member": () => "see `coc team list`",
-  "not-on-roster": (d) => `ask a member to run \`coc team add <name> ${d["key"] ?? "<your member key>"}\``,
+  "not-on-roster": (d) =>
+    d["overseer"]
+      ? `you are ${d["overseer"]} on the oversight list, not a team member: oversight people read what is escalated to them and do not write records; ask a team member to record your input (coc note)`
+      : `ask a member to run \`coc team add <name> ${d["key"] ?? "<your member key>"}\``,
   "roster-changed": () => "Check it with your team, then run `coc team trust`",
   "share-closed": () => "add --closed",
   "not-a-repo": (d) => (d["explicit"] ? "create one with `coc init`" : "use --repo <dir> or create one with `coc init`"),

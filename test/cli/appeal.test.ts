@@ -94,7 +94,14 @@ describe("appeals", () => {
   it("without flags it asks in a terminal, and names the flags without one", async () => {
     const noTty = await world.run(["appeal", code], { as: alice, cwd: repo, now: day(2) });
     expect(noTty.code).toBe(2);
-    expect(noTty.stderr).toMatch(/appeal: --by <who>, --ground <ground>, --from <file\|-> required when not running interactively/);
+    expect(noTty.stderr).toMatch(/appeal: --by <who> and --ground <ground>, or --from <file\|-> required when not running interactively/);
+    // Only what is missing is named: --by given, --ground not.
+    const noGround = await world.run(["appeal", code, "--by", "reported", "--text", "I was not there."], { as: alice, cwd: repo, now: day(2) });
+    expect(noGround.code).toBe(2);
+    expect(noGround.stderr).toMatch(/appeal: --ground <ground>, or --from <file\|-> required when not running interactively/);
+    const noDecider = await world.run(["appeal", "decide", code, "--result", "upheld"], { as: alice, cwd: repo, now: day(2) });
+    expect(noDecider.code).toBe(2);
+    expect(noDecider.stderr).toMatch(/appeal decide: --decided-by <name>, or --from <file\|-> required when not running interactively/);
     const prompter = new ScriptedPrompter({ "appeal.by": "reporter", "appeal.grounds": ["procedural error", "other"], "appeal.text": "The team did not hear me." });
     const r = await world.run(["appeal", code], { as: alice, cwd: repo, now: day(2), tty: true, prompter });
     expect(r.code, r.stderr).toBe(0);

@@ -86,6 +86,11 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect(shown.records.map((r) => r.type).sort()).toEqual(["escalation", "evidence", "note", "note", "report"]);
     const theirList = JSON.parse((await ok(["list", "--json"], liaison)).stdout) as { case: string; restricted: boolean }[];
     expect(theirList.find((c) => c.case === other)?.restricted).toBe(true);
+    // They do not write records: the message says so, instead of asking a member to add them to the team.
+    const note = await world.run(["note", code, "--from", "-"], { as: liaison, cwd: repo, stdin: "kind: other\ntext: my view\n" });
+    expect(note.code).toBe(1);
+    expect(note.stderr).toMatch(/not on the roster .*; you are liaison on the oversight list, not a team member: oversight people read what is escalated to them and do not write records; ask a team member to record your input/);
+    expect(note.stderr).not.toMatch(/coc team add/);
     expect((await ok(["verify"], bob)).stderr).not.toMatch(/error/);
   });
 
@@ -123,6 +128,10 @@ describe("a report naming the lead, escalated to the board liaison", () => {
     expect((await ok(["list"], bob)).stderr).not.toMatch(new RegExp(`coc escalate ${code}`));
     const v = await world.run(["verify"], { as: bob, cwd: repo });
     expect(v.code, v.stderr).toBe(0);
+    // The liaison's coc show says the report is not theirs to read, not that consent was never recorded.
+    const shown = await ok(["show", code], liaison);
+    expect(shown.stdout).toMatch(/^consent: not shown \(no report of this case is encrypted to you\)$/m);
+    expect(shown.stdout).not.toMatch(/not recorded/);
   });
 
   it("a name not on the oversight list is refused in one line, before any question, by escalate and export", async () => {

@@ -589,3 +589,12 @@ describe("urgent decisions", () => {
     expect((await shown()).records.at(-1)!.body["urgent"]).toBeUndefined();
   });
 });
+
+describe("without a terminal", () => {
+  freshRepoEachTest();
+  it("coc followup names its flags as well as --from, since --action or --check-in records one without a file", async () => {
+    const r = await world.run(["followup", code], { as: alice, cwd: repo });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("followup: --from <file|->, or --action <n|level> or --check-in <n> (with --done, --done-at or --text) required when not running interactively");
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, type Person, ageDecrypts as ageCan } from "../helpers/env.js";
+import { World, fromTemplate, hasAgeCli, reportYaml, teamRepo, teamWithRemote, type Person, ageDecrypts as ageCan } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -100,5 +100,26 @@ describe("team remove", () => {
     const r = await world.run(["team", "remove", "zed", "--yes"], { as: alice, cwd: repo });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/"zed" is not on the roster/);
+  });
+});
+
+describe("team remove across clones", () => {
+  it("a sync that must re-encrypt for a removal not confirmed yet points to coc trust, which confirms every kind of change", async () => {
+    const t = await teamWithRemote();
+    try {
+      // bob takes a case alice cannot read; alice removes carol and pushes.
+      const hidden = await t.world.run(["new-report", "--from", "-"], { as: t.bob, cwd: t.b, stdin: reportYaml("hidden", "exclude: [alice]\n") });
+      expect(hidden.code, hidden.stderr).toBe(0);
+      expect((await t.world.run(["sync"], { as: t.bob, cwd: t.b })).code).toBe(0);
+      expect((await t.world.run(["sync"], { as: t.alice, cwd: t.a })).code).toBe(0);
+      expect((await t.world.run(["team", "remove", "carol", "--yes"], { as: t.alice, cwd: t.a })).code).toBe(0);
+      expect((await t.world.run(["sync"], { as: t.alice, cwd: t.a })).code).toBe(0);
+      const r = await t.world.run(["sync"], { as: t.bob, cwd: t.b });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("Check the change with coc trust, then run coc sync again.");
+      expect(r.stderr).not.toMatch(/roster alone/);
+    } finally {
+      t.world.cleanup();
+    }
   });
 });

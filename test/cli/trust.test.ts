@@ -100,6 +100,25 @@ describe("roster trust", () => {
     expect(same.stderr).toMatch(/nothing to do/);
   });
 
+  it("an own settings edit, pinned before it was committed and then pushed by coc sync, does not make a later own template edit look foreign", async () => {
+    const commit = (msg: string) => world.git(a, ["-c", "user.name=alice", "-c", "user.email=alice@example.org", "commit", "-qam", msg]);
+    const report = (marker: string) => world.run(["new-report", "--from", "-", "--no-input"], { as: alice, cwd: a, stdin: reportYaml(marker) });
+    expect((await report("first")).code).toBe(0);
+    const config = join(a, ".coc", "config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/^contact: .*$/m, "contact: care-desk@example.org"));
+    // Used while not committed yet: her own edit, pinned.
+    const used = await report("second");
+    expect(used.code, used.stderr).toBe(0);
+    commit("contact");
+    expect((await world.run(["sync"], { as: alice, cwd: a })).code).toBe(0);
+    const template = join(a, "templates", "letter-reporter.hbs");
+    writeFileSync(template, `${readFileSync(template, "utf8")}\nWith care.\n`);
+    commit("sign-off");
+    const r = await report("third");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/changed since you last confirmed/);
+  });
+
   it("a member's own `coc team add` updates their pin", async () => {
     const dave = world.person("dave");
     expect((await world.run(["team", "add", "dave", dave.memberKey], { as: alice, cwd: a })).code).toBe(0);

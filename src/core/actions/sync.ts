@@ -89,7 +89,7 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
 function waitingForTrust(codes: readonly string[], remote: string): UserError {
   return new UserError(
     `case(s) ${codes.join(", ")} hold records still encrypted to someone who may no longer read them, and re-encrypting them needs the roster change that arrived to be confirmed; nothing was pushed to ${remote}, everything is committed here`,
-    ["Check the change with coc trust (coc team trust for the roster alone), then run coc sync again."],
+    ["Check the change with coc trust, then run coc sync again."],
   );
 }
 

@@ -136,7 +136,10 @@ export class Repo {
   async me(): Promise<Member> {
     const d = await this.decrypter();
     const member = this.team.members.find((m) => d.recipients.includes(m.recipient));
-    if (!member) throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}`, [], "not-on-roster", { key: d.recipients[0]! });
+    if (!member) {
+      const overseer = this.oversight.people.find((p) => d.recipients.includes(p.recipient));
+      throw new UserError(`your identity (${d.recipients[0]}) is not on the roster of ${this.paths.root}`, [], "not-on-roster", { key: d.recipients[0]!, ...(overseer ? { overseer: overseer.name } : {}) });
+    }
     return member;
   }
 
@@ -241,6 +244,10 @@ export class Repo {
   async adoptOwnEdits(): Promise<void> {
     const state = await this.trustState();
     if (state.kind === "changed" && !rosterChanged(state.diff) && (await ownEditsOnly(this.git, this.team, this.config, this.paths, state.pinned))) await this.confirmTrust();
+    // An own edit pinned before it was committed: once committed (the work tree holds no other
+    // edit of settings or templates), the pin moves to HEAD, so the commit, pushed, is not taken
+    // later for a change that arrived from elsewhere.
+    if (state.kind === "same" && state.head !== (await this.git.head()) && (await this.git.raw(["status", "--porcelain", "--", ".coc/config.yaml", "templates"])).trim() === "") await this.confirmTrust();
   }
 
   /**

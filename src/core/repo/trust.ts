@@ -50,7 +50,7 @@ export interface TrustDiff {
 }
 
 /** `upgrade`: the pin predates some of what is pinned now; save it again to pin those parts as they are. */
-export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolean } | { kind: "changed"; diff: TrustDiff; pinned: Pinned };
+export type TrustState = { kind: "first-use" } | { kind: "same"; upgrade: boolean; head: string | null } | { kind: "changed"; diff: TrustDiff; pinned: Pinned };
 
 const pinSchema = z.object({
   coc: z.literal(1),
@@ -210,7 +210,7 @@ export async function trustState(path: string, current: Pinned): Promise<TrustSt
   if (!pinned || text === undefined) return { kind: "first-use" };
   const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text), signing: !/signing_key:|^head:/m.test(text) };
   const diff = diffPin(pinned, current, legacy);
-  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles || legacy.signing } : { kind: "changed", diff, pinned };
+  return isEmptyDiff(diff) ? { kind: "same", upgrade: legacy.settings || legacy.templates || legacy.roles || legacy.signing, head: pinned.head ?? null } : { kind: "changed", diff, pinned };
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

@@ -25,7 +25,8 @@ export async function run(o: AppealDecideOptions, io: Io): Promise<void> {
   if (o.from) ({ value: input, source } = await io.readFrom(o.from));
   else if (o.result !== undefined && o.decidedBy.length > 0) input = { result: o.result, decided_by: o.decidedBy, ...(o.reasoning ? { reasoning: o.reasoning } : {}), ...extra };
   else {
-    io.requirePrompting("appeal decide", ["--result <result>", "--decided-by <name>", "--from <file|->"]);
+    const missing = [...(o.result === undefined ? ["--result <result>"] : []), ...(o.decidedBy.length === 0 ? ["--decided-by <name>"] : [])];
+    io.requirePrompting("appeal decide", [missing.join(" and "), "or --from <file|->"]);
     const p = io.ctx.prompter;
     const result = o.result ?? (await p.select({ id: "appeal_outcome.result", message: "The outcome", choices: APPEAL_RESULTS.map((value) => ({ value })) }));
     const names = [...repo.roster(), ...repo.oversight.people.map((x) => x.name)];

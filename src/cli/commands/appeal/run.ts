@@ -24,7 +24,8 @@ export async function run(o: AppealOptions, io: Io): Promise<void> {
   if (o.from) ({ value: input, source } = await io.readFrom(o.from));
   else if (o.by !== undefined && o.grounds.length > 0) input = { by: o.by, grounds: o.grounds, ...(o.receivedAt ? { received_at: o.receivedAt } : {}), ...(o.text ? { text: o.text } : {}) };
   else {
-    io.requirePrompting("appeal", ["--by <who>", "--ground <ground>", "--from <file|->"]);
+    const missing = [...(o.by === undefined ? ["--by <who>"] : []), ...(o.grounds.length === 0 ? ["--ground <ground>"] : [])];
+    io.requirePrompting("appeal", [missing.join(" and "), "or --from <file|->"]);
     const p = io.ctx.prompter;
     const by = o.by ?? (await p.select({ id: "appeal.by", message: "Who appeals?", choices: [{ value: "reported" }, { value: "reporter" }, { value: "other" }] }));
     const who = by === "other" ? await p.input({ id: "appeal.by.other", message: "Who? (in general terms)", required: true }) : by;

@@ -47,7 +47,8 @@ The --from file holds the decision body, for example:
     ...
   decided_by: [alice, bob]
   lead_agreement: { by: alice, at: 2026-06-01 18:00 }
-Temporary levels (e.g. "temporary ban") need a duration ("12 months") or ends_at.
+Temporary levels (e.g. "temporary ban" of the cc2.1 ladder) need a duration ("12 months") or ends_at;
+with the care ladder, give a level a scope (and ends_at) to put it in the register.
 Without subject, a consequence applies to the one person the reports name as reported.`,
     );
   cmd.action(

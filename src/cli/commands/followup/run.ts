@@ -44,6 +44,7 @@ export async function run(o: FollowupOptions, io: Io): Promise<void> {
     code: o.code,
     from: o.from,
     given: flags,
+    flags: "--action <n|level> or --check-in <n> (with --done, --done-at or --text)",
     finish: (body, c) => (o.done && !body.done_at ? { ...body, done_at: c.now.toISOString().replace(/\.\d{3}Z$/, "Z") } : body),
     ask: (c) => followupQuestions(io.ctx.prompter, { actions: actionChoices(o.code, c), checkIns: checkInChoices(c), now: c.now }),
   });

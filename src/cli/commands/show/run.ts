@@ -38,8 +38,11 @@ export async function run(o: ShowOptions, io: Io): Promise<number> {
   }
   const c = io.out;
   const lines: string[] = [];
-  // The reporter's consent first: it governs every step taken from here.
-  lines.push(c.bold(line(consentLine(consent))));
+  // The reporter's consent first: it governs every step taken from here. Someone
+  // who reads no report of the case (an oversight person given a summary) is not
+  // told that consent was never recorded: it is in a report they cannot read.
+  const noReport = summary.reports === 0 && shown.notForYou.length > 0;
+  lines.push(c.bold(line(noReport ? "consent: not shown (no report of this case is encrypted to you)" : consentLine(consent))));
   lines.push(`${c.bold(`Case ${summary.case}`)}  ${summary.state}${summary.overdue ? c.red("  overdue") : ""}`);
   lines.push(`  received: ${localTime(summary.received_at)}   reports: ${summary.reports}`);
   if (summary.votes.length > 0) lines.push(`  risk/impact: ${summary.risk}/${summary.impact} (${summary.votes.length} vote${summary.votes.length === 1 ? "" : "s"})`);
