@@ -46,6 +46,17 @@ function eml(parts: { name?: string; type: string; body: string }[]): string {
 const caseDirs = () => execFileSync("git", ["-C", repo, "ls-tree", "--name-only", "HEAD", "cases/"], { encoding: "utf8" }).trim();
 
 describe.skipIf(!hasAgeCli())("attacks through an e-mail's attachments", () => {
+  it("a malformed photo refuses the whole message: one line, exit 1, no report stored without its evidence", async () => {
+    const before = commits();
+    const r = await world.run(["new-report", "--from-eml", "-", "--no-input"], { as: alice, cwd: repo, stdin: eml([{ name: "photo.jpg", type: "image/jpeg", body: "\xff\xd8\xff\xe1\x00\x40short" }]) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n"), r.stderr).toHaveLength(1);
+    expect(r.stderr).toContain("nothing was recorded");
+    expect(commits()).toBe(before);
+    expect(caseDirs()).toBe("");
+  });
+
   it("a message of thousands of empty parts is refused in one line, not turned into thousands of evidence files", async () => {
     const before = commits();
     const parts = Array.from({ length: 3000 }, (_, i) => ({ name: `f${i}.txt`, type: "text/plain", body: "" }));
