@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, hasAgeCli, teamRepo, type Person } from "../helpers/env.js";
+import { World, hasAgeCli, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -153,5 +153,27 @@ describe("attacks through a pushed template or settings file that is a symbolic 
     expect(config.status, config.stderr).toBe(1);
     expect(config.stderr.trim().split("\n"), config.stderr).toHaveLength(1);
     expect(config.stderr).toContain("symbolic link");
+  });
+});
+
+describe.skipIf(!hasAgeCli())("attacks on the audit bundle's redaction", () => {
+  it("withholds every part of a hyphenated or apostrophed name, typographic apostrophes and the joined name too", async () => {
+    const liaison = world.person("liaison");
+    const added = await world.run(["oversight", "add", "liaison", liaison.memberKey, "--role", "board-liaison"], { as: alice, cwd: repo, now: new Date("2026-05-01T10:00:00Z") });
+    expect(added.code, added.stderr).toBe(0);
+    const report = reportYaml("audit").replace("name: Sam Reporter", "name: Jean-Luc O'Neil").replace("contact: sam@example.org", "contact: jl@example.org");
+    const made = await world.run(["new-report", "--from", "-"], { as: bob, cwd: repo, stdin: report });
+    expect(made.code, made.stderr).toBe(0);
+    const code = made.stdout.trim();
+    const note = "kind: other\ntext: Jean phoned again; O\u2019Neil (as the mail client types it) and @JeanLucONeil agree; so does Jean\u2011Luc O\u2019Neil.\n";
+    expect((await world.run(["note", code, "--from", "-"], { as: bob, cwd: repo, stdin: note })).code).toBe(0);
+    expect((await world.run(["escalate", code, "--to", "liaison", "--yes"], { as: bob, cwd: repo })).code).toBe(0);
+    const out = join(world.root, "bundle.age");
+    const exported = await world.run(["export", "--audit", code, "--to", "liaison", "--out", out], { as: bob, cwd: repo });
+    expect(exported.code, exported.stderr).toBe(0);
+    const plain = spawnSync("age", ["-d", "-i", liaison.identityFile, out], { env: world.env, encoding: "utf8" });
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain("phoned again");
+    expect(plain.stdout).not.toMatch(/jean|luc|neil/i);
   });
 });
