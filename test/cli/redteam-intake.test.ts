@@ -177,3 +177,24 @@ describe.skipIf(!hasAgeCli())("attacks on the audit bundle's redaction", () => {
     expect(plain.stdout).not.toMatch(/jean|luc|neil/i);
   });
 });
+
+describe.skipIf(!hasAgeCli())("attacks on the terminal through public text", () => {
+  it("a sender's name with terminal escapes reaches the letter to the reporter as visible escapes, never as bytes the terminal obeys", async () => {
+    const name = "Robin\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u202e";
+    const message = [
+      `From: =?utf-8?b?${Buffer.from(name).toString("base64")}?= <robin@example.net>`,
+      "Subject: At the social",
+      "Date: Mon, 01 Jun 2026 09:00:00 +0000",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Someone kept touching my shoulder.",
+      "",
+    ].join("\r\n");
+    const made = await world.run(["new-report", "--from-eml", "-", "--no-input"], { as: alice, cwd: repo, stdin: message });
+    expect(made.code, made.stderr).toBe(0);
+    const r = await world.run(["letter", made.stdout.trim(), "--to", "reporter", "--kind", "ack", "--no-sent"], { as: alice, cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Robin\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202e");
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+});
