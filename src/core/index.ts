@@ -59,7 +59,7 @@ export { collectTransparency } from "./actions/transparency.js";
 export { createdIds, type WriteResult } from "./actions/write.js";
 export { formSettings, MAX_SUBMISSION_BYTES, openSubmission, type FormSettings } from "./actions/form.js";
 export { MAX_EML_BYTES, parseEmailReport, type EmailReport } from "./actions/email.js";
-export { attachEvidence, evidenceCap, evidenceOf, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
+export { attachEvidence, evidenceCap, evidenceOf, prepareEvidence, readEvidence, type Attached, type EvidenceInput } from "./actions/evidence.js";
 export { viewableExtension, viewerExtension } from "./evidence/media-type.js";
 export { addOverseer, removeOverseer, type OverseerRemoval } from "./actions/oversight.js";
 export { escalate, requireOverseers, type EscalateInput, type EscalateResult } from "./actions/escalate.js";

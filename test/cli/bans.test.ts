@@ -104,7 +104,7 @@ describe("coc bans", () => {
     const csv = (await ok(["bans", "--format", "csv"])).stdout.trim().split("\n");
     expect(csv[0]).toBe("name,contact,handles,scope,platforms,from,until,level,case");
     expect(csv).toHaveLength(4);
-    expect(csv.join("\n")).toContain("José Álvarez,,@jalvarez,both,,2025-09-10T11:00:00Z,permanent,permanent ban");
+    expect(csv.join("\n")).toContain("José Álvarez,,'@jalvarez,both,,2025-09-10T11:00:00Z,permanent,permanent ban");
     const table = (await ok(["bans"])).stdout;
     expect(table).toMatch(/^PERSON +SCOPE +PLATFORMS +FROM +UNTIL +LEVEL +CASE/);
     expect(table).toContain("Dana Online <dana@online.example, github:dana-o>");

@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { escapeTerminal } from "./escape.js";
 import { insideRepository, writeOutFile } from "./out-file.js";
 import { checkPublicText, type GateInput } from "../../core/index.js";
 import type { Io } from "../io.js";
@@ -20,6 +21,8 @@ export interface PublishOptions extends GateInput {
   repoRoot: string;
   /** Runs once the check passed and the text is rendered, before anything is printed or written (an override's note). */
   beforeOutput?: (() => Promise<void>) | undefined;
+  /** The text is JSON, exact data (JSON.stringify escapes its own control characters): not escaped. */
+  exact?: boolean | undefined;
 }
 
 /**
@@ -39,7 +42,10 @@ export async function publish(io: Io, opts: PublishOptions): Promise<void> {
   for (const t of skipped) io.warn(`not checked: "${t.term}" (${t.what}, case ${t.case}) is too short to check safely; make sure the text does not name them`);
   const rendered = await opts.render();
   if (opts.beforeOutput) await opts.beforeOutput();
-  const text = rendered.endsWith("\n") ? rendered : `${rendered}\n`;
+  // A value from a record (a reporter's name from an e-mail's From header, say) may hold bytes a
+  // terminal obeys or that make the text read differently: they are shown as visible escapes, on
+  // stdout and in the --out file alike (templates themselves hold no control character).
+  const text = (opts.exact ? (x: string) => x : escapeTerminal)(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
   if (target === undefined) {
     io.ctx.stdout.write(text);
     return;

@@ -37,6 +37,11 @@ function consentAllows(records: readonly CocRecord[], role: string): boolean {
   return share.umbrella === "yes" || (role === "mediator" && share.mediator === "yes");
 }
 
+const APOSTROPHES = "['\u2018\u2019\u02bc\u02b9\u0060\u00b4\u2032]";
+const HYPHENS = "[-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad]";
+const APOSTROPHE = new RegExp(`^${APOSTROPHES}$`, "u");
+const HYPHEN = new RegExp(`^${HYPHENS}$`, "u");
+const NAME_SEPARATORS = new RegExp(`(?:\\s|_|${APOSTROPHES}|${HYPHENS})+`, "u");
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Every string in `value` with the reporter's names and contacts replaced (matched on decomposed letters: see {@link reporterPatterns}). */
@@ -55,12 +60,18 @@ function reporterPatterns(reports: readonly ReportBody[]): RegExp[] {
     if (contact?.trim()) terms.add(contact.trim());
     if (name?.trim()) {
       terms.add(name.trim());
-      for (const part of name.trim().split(/\s+/)) if (part.length >= 3) terms.add(part);
+      // The parts between spaces, hyphens, apostrophes and underscores (Jean-Luc O'Neil: Jean, Luc,
+      // Neil), and the name joined without them (JeanLucONeil), as the public-text check takes them.
+      const parts = name.trim().split(NAME_SEPARATORS).filter(Boolean);
+      for (const part of parts) if (part.length >= 3) terms.add(part);
+      if (parts.length > 1) terms.add(parts.join(""));
     }
   }
   // Longest first, so a full name is replaced before its parts. Each letter matches with or without
-  // accents (Zoë, Zoe, ZOË, and a decomposed ë alike): the text is matched in NFD form.
-  const loose = (t: string) => [...t.normalize("NFD").replace(/\p{M}/gu, "")].map((c) => `${escape(c)}\\p{M}*`).join("");
+  // accents (Zoë, Zoe, ZOË, and a decomposed ë alike): the text is matched in NFD form; an apostrophe
+  // matches any apostrophe (O’Neil), a hyphen any hyphen, a space any run of white space.
+  const char = (c: string) => (APOSTROPHE.test(c) ? APOSTROPHES : HYPHEN.test(c) ? HYPHENS : /\s/.test(c) ? "\\s+" : `${escape(c)}\\p{M}*`);
+  const loose = (t: string) => [...t.normalize("NFD").replace(/\p{M}/gu, "")].map(char).join("");
   return [...terms].sort((a, b) => b.length - a.length).map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${loose(t)}(?![\\p{L}\\p{N}\\p{M}])`, "giu"));
 }
 

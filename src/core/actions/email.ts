@@ -10,6 +10,13 @@ import type { EvidenceInput } from "./evidence.js";
 /** The largest message read (a report with a few photos attached). */
 export const MAX_EML_BYTES = 100 * 1024 * 1024;
 
+/**
+ * The most attachments a message may bring (a report comes with a few
+ * screenshots): each becomes an evidence file every member syncs, so a message
+ * of thousands of empty parts must not become thousands of files.
+ */
+const MAX_EML_ATTACHMENTS = 100;
+
 /** What a message gives: a draft report body (to confirm, correct and validate) and its attachments. */
 export interface EmailReport {
   /** The sender, the date, and the text, in the shape of a report body (channel: email). */
@@ -49,8 +56,12 @@ export async function parseEmailReport(bytes: Uint8Array, source: string): Promi
   const reporter: EmailReport["draft"]["reporter"] = { anonymous: false };
   if (from?.name?.trim()) reporter.name = from.name.trim();
   if (from?.address?.trim()) reporter.contact = from.address.trim();
+  if (email.attachments.length > MAX_EML_ATTACHMENTS) {
+    throw new UserError(`${source} has ${email.attachments.length} attachments, more than the ${MAX_EML_ATTACHMENTS} a report brings; nothing was recorded (save the files you need and add them with coc attach)`);
+  }
   const attachments = email.attachments.map((a, i) => ({
-    name: a.filename?.trim() || `attachment-${i + 1}${extensionFor(a.mimeType)}`,
+    // The name without any directory part; a name that is only a directory ("evil/") gets one made up.
+    name: a.filename?.replace(/^.*[\\/]/, "").trim() || `attachment-${i + 1}${extensionFor(a.mimeType)}`,
     bytes: new Uint8Array(a.content as ArrayBuffer),
   }));
   return {

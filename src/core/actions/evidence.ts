@@ -42,26 +42,27 @@ export function evidenceCap(repo: Repo): number {
   return Math.floor((repo.config.evidence?.max_file_mb ?? DEFAULT_EVIDENCE_MB) * 1_000_000);
 }
 
+/** A file ready to encrypt: its name without any directory, its bytes with image metadata removed (unless kept), its media type. */
+export interface PreparedEvidence {
+  name: string;
+  bytes: Uint8Array;
+  removed: string[] | undefined;
+  media_type: string;
+}
+
 /**
- * Encrypts each file to the case's readers as `cases/<code>/<id>.file.age`
- * with a signed evidence record (name, media type, size, SHA-256,
- * description, who added it), all in one commit. Image metadata (JPEG, PNG)
- * is removed first unless `keepMetadata`.
- * @throws UserError for an empty list, a file over the cap, a malformed
- * image, an unknown or unreadable case, a case the caller does not read, or
- * an unconfirmed roster; nothing is written then.
+ * Checks and cleans files before anything is written: the name loses any
+ * directory part, a file over the cap is refused, image metadata (JPEG, PNG)
+ * is removed unless `keepMetadata`.
+ * @throws UserError for a file over the cap or a malformed image, ending with
+ * `nothing` (what was not done: "nothing was attached").
  */
-export async function attachEvidence(
-  repo: Repo,
-  code: string,
-  inputs: readonly EvidenceInput[],
-  opts: { now: Date; description?: string | undefined; keepMetadata?: boolean | undefined; source?: string | undefined },
-): Promise<WriteResult & { attached: Attached[] }> {
-  if (inputs.length === 0) throw new UserError("no file to attach");
+export function prepareEvidence(repo: Repo, inputs: readonly EvidenceInput[], opts: { keepMetadata?: boolean | undefined; nothing?: string | undefined }): PreparedEvidence[] {
   const cap = evidenceCap(repo);
-  const prepared = inputs.map((input) => {
+  const nothing = opts.nothing ?? "nothing was attached";
+  return inputs.map((input) => {
     const name = input.name.replace(/^.*[\\/]/, "");
-    if (input.bytes.length > cap) throw new UserError(`${name} is ${formatSize(input.bytes.length)}, over the ${formatSize(cap)} limit for an evidence file (config.yaml: evidence.max_file_mb); nothing was attached`);
+    if (input.bytes.length > cap) throw new UserError(`${name} is ${formatSize(input.bytes.length)}, over the ${formatSize(cap)} limit for an evidence file (config.yaml: evidence.max_file_mb); ${nothing}`);
     let bytes = input.bytes;
     let removed: string[] | undefined;
     if (!opts.keepMetadata) {
@@ -69,12 +70,32 @@ export async function attachEvidence(
       try {
         stripped = stripMetadata(bytes);
       } catch (e) {
-        throw new UserError(`${name}: ${(e as Error).message}; its metadata cannot be removed safely (attach it with --keep-metadata to store it as it is); nothing was attached`);
+        throw new UserError(`${name}: ${(e as Error).message}; its metadata cannot be removed safely (attach it with --keep-metadata to store it as it is); ${nothing}`);
       }
       if (stripped) ({ bytes, removed } = stripped);
     }
     return { name, bytes, removed, media_type: mediaType(name, bytes) };
   });
+}
+
+/**
+ * Encrypts each file to the case's readers as `cases/<code>/<id>.file.age`
+ * with a signed evidence record (name, media type, size, SHA-256,
+ * description, who added it), all in one commit. Image metadata (JPEG, PNG)
+ * is removed first unless `keepMetadata`; files already through
+ * {@link prepareEvidence} are taken as they are.
+ * @throws UserError for an empty list, a file over the cap, a malformed
+ * image, an unknown or unreadable case, a case the caller does not read, or
+ * an unconfirmed roster; nothing is written then.
+ */
+export async function attachEvidence(
+  repo: Repo,
+  code: string,
+  inputs: readonly EvidenceInput[] | { prepared: readonly PreparedEvidence[] },
+  opts: { now: Date; description?: string | undefined; keepMetadata?: boolean | undefined; source?: string | undefined },
+): Promise<WriteResult & { attached: Attached[] }> {
+  const prepared = "prepared" in inputs ? inputs.prepared : prepareEvidence(repo, inputs, opts);
+  if (prepared.length === 0) throw new UserError("no file to attach");
   return repo.write(async () => {
     const me = await repo.me();
     const files = await openCase(repo, code);

@@ -2,7 +2,7 @@
  * `.coc/config.yaml` (public settings) and `.coc/team.yaml` (the roster: names
  * and public keys). Both are plaintext and hold nothing about any case.
  */
-import { readFile } from "node:fs/promises";
+import { readTrackedText } from "./tracked-file.js";
 import * as z from "zod";
 import { quote, UserError } from "../errors.js";
 import { formatSshEd25519, parseSshEd25519 } from "../crypto/sshsig.js";
@@ -163,12 +163,11 @@ export const teamSchema = z
   });
 export type Team = z.output<typeof teamSchema>;
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    throw new UserError(`cannot read ${what} ${path}`);
-  }
+/** A settings file arrives through git: only a regular file within the cap is read, never through a symbolic link. */
+function readText(path: string, what: string): Promise<string> {
+  const read = readTrackedText(path);
+  if ("text" in read) return Promise.resolve(read.text);
+  return Promise.reject(new UserError(`cannot read ${what} ${path}${"problem" in read ? `: ${read.problem}` : ""}`));
 }
 
 /** Reads and validates `.coc/config.yaml`. @throws UserError naming the file and field. */

@@ -6,7 +6,7 @@
  * only a verified escalation (or summary) record of a case gives them that
  * case (../case/audience.ts).
  */
-import { readFile } from "node:fs/promises";
+import { readTrackedText } from "./tracked-file.js";
 import * as z from "zod";
 import { UserError } from "../errors.js";
 import { parseYaml, toYaml, validate } from "../records/document.js";
@@ -48,14 +48,11 @@ export const EMPTY_OVERSIGHT: Oversight = { coc: 1, people: [] };
  * @throws UserError naming the file and field.
  */
 export async function loadOversight(path: string): Promise<Oversight> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_OVERSIGHT;
-    throw new UserError(`cannot read oversight file ${path}`);
-  }
-  return validate(oversightSchema, parseYaml(text, path), path, "", true);
+  // Arrives through git: only a regular file within the cap is read, never through a symbolic link.
+  const read = readTrackedText(path);
+  if ("missing" in read) return EMPTY_OVERSIGHT;
+  if ("problem" in read) throw new UserError(`cannot read oversight file ${path}: ${read.problem}`);
+  return validate(oversightSchema, parseYaml(read.text, path), path, "", true);
 }
 
 /**

@@ -112,7 +112,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * the path changes meanwhile), then read with the cap enforced again.
  * Never throws: returns the bytes, or a one-line reason.
  */
-export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES): { bytes: Uint8Array; stat: string } | { problem: string; gone?: true } {
+export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES, what = RECORD_FILE): { bytes: Uint8Array; stat: string } | { problem: string; gone?: true } {
   let fd: number;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -127,7 +127,7 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { problem: `${describeKind(st)}; coc reads only regular files` };
-    if (st.size > maxBytes) return { problem: tooLarge(st.size, maxBytes) };
+    if (st.size > maxBytes) return { problem: tooLarge(st.size, maxBytes, what) };
     // Read up to one byte past the cap: a file that grew after fstat is caught too.
     const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
     let n = 0;
@@ -135,7 +135,7 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
-      if (n > maxBytes) return { problem: tooLarge(n, maxBytes) };
+      if (n > maxBytes) return { problem: tooLarge(n, maxBytes, what) };
       if (n === buf.length) break;
     }
     return { bytes: buf.subarray(0, n), stat: statusKey(st) };
@@ -146,8 +146,10 @@ export function readRecordFile(abs: string, maxBytes: number = MAX_RECORD_BYTES)
   }
 }
 
-function tooLarge(size: number, maxBytes: number): string {
-  return `${formatSize(size)}, over the ${formatSize(maxBytes)} limit for a record file (a record is a few KB); not decrypted`;
+const RECORD_FILE = "a record file (a record is a few KB); not decrypted";
+
+function tooLarge(size: number, maxBytes: number, what = RECORD_FILE): string {
+  return `${formatSize(size)}, over the ${formatSize(maxBytes)} limit for ${what}`;
 }
 
 /** The checks before any decryption: the size cap and the stanza cap. @returns a problem, or undefined when the file may be decrypted. */

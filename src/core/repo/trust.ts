@@ -18,6 +18,7 @@ import * as z from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
 import type { Config, Team } from "./config.js";
 import type { Oversight } from "./oversight.js";
+import { readTrackedText } from "./tracked-file.js";
 
 /** What a pin holds: everything a user confirms. */
 export interface Pinned {
@@ -81,8 +82,10 @@ export async function templateHashes(dir: string): Promise<Pinned["templates"]> 
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".hbs")).sort();
   const out: Pinned["templates"] = {};
   for (const n of names) {
-    const bytes = await readFile(join(dir, n)).catch(() => undefined);
-    if (bytes) out[n] = createHash("sha256").update(bytes).digest("hex");
+    // A template that is not a regular file (a symbolic link to /dev/zero, say) is never read: it is pinned as what it is, so it shows as a change.
+    const read = readTrackedText(join(dir, n));
+    if ("bytes" in read) out[n] = createHash("sha256").update(read.bytes).digest("hex");
+    else if ("problem" in read) out[n] = `not read: ${read.problem}`;
   }
   return out;
 }

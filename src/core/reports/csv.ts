@@ -22,8 +22,16 @@ export async function parseCsv(text: string, source: string): Promise<{ line: nu
   }
 }
 
-/** A table as CSV text, with a header row. */
+/**
+ * A cell a spreadsheet would run as a formula (=HYPERLINK(...) in a name a
+ * report gave, which sends the sheet's other cells away when clicked) starts
+ * with ', as OWASP advises: the spreadsheet shows it as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const asText = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
+
+/** A table as CSV text, with a header row; a value that starts like a formula is prefixed with '. */
 export async function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): Promise<string> {
   const { stringify } = await import("csv-stringify/sync");
-  return stringify([header, ...rows.map((r) => r.map((v) => v ?? ""))]);
+  return stringify([header, ...rows.map((r) => r.map((v) => asText(v ?? "")))]);
 }

@@ -14,10 +14,10 @@
  * Handlebars is loaded when a template is first rendered: most commands
  * render none, and it is a large library to parse at every start.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type Handlebars from "handlebars";
 import { UserError } from "../errors.js";
+import { readTrackedText } from "../repo/tracked-file.js";
 
 export type Helper = (...args: unknown[]) => unknown;
 
@@ -83,14 +83,13 @@ class TrustedHtml {
 }
 
 /** Finds a template: the first directory that has it. @throws UserError when none does. */
-export async function findTemplate(name: string, dirs: readonly string[]): Promise<{ path: string; source: string }> {
+export function findTemplate(name: string, dirs: readonly string[]): { path: string; source: string } {
   for (const dir of dirs) {
     const path = join(dir, name);
-    try {
-      return { path, source: await readFile(path, "utf8") };
-    } catch {
-      // try the next directory
-    }
+    // A team template arrives through git: only a regular file within the cap is read, never through a symbolic link.
+    const read = readTrackedText(path);
+    if ("text" in read) return { path, source: read.text };
+    if ("problem" in read && !read.problem.startsWith("cannot read")) throw new UserError(`${path}: ${read.problem}; a template is a plain text file`);
   }
   throw new UserError(`template ${name} not found (looked in ${dirs.join(", ")})`);
 }
@@ -130,7 +129,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/
  * for a control character), before anything is rendered.
  */
 export async function render(name: string, data: unknown, opts: RenderOptions): Promise<string> {
-  const { path, source } = await findTemplate(name, opts.dirs);
+  const { path, source } = findTemplate(name, opts.dirs);
   const control = CONTROL.exec(source);
   if (control) {
     const line = source.slice(0, control.index).split("\n").length;

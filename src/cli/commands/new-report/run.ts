@@ -1,5 +1,5 @@
 /** `coc new-report`: the intake, interactive, from a YAML body, a form submission or an e-mail. */
-import { addReport, adviceFor, attachEvidence, evidenceCap, MAX_EML_BYTES, MAX_SUBMISSION_BYTES, openSubmission, parseEmailReport, UserError, validateBody, type EmailReport } from "../../../core/index.js";
+import { addReport, adviceFor, attachEvidence, MAX_EML_BYTES, MAX_SUBMISSION_BYTES, openSubmission, parseEmailReport, prepareEvidence, validateBody, type EmailReport } from "../../../core/index.js";
 import { UsageError } from "../../errors.js";
 import { sayEscalation } from "../../output/escalation.js";
 import type { Io } from "../../io.js";
@@ -8,7 +8,6 @@ import { consentFromFlags, mergeConsent, type ConsentFlags } from "../../consent
 import { intake, type IntakePrefill } from "../../prompts/intake.js";
 import { sayNotShared } from "../../output/not-shared.js";
 import { sayAttached } from "../attach/run.js";
-import { formatBytes } from "../../output/evidence.js";
 
 export interface NewReportOptions {
   from?: string | undefined;
@@ -80,10 +79,8 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
     body.channel ??= "online-form";
     body.received_at ??= now.toISOString().replace(/\.\d{3}Z$/, "Z");
   }
-  const cap = evidenceCap(repo);
-  for (const a of email?.attachments ?? []) {
-    if (a.bytes.length > cap) throw new UserError(`the attachment ${a.name} is ${formatBytes(a.bytes.length)}, over the ${formatBytes(cap)} limit for an evidence file (config.yaml: evidence.max_file_mb); nothing was recorded`);
-  }
+  // Every attachment is checked and cleaned before the report is stored: one that cannot be (too large, a malformed image) leaves nothing recorded.
+  const prepared = prepareEvidence(repo, email?.attachments ?? [], { keepMetadata: o.keepMetadata, nothing: "nothing was recorded" });
   const result = await addReport(repo, body, { caseCode: o.case, now, includeMembers: o.includeMember });
   for (const m of result.excludedNamed) {
     io.warn(`the report names team member ${m.member} (${m.as}: "${m.name}"), so the case is not encrypted to them; if that is wrong, record it again with --include-member ${m.member}`);
@@ -94,8 +91,8 @@ export async function run(o: NewReportOptions, io: Io): Promise<void> {
   if (result.removedFromCase.length > 0) {
     io.info(`Re-encrypted the case without ${result.removedFromCase.join(", ")}. Copies they already pulled stay readable to them (git history keeps old ciphertexts).`);
   }
-  if (email && email.attachments.length > 0) {
-    const attached = await attachEvidence(repo, result.case, email.attachments, { now, keepMetadata: o.keepMetadata, source: "e-mail attachment" });
+  if (prepared.length > 0) {
+    const attached = await attachEvidence(repo, result.case, { prepared }, { now, keepMetadata: o.keepMetadata, source: "e-mail attachment" });
     const numbers = new Map(attached.records.flatMap((r) => (r.type === "evidence" ? [r.id] : [])).map((id, i) => [id, i + 1]));
     sayAttached(io, result.case, attached.attached, numbers, Boolean(o.keepMetadata));
   }

@@ -42,6 +42,7 @@ export async function run(o: TransparencyOptions, io: Io): Promise<void> {
   }
   await publish(io, {
     render: () => renderTransparency(built.report, format, { dirs: [repo.paths.templates, templatesDir()] }),
+    exact: format === "json",
     values: transparencyValues(built),
     what: "transparency report",
     terms: built.terms,
