@@ -154,7 +154,13 @@ describe("a large re-encryption on worker threads", () => {
     const report = ok(b, ["new-report", "--from", "-"], bob, bobEnv, reportYaml("bob's")).stdout.trim();
     removeCarol(a, alice, aliceEnv);
     ok(a, ["sync"], alice, aliceEnv);
-    // bob pulls the removal and shares his report, re-encrypted without carol before it is pushed.
+    // bob pulls the removal: his report, still encrypted to carol, waits for him to confirm it (nothing is pushed);
+    // once he has, it is re-encrypted without carol before it is pushed.
+    const waiting = spawnSync(process.execPath, [BIN, "sync"], { cwd: b, env: { ...world.env, COC_IDENTITY: bob.identityFile, ...bobEnv }, encoding: "utf8", timeout: 120_000 });
+    expect(waiting.status).toBe(1);
+    expect(waiting.stderr).toContain(report);
+    expect(waiting.stderr).toMatch(/coc trust/);
+    ok(b, ["trust", "--yes"], bob, bobEnv);
     expect(ok(b, ["sync"], bob, bobEnv).stderr).toContain(`Re-encrypted case(s) ${report} to their readers before pushing`);
     ok(a, ["sync"], alice, aliceEnv);
     for (const [clone, who, env] of [[a, alice, aliceEnv], [b, bob, bobEnv]] as const) {
