@@ -110,7 +110,7 @@ describe("many coc commands at once in one clone", () => {
       expect([0, 1], r.stderr).toContain(r.code);
       if (r.code === 1) expect(r.stderr).toMatch(/another coc command .*is changing this repository|already|is not|nothing to do/);
     }
-    for (const r of read) expect(r.code, r.stderr).toBe(0);
+    for (const r of read) expect(r.code, r.stderr + r.stdout).toBe(0);
     for (const r of written.slice(0, 4).filter((x) => x.code === 0)) expect(existsSync(join(a, "cases", r.stdout.trim()))).toBe(true);
     for (const repo of [a, b]) {
       expect(w.git(repo, ["status", "--porcelain"])).toBe("");

@@ -3,7 +3,8 @@
  * (deleted by hand, staged or not, or lost in a crash): no read sees such a
  * file, so a listing shows its case without it and nothing else would say so.
  */
-import { rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
@@ -33,5 +34,29 @@ describe("coc verify", () => {
     world.git(repo, ["checkout", "HEAD", "--", "cases"]);
     const again = await world.run(["verify"], { as: alice, cwd: repo });
     expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+
+  it("checks a clone another coc command is changing only once that command is done, so it names nothing half-way", async () => {
+    const code = (await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() })).stdout.trim();
+    const [file] = world.git(repo, ["ls-files", `cases/${code}`]).trim().split("\n");
+    // Another command's change, half-way: it holds the lock (a live process) and has taken the record away for now.
+    const writer = spawn("sleep", ["30"], { stdio: "ignore" });
+    const lock = join(repo, ".git", "coc", "lock");
+    const bytes = readFileSync(join(repo, file!));
+    try {
+      writeFileSync(lock, JSON.stringify({ pid: writer.pid }));
+      rmSync(join(repo, file!));
+      const verify = world.run(["verify"], { as: alice, cwd: repo });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // The change ends: the record is back, the lock gone.
+      writeFileSync(join(repo, file!), bytes);
+      rmSync(lock);
+      const v = await verify;
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout + v.stderr).not.toContain("missing from the work tree");
+    } finally {
+      writer.kill();
+      rmSync(lock, { force: true });
+    }
   });
 });

@@ -10,6 +10,7 @@
  * beyond the size and stanza caps, is named (never read through); so is every
  * symlink (or other non-file entry) under cases/ in any commit of history.
  */
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { caseAudience, readersOf, type Audience } from "../case/audience.js";
 import { checkGuard } from "../git/guard.js";
@@ -114,8 +115,52 @@ function uncountedEscalations(records: readonly StoredRecord[], audience: Audien
   });
 }
 
-/** Runs every check. Never throws for a bad file: each is a problem line. */
+/** How long verify waits for another coc command to finish changing the clone, and how often it checks again. */
+const QUIET_WAIT_MS = 30_000;
+const ATTEMPTS = 3;
+
+/**
+ * What tells whether the clone changed while it was being checked: HEAD, and
+ * coc's own directory (a writer makes and removes its lock and journal there,
+ * which changes the directory's times even when it then undoes everything);
+ * undefined while another coc command is changing the clone.
+ */
+async function quietMark(repo: Repo): Promise<string | undefined> {
+  if (await repo.log.busy()) return undefined;
+  const dir = await stat(join(await repo.git.dir(), "coc"), { bigint: true }).catch(() => undefined);
+  return `${await repo.git.head()}:${dir?.mtimeNs ?? ""}:${dir?.ctimeNs ?? ""}`;
+}
+
+/** The mark of the clone once no other coc command is changing it (undefined if one still is after QUIET_WAIT_MS). */
+async function whenQuiet(repo: Repo): Promise<string | undefined> {
+  const until = Date.now() + QUIET_WAIT_MS;
+  for (;;) {
+    const mark = await quietMark(repo);
+    if (mark !== undefined || Date.now() >= until) return mark;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Runs every check, on a clone no other coc command changed meanwhile: a
+ * check that overlapped another command's change (a re-encryption rewrites
+ * files in place, a roll-back puts them back) could name a file as it was
+ * half-way, so it waits for that command to finish and checks again. Never
+ * throws for a bad file: each is a problem line.
+ */
 export async function verifyRepository(repo: Repo): Promise<VerifyReport> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await whenQuiet(repo);
+    const report = await verifyOnce(repo);
+    if (before !== undefined && before === (await quietMark(repo))) return report;
+    if (attempt >= ATTEMPTS) {
+      report.notes.push("another coc command changed this clone while it was being checked, every time: what is named may be half-way through that change; run coc verify again when nothing else runs");
+      return report;
+    }
+  }
+}
+
+async function verifyOnce(repo: Repo): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const notes: string[] = [];
   const { root } = repo.paths;
