@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import { UserError } from "../errors.js";
-import { recusalOf } from "../case/audience.js";
+import { recusalOf } from "../case/standing.js";
 import { checkSoftConflicts } from "../case/soft-conflicts.js";
 import { checkRules, decisionWarnings, noteWarnings, presentWarnings, selfRecusalWarning, type RuleContext } from "../case/rules.js";
 import { validate } from "../records/document.js";

@@ -192,6 +192,7 @@ export class Repo {
         decrypter: await this.decrypter(),
         members: await this.trustedMembers(),
         roster: this.team.members.length + this.oversight.people.length,
+        rejoined: this.rejoined(),
         threads: readThreads(this.env["COC_THREADS"]),
         // Another coc command changing the clone, as this one found when it opened it (and warned) or finds now.
         changing: opts.strict ? undefined : async () => this.recovered === "in-progress" || (await this.log.busy()),

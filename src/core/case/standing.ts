@@ -1,0 +1,86 @@
+/**
+ * Who may write in a case (DESIGN.md §7): a verified record counts only when
+ * its author stood in the case when they wrote it. A member the case
+ * excludes, a recused member, or one it was never given to cannot read it,
+ * but knows the readers' public keys and can sign with their own key: what
+ * they write that way verifies, and must still change nothing (not the
+ * decision in force, the register, the state, the deadlines, the public
+ * text, nor who reads the case). Pure: ./audience.ts and the reading of
+ * cases (../repo/read-cases.ts) ask it.
+ */
+import type { CocRecord, ConflictBody } from "../records/schema.js";
+import { sortRecords } from "../records/order.js";
+
+/**
+ * Whether a conflict declaration recuses: a conflict does unless it says
+ * otherwise; "no conflict" says nothing, so it never lifts an earlier
+ * recusal (declared, say, on a clone that had not pulled the recusal yet).
+ * Only an explicit `recused: false` lifts one.
+ */
+export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { kind?: ConflictBody["kind"] }): boolean | undefined {
+  // A soft conflict keeps access: it recuses only when it says so.
+  return body.recused ?? (body.conflict && body.kind !== "soft" ? true : undefined);
+}
+
+/**
+ * The verified records of a case that do not count, each with why. A report
+ * or a vouch always counts (their own rules are in ./audience.ts); any other
+ * record counts only when it comes after the case's first report and its
+ * author, when writing it, was given the case (a reader of its first report,
+ * or shared it since) and was not recused, and the case does not exclude
+ * them now (a member a report names never writes in it, even with a record
+ * dated before that report). A conflict declaration that does not count
+ * recuses nobody and shares with nobody, so a recused or excluded member
+ * cannot take the case from the members who read it, nor give it to anyone.
+ * A record's date is its author's word: a recused member who dates a record
+ * before their recusal is not caught here (as for a report, see
+ * ./audience.ts), but a later record of the team's supersedes it.
+ * @param records the case's verified records (any order).
+ * @param rejoined members removed and added again (name → removed_at): a
+ * case opened before their removal was not given to them.
+ */
+export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const sorted = sortRecords(records);
+  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
+  const founding = sorted.find((r) => r.type === "report");
+  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
+  const first = founding?.readers ? founding : vouch;
+  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const shared = new Set<string>();
+  const excludedNow = new Set(sorted.flatMap((r) => (r.type === "report" ? r.body.exclude : [])));
+  const recused = new Set<string>();
+  const out = new Map<string, string>();
+  let opened = false;
+  for (const r of sorted) {
+    if (r.type === "report") {
+      opened = true;
+      if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
+      continue;
+    }
+    if (r.type === "vouch") {
+      opened = true;
+      if (!founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
+      continue;
+    }
+    const a = r.author;
+    const why = !opened
+      ? "dated before the case's first report"
+      : excludedNow.has(a)
+        ? `written by ${a}, whom the case excludes`
+        : recused.has(a)
+          ? `written by ${a} while recused from the case`
+          : !founders.has(a) && !shared.has(a)
+            ? `written by ${a}, who could not read the case then`
+            : undefined;
+    if (why) {
+      out.set(r.id, why);
+      continue;
+    }
+    if (r.type !== "conflict") continue;
+    const recusal = recusalOf(r.body);
+    if (recusal === true) recused.add(r.body.member);
+    else if (recusal === false && a !== r.body.member) recused.delete(r.body.member);
+    if (r.body.conflict === false && since(r.body.member, r)) shared.add(r.body.member);
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * Attacks by an insider on who may do what in a case: a member the case
+ * excludes (the report names them) or recuses, who cannot read the case but
+ * knows the readers' public keys, writes records into it with plain tools,
+ * signed with their own key (so each verifies), and commits them. None of
+ * them may count: not for the decision in force or the register, not for the
+ * case's state or deadlines, not for who reads it.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
+import { recordSchema } from "../../src/core/records/schema.js";
+import { signRecord } from "../../src/core/records/signature.js";
+import { ageDecrypts, hasAgeCli, reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+
+let world: World;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+let dave: Person;
+let repo: string;
+let code: string;
+let n = 0;
+
+async function ok(argv: string[], who: Person, stdin?: string, now?: Date): Promise<string> {
+  const r = await world.run(argv, { as: who, cwd: repo, ...(stdin !== undefined ? { stdin } : {}), ...(now ? { now } : {}) });
+  expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** A record of `type` in the case, signed by `by` with their own key, dated `at`, encrypted to `to` with the age CLI and committed with plain git. */
+function plant(by: Person, type: string, body: unknown, at: string, to: Person[]): string {
+  const id = `${at.replace(/[-:]/g, "")}-${type.replace("_", "-")}-evil${++n}`;
+  const names = to.map((p) => p.name);
+  const record = recordSchema().parse({ coc: 1, type, case: code, id, author: by.name, created_at: at, recipients: names, readers: names, body }) as object;
+  const plain = join(world.root, `${id}.json`);
+  writeFileSync(plain, JSON.stringify({ ...record, signature: signRecord(record, signingKeyFromIdentity(by.identity)) }));
+  execFileSync("age", [...to.flatMap((p) => ["-r", p.recipient]), "-o", join(repo, "cases", code, `${id}.age`), plain], { env: world.env });
+  world.git(repo, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=d", "-c", "user.email=d@x", "add", "-A"]);
+  world.git(repo, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=d", "-c", "user.email=d@x", "commit", "--quiet", "-m", `coc: ${type}`]);
+  return id;
+}
+
+beforeEach(async () => {
+  world = new World();
+  [alice, bob, carol, dave] = [world.person("alice"), world.person("bob"), world.person("carol"), world.person("dave")];
+  repo = await teamRepo(world, [alice, bob, carol, dave]);
+  writeFileSync(join(repo, ".coc", "config.yaml"), execFileSync("sed", ["s/^ladder: .*$/ladder: cc2.1/", join(repo, ".coc", "config.yaml")]).toString());
+  await ok(["trust", "--yes"], alice);
+  // The report names bob, a team member: he is excluded from the case.
+  code = (await ok(["new-report", "--from", "-"], alice, reportYaml("about bob", "exclude: [bob]\n"))).trim();
+});
+afterEach(() => world.cleanup());
+
+describe.runIf(hasAgeCli())("an excluded member's own signed records", () => {
+  it("a final decision of his own does not replace the team's: the ban stays in the register", async () => {
+    await ok(["decide", code, "--from", "-"], alice, "stage: final\nactions:\n  - { level: permanent ban, scope: both }\ndecided_by: [alice, carol]\n");
+    plant(bob, "decision", { stage: "final", actions: [{ level: "correction" }], decided_by: ["alice", "carol"] }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
+    const bans = await ok(["bans", "--json"], alice, undefined, new Date("2026-06-02T10:00:00Z"));
+    expect(bans).toMatch(/permanent ban/);
+    const shown = await world.run(["show", code], { as: alice, cwd: repo, now: new Date("2026-06-02T10:00:00Z") });
+    expect(shown.stdout + shown.stderr).toMatch(/permanent ban/);
+  });
+
+  it("a resolution of his own neither closes the case nor hides that it is overdue", async () => {
+    plant(bob, "resolution", { closed_at: "2026-06-01T15:00:00Z", reporter_informed_at: "2026-06-01T15:00:00Z", transparency: { include: true, title: "nothing happened" } }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
+    const list = JSON.parse(await ok(["list", "--json"], alice, undefined, new Date("2026-07-01T10:00:00Z"))) as { case: string; state: string; overdue: boolean }[];
+    const mine = list.find((c) => c.case === code)!;
+    expect(mine.state).toBe("new");
+    expect(mine.overdue).toBe(true);
+  });
+
+  it("a recusal of the members who read the case takes nothing from them", async () => {
+    plant(bob, "conflict", { member: "alice", conflict: true }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
+    plant(bob, "conflict", { member: "carol", conflict: true }, "2026-06-01T15:00:01Z", [alice, carol, dave]);
+    await ok(["note", code, "--from", "-"], dave, "text: spoke with the reporter\n");
+    const files = world.git(repo, ["ls-files", `cases/${code}`]).split("\n").filter((f) => f && !f.includes("evil"));
+    for (const f of files) expect(ageDecrypts(join(repo, f), alice, world.env), f).toBe(true);
+    for (const f of files) expect(ageDecrypts(join(repo, f), carol, world.env), f).toBe(true);
+  });
+});
