@@ -80,4 +80,16 @@ describe.runIf(hasAgeCli())("an excluded member's own signed records", () => {
     for (const f of files) expect(ageDecrypts(join(repo, f), alice, world.env), f).toBe(true);
     for (const f of files) expect(ageDecrypts(join(repo, f), carol, world.env), f).toBe(true);
   });
+
+  it("a decision naming him in decided_by is refused, --yes or not, and never ratifies an urgent one", async () => {
+    for (const yes of [[], ["--yes"]]) {
+      const r = await world.run(["decide", code, "--from", "-", ...yes], { as: alice, cwd: repo, stdin: "stage: interim\nactions:\n  - { level: warning }\ndecided_by: [alice, bob]\n" });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/decided_by\[1\].*bob.*excluded/);
+    }
+    await ok(["decide", code, "--from", "-", "--urgent"], alice, "stage: interim\nactions:\n  - { level: warning }\ndecided_by: [alice]\n");
+    // Written with plain tools by alice herself (she reads the case): decided by alice and bob.
+    plant(alice, "decision", { stage: "interim", actions: [{ level: "warning" }], decided_by: ["alice", "bob"] }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
+    expect(await ok(["list"], alice, undefined, new Date("2026-06-03T10:00:00Z"))).toMatch(/yes: [a-z, -]*ratify/);
+  });
 });
