@@ -92,4 +92,26 @@ describe.runIf(hasAgeCli())("an excluded member's own signed records", () => {
     plant(alice, "decision", { stage: "interim", actions: [{ level: "warning" }], decided_by: ["alice", "bob"] }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
     expect(await ok(["list"], alice, undefined, new Date("2026-06-03T10:00:00Z"))).toMatch(/yes: [a-z, -]*ratify/);
   });
+
+  it("a recused member's \"no conflict\" for a member who joined later gives that member nothing", async () => {
+    await ok(["recuse", code, "carol"], alice);
+    const eve = world.person("eve");
+    await ok(["team", "add", "eve", eve.memberKey], alice);
+    plant(carol, "conflict", { member: "eve", conflict: false }, "2026-06-01T15:00:00Z", [alice, dave]);
+    await ok(["note", code, "--from", "-"], alice, "text: spoke with the reporter\n");
+    const files = world.git(repo, ["ls-files", `cases/${code}`]).split("\n").filter((f) => f && !f.includes("evil"));
+    for (const f of files) expect(ageDecrypts(join(repo, f), eve, world.env), f).toBe(false);
+  });
+
+  it("shows his records as not counting, says why, and a lead's vouch does not take them in", async () => {
+    plant(bob, "note", { text: "the reporter withdrew" }, "2026-06-01T15:00:00Z", [alice, carol, dave]);
+    const shown = await world.run(["show", code], { as: alice, cwd: repo });
+    expect(shown.stderr).toMatch(/UNVERIFIED \(written by bob, whom the case excludes\)/);
+    const verify = await world.run(["verify"], { as: alice, cwd: repo });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout + verify.stderr).toMatch(/written by bob, whom the case excludes/);
+    const vouched = await world.run(["verify", "--vouch"], { as: alice, cwd: repo });
+    expect(vouched.stdout + vouched.stderr).toContain("No unverified record to vouch for.");
+    expect(world.git(repo, ["ls-files", `cases/${code}`])).not.toMatch(/-vouch-/);
+  });
 });
