@@ -25,8 +25,7 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
 /**
  * The verified records of a case that do not count, each with why. A report
  * or a vouch always counts (their own rules are in ./audience.ts); any other
- * record counts only when it comes after the case's first report and its
- * author, when writing it, was given the case (a reader of its first report,
+ * record counts only when its author, when writing it, was given the case (a reader of its first report,
  * or shared it since) and was not recused, and the case does not exclude
  * them now (a member a report names never writes in it, even with a record
  * dated before that report). A conflict declaration that does not count
@@ -50,28 +49,23 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
   const excludedNow = new Set(sorted.flatMap((r) => (r.type === "report" ? r.body.exclude : [])));
   const recused = new Set<string>();
   const out = new Map<string, string>();
-  let opened = false;
   for (const r of sorted) {
     if (r.type === "report") {
-      opened = true;
       if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
       continue;
     }
     if (r.type === "vouch") {
-      opened = true;
       if (!founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
       continue;
     }
     const a = r.author;
-    const why = !opened
-      ? "dated before the case's first report"
-      : excludedNow.has(a)
-        ? `written by ${a}, whom the case excludes`
-        : recused.has(a)
-          ? `written by ${a} while recused from the case`
-          : !founders.has(a) && !shared.has(a)
-            ? `written by ${a}, who could not read the case then`
-            : undefined;
+    const why = excludedNow.has(a)
+      ? `written by ${a}, whom the case excludes`
+      : recused.has(a)
+        ? `written by ${a} while recused from the case`
+        : !founders.has(a) && !shared.has(a)
+          ? `written by ${a}, who could not read the case then`
+          : undefined;
     if (why) {
       out.set(r.id, why);
       continue;
