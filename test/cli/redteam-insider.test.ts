@@ -13,7 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { recordSchema } from "../../src/core/records/schema.js";
 import { signRecord } from "../../src/core/records/signature.js";
-import { ageDecrypts, hasAgeCli, reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+import { readFileSync } from "node:fs";
+import { ageDecrypts, hasAgeCli, reportYaml, teamRepo, teamWithRemote, World, type Person } from "../helpers/env.js";
 
 let world: World;
 let alice: Person;
@@ -113,5 +114,44 @@ describe.runIf(hasAgeCli())("an excluded member's own signed records", () => {
     const vouched = await world.run(["verify", "--vouch"], { as: alice, cwd: repo });
     expect(vouched.stdout + vouched.stderr).toContain("No unverified record to vouch for.");
     expect(world.git(repo, ["ls-files", `cases/${code}`])).not.toMatch(/-vouch-/);
+  });
+});
+
+describe("a purge by a lead the case excludes, through a real remote", () => {
+  let w: World;
+  afterEach(() => w.cleanup());
+
+  it("is refused by the other clones until the case has expired under their confirmed retention period", async () => {
+    const t = await teamWithRemote();
+    w = t.world;
+    const run = async (who: Person, dir: string, argv: string[], stdin?: string, now?: Date) => {
+      const r = await w.run(argv, { as: who, cwd: dir, ...(stdin !== undefined ? { stdin } : {}), ...(now ? { now } : {}) });
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+      return r;
+    };
+    // bob takes a report that names alice, the lead.
+    const about = (await run(t.bob, t.b, ["new-report", "--from", "-"], reportYaml("about the lead", "exclude: [alice]\n"))).stdout.trim();
+    await run(t.bob, t.b, ["sync"]);
+    await run(t.alice, t.a, ["sync"]);
+    await run(t.alice, t.a, ["purge", about, "--yes"]);
+    await run(t.alice, t.a, ["sync"]);
+    const refused = await w.run(["sync"], { as: t.bob, cwd: t.b });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`delete`);
+    expect(refused.stderr).toContain(about);
+    expect(w.git(t.b, ["ls-tree", "--name-only", "HEAD", "cases/"])).toContain(about);
+    // Once it has expired under the retention period bob confirmed, the same purge is taken in.
+    w.git(t.a, ["-c", "user.name=alice", "-c", "user.email=a@x", "revert", "--no-edit", "HEAD"]);
+    const config = join(t.a, ".coc", "config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/delete_after_days: .*/, "delete_after_days: 30"));
+    w.git(t.a, ["-c", "user.name=alice", "-c", "user.email=a@x", "commit", "-qam", "retention"]);
+    await run(t.alice, t.a, ["sync"]);
+    await run(t.bob, t.b, ["sync"]);
+    await run(t.bob, t.b, ["trust", "--yes"]);
+    const later = new Date("2026-09-01T10:00:00Z");
+    await run(t.alice, t.a, ["purge", about, "--yes"], undefined, later);
+    await run(t.alice, t.a, ["sync"], undefined, later);
+    await run(t.bob, t.b, ["sync"], undefined, later);
+    expect(w.git(t.b, ["ls-tree", "--name-only", "HEAD", "cases/"])).not.toContain(about);
   });
 });

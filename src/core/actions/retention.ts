@@ -77,6 +77,12 @@ async function lastRecordTime(paths: RepoPaths, code: string, now: Date): Promis
   return last;
 }
 
+/** Whether one case has expired at `now` (see {@link caseExpiry}). */
+export async function caseExpired(paths: RepoPaths, config: Config, code: string, now: Date): Promise<boolean> {
+  const expiry = caseExpiry(config, await lastRecordTime(paths, code, now));
+  return expiry !== null && expiry.at.getTime() <= now.getTime();
+}
+
 /** The cases that have expired at `now`, oldest expiry first (none when the team has no retention period). */
 export async function expiredCases(paths: RepoPaths, config: Config, now: Date): Promise<ExpiredCase[]> {
   if (!config.retention.delete_after_days) return [];
