@@ -117,6 +117,21 @@ describe.runIf(hasAgeCli())("an excluded member's own signed records", () => {
   });
 });
 
+describe.runIf(hasAgeCli())("a record dated in the future by a member who reads the case", () => {
+  it("does not keep a consent or a decision in force over what the team records later", async () => {
+    plant(alice, "consent", { changes: { public_statement: "yes" }, said_by: "reporter" }, "2030-01-01T00:00:00Z", [alice, carol, dave]);
+    plant(alice, "decision", { stage: "final", actions: [{ level: "correction" }], decided_by: ["alice", "carol"] }, "2030-01-01T00:00:00Z", [alice, carol, dave]);
+    await ok(["consent", code, "--public-statement", "no", "--said-by", "reporter", "--how", "phone"], carol);
+    await ok(["decide", code, "--from", "-"], carol, "stage: final\nactions:\n  - { level: permanent ban, scope: both }\ndecided_by: [carol, dave]\n");
+    const shown = await world.run(["show", code], { as: alice, cwd: repo });
+    expect(shown.stdout).toMatch(/public statement: no/);
+    expect(shown.stderr).toMatch(/UNVERIFIED \(dated 2030-01-01T00:00:00Z, in the future: it counts from then\)/);
+    const announce = await world.run(["announce", code], { as: alice, cwd: repo });
+    expect(announce.code).toBe(1);
+    expect(await ok(["bans", "--json"], alice)).toMatch(/permanent ban/);
+  });
+});
+
 describe("a purge by a lead the case excludes, through a real remote", () => {
   let w: World;
   afterEach(() => w.cleanup());

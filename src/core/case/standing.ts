@@ -11,6 +11,9 @@
 import type { CocRecord, ConflictBody } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
 
+/** How far past the reader's clock a record may be dated and still count (clocks are off by minutes, not days). */
+const FUTURE_SLACK_MS = 86_400_000;
+
 /**
  * Whether a conflict declaration recuses: a conflict does unless it says
  * otherwise; "no conflict" says nothing, so it never lifts an earlier
@@ -34,12 +37,19 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
  * A record's date is its author's word: a recused member who dates a record
  * before their recusal is not caught here (as for a report, see
  * ./audience.ts), but a later record of the team's supersedes it.
+ * A record dated more than a day after `now` (when given) does not count
+ * until then either: a date is its writer's word, and a decision, a
+ * resolution or a consent change dated in 2030 would otherwise stay in force
+ * over everything the team records until then (the reporter's withdrawal of
+ * consent, a new decision).
  * @param records the case's verified records (any order).
  * @param rejoined members removed and added again (name → removed_at): a
  * case opened before their removal was not given to them.
  */
-export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map(), now?: Date): Map<string, string> {
   const sorted = sortRecords(records);
+  // Later than a day past the reader's clock (more than any clock is off by): not yet.
+  const latest = now ? new Date(now.getTime() + FUTURE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
   const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
   const founding = sorted.find((r) => r.type === "report");
   const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
@@ -59,7 +69,9 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
       continue;
     }
     const a = r.author;
-    const why = excludedNow.has(a)
+    const why = latest !== undefined && r.created_at > latest
+      ? `dated ${r.created_at}, in the future: it counts from then`
+      : excludedNow.has(a)
       ? `written by ${a}, whom the case excludes`
       : recused.has(a)
         ? `written by ${a} while recused from the case`

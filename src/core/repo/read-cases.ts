@@ -31,6 +31,8 @@ export interface ReadContext {
   roster: number;
   /** Members removed and added again (name → removed_at), for who stood in a case (../case/standing.ts). */
   rejoined?: ReadonlyMap<string, string> | undefined;
+  /** The command's clock: a record dated well after it does not count yet (../case/standing.ts). */
+  now?: Date | undefined;
   /** Worker threads at most for decrypting many files (COC_THREADS); undefined for one per core. */
   threads?: number | undefined;
   /**
@@ -110,7 +112,7 @@ async function readAndVerify(
     cases.map(async (c) => {
       const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);
       // A verified record whose author did not stand in the case (excluded, recused, never given it) does not count either.
-      const uncounted = uncountedRecords(verified.map((r) => r.record), ctx.rejoined);
+      const uncounted = uncountedRecords(verified.map((r) => r.record), ctx.rejoined, ctx.now);
       c.records = verified.filter((r) => !uncounted.has(r.record.id));
       c.unverified = [...unverified, ...verified.filter((r) => uncounted.has(r.record.id)).map((r) => ({ ...r, reason: uncounted.get(r.record.id)!, outsider: true as const }))];
     }),
