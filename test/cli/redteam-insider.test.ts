@@ -123,8 +123,9 @@ describe.runIf(hasAgeCli())("a record dated in the future by a member who reads 
     plant(alice, "decision", { stage: "final", actions: [{ level: "correction" }], decided_by: ["alice", "carol"] }, "2030-01-01T00:00:00Z", [alice, carol, dave]);
     await ok(["consent", code, "--public-statement", "no", "--said-by", "reporter", "--how", "phone"], carol);
     await ok(["decide", code, "--from", "-"], carol, "stage: final\nactions:\n  - { level: permanent ban, scope: both }\ndecided_by: [carol, dave]\n");
+    const json = JSON.parse(await ok(["show", code, "--json"], alice)) as { consent: { public_statement: string } };
+    expect(json.consent.public_statement).toBe("no");
     const shown = await world.run(["show", code], { as: alice, cwd: repo });
-    expect(shown.stdout).toMatch(/public statement: no/);
     expect(shown.stderr).toMatch(/UNVERIFIED \(dated 2030-01-01T00:00:00Z, in the future: it counts from then\)/);
     const announce = await world.run(["announce", code], { as: alice, cwd: repo });
     expect(announce.code).toBe(1);
