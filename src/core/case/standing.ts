@@ -15,6 +15,14 @@ import { sortRecords } from "../records/order.js";
 const FUTURE_SLACK_MS = 86_400_000;
 
 /**
+ * The records whose date puts them in force over earlier ones (the latest
+ * decision, resolution, consent change, vote…). Conflicts, escalations,
+ * summaries and evidence decide who reads the case: a clock that is wrong
+ * by days must not drop a recusal from what this clone encrypts to.
+ */
+const IN_FORCE_BY_DATE = new Set<string>(["assessment", "note", "decision", "followup", "resolution", "consent", "appeal", "appeal_outcome"]);
+
+/**
  * Whether a conflict declaration recuses: a conflict does unless it says
  * otherwise; "no conflict" says nothing, so it never lifts an earlier
  * recusal (declared, say, on a clone that had not pulled the recusal yet).
@@ -37,8 +45,9 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
  * A record's date is its author's word: a recused member who dates a record
  * before their recusal is not caught here (as for a report, see
  * ./audience.ts), but a later record of the team's supersedes it.
- * A record dated more than a day after `now` (when given) does not count
- * until then either: a date is its writer's word, and a decision, a
+ * A decision, resolution, consent change or other record that is in force
+ * by its date does not count while dated more than a day after `now` (when
+ * given) either: a date is its writer's word, and a decision, a
  * resolution or a consent change dated in 2030 would otherwise stay in force
  * over everything the team records until then (the reporter's withdrawal of
  * consent, a new decision).
@@ -69,7 +78,7 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
       continue;
     }
     const a = r.author;
-    const why = latest !== undefined && r.created_at > latest
+    const why = latest !== undefined && IN_FORCE_BY_DATE.has(r.type) && r.created_at > latest
       ? `dated ${r.created_at}, in the future: it counts from then`
       : excludedNow.has(a)
       ? `written by ${a}, whom the case excludes`
