@@ -11,8 +11,12 @@
 import type { CocRecord, ConflictBody } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
 
-/** How far past the reader's clock a record may be dated and still count (clocks are off by minutes, not days). */
-const FUTURE_SLACK_MS = 86_400_000;
+/**
+ * How far past the reader's clock a record may be dated and still count: far
+ * more than any clock is off by, so a wrong clock never hides the team's
+ * newest records, while a record dated years ahead waits.
+ */
+const FUTURE_SLACK_MS = 30 * 86_400_000;
 
 /**
  * The records whose date puts them in force over earlier ones (the latest
@@ -46,7 +50,7 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
  * before their recusal is not caught here (as for a report, see
  * ./audience.ts), but a later record of the team's supersedes it.
  * A decision, resolution, consent change or other record that is in force
- * by its date does not count while dated more than a day after `now` (when
+ * by its date does not count while dated more than 30 days after `now` (when
  * given) either: a date is its writer's word, and a decision, a
  * resolution or a consent change dated in 2030 would otherwise stay in force
  * over everything the team records until then (the reporter's withdrawal of
@@ -57,7 +61,7 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
  */
 export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map(), now?: Date): Map<string, string> {
   const sorted = sortRecords(records);
-  // Later than a day past the reader's clock (more than any clock is off by): not yet.
+  // Later than 30 days past the reader's clock: not yet.
   const latest = now ? new Date(now.getTime() + FUTURE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
   const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
   const founding = sorted.find((r) => r.type === "report");
