@@ -40,6 +40,7 @@ export async function openRepo(io: Io, opts: { root?: string; publishing?: boole
     repo: opts.root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],
     env: io.ctx.env,
     unlock: () => unlock(io),
+    now: () => io.now(),
     trust: {
       confirm: async (diff) => {
         io.warn("the team roster, settings or templates changed since you last confirmed them:");

@@ -181,7 +181,7 @@ describe("coc bans check", () => {
     const before = JSON.parse((await ok(["bans", "check", "--json", "--at", "2026-02-01", list])).stdout) as unknown[];
     expect(before).toEqual([]);
     for (const args of [["bans", "check", "--at", "2026-08-31", list], ["bans", "check", "-", "--at", "2026-08-31"]]) {
-      const r = await ok(args, { stdin, now: new Date("2025-01-01T00:00:00Z") });
+      const r = await ok(args, { stdin, now: new Date("2026-12-01T00:00:00Z") });
       expect(r.stdout, args.join(" ")).toContain(codes["online"]);
       expect(r.stderr, args.join(" ")).toContain("1 match in 2 rows");
     }

@@ -490,9 +490,8 @@ describe("warnings that need --yes", () => {
     const secret = await newCase(alice, repo, "exclude: [carol]\n");
     const before = head();
     const r = await world.run(["decide", secret, "--from", "-"], { as: alice, cwd: repo, stdin: "decided_by: [alice, carol]\n" });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("warning: recused or excluded members cannot decide this case: carol");
-    expect(r.stderr).toContain("decided by: alice");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("decided_by[1]: carol is recused or excluded from the case and cannot decide it");
     expect(head()).toBe(before);
 
     const offered: Record<string, string[]> = {};

@@ -153,6 +153,20 @@ describe("coc purge", () => {
     expect(world.git(repo, ["rev-parse", "HEAD"]).trim()).toBe(head);
   });
 
+  it("--expired is not put off by a record dated in the future: the case expires from its last record up to now", async () => {
+    setRetention(30);
+    // A member who wants the case kept past retention commits a record file dated in 2099 with plain git.
+    const first = readdirSync(join(repo, "cases", early))[0]!;
+    writeFileSync(join(repo, "cases", early, "20990101T000000Z-note-keepit.age"), readFileSync(join(repo, "cases", early, first)));
+    world.git(repo, ["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
+    world.git(repo, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "coc: note"]);
+    const now = new Date("2026-07-10T00:00:00Z");
+    const r = await world.run(["purge", "--expired", "--yes"], { as: alice, cwd: repo, now });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`expired: ${early}`);
+    expect(existsSync(join(repo, "cases", early))).toBe(false);
+  });
+
   it("needs --yes without a terminal, and a case or --expired", async () => {
     const r = await world.run(["purge", early], { as: alice, cwd: repo });
     expect(r.code).toBe(2);

@@ -321,13 +321,15 @@ decision:
     expect(subjects(repo, 1)).toEqual([`coc: review ${code}`]);
   });
 
-  it("a decision by fewer than two non-recused members needs --yes (a member recused in the same file does not count)", async () => {
+  it("a decision naming a member recused in the same file is refused, --yes or not", async () => {
     const code = await newCase("deciders");
     const file = reviewFile("d.yaml", "conflicts: [{ member: bob, conflict: true }]\ndecision: { actions: [{ level: no action }], decided_by: [alice, bob] }\n");
     const before = head();
-    const refused = await world.run(["review", code, "--from", file], { as: alice, cwd: repo });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("recused or excluded members cannot decide this case: bob");
+    for (const yes of [[], ["--yes"]]) {
+      const refused = await world.run(["review", code, "--from", file, ...yes], { as: alice, cwd: repo });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("decision.decided_by[1]: bob is recused or excluded from the case and cannot decide it");
+    }
     expect(head()).toBe(before);
   });
 

@@ -4,7 +4,8 @@
  * is re-encrypted without them before anything else is written.
  */
 import { UserError } from "../errors.js";
-import { caseAudience, recusalOf, withRecusalDefault } from "../case/audience.js";
+import { caseAudience, withRecusalDefault } from "../case/audience.js";
+import { recusalOf } from "../case/standing.js";
 import { checkRules } from "../case/rules.js";
 import { makeRecord } from "../records/record.js";
 import type { ConflictBody } from "../records/schema.js";

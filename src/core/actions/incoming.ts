@@ -14,6 +14,7 @@ import { countStanzas, NotARecipientError } from "../crypto/age.js";
 import type { Repo } from "../repo/repo.js";
 import { EVIDENCE_FILE, MAX_EVIDENCE_FILE_BYTES, evidencePath } from "../repo/evidence-path.js";
 import { createHash } from "node:crypto";
+import { purgeStands } from "./purge-standing.js";
 
 const RECORD_PATH = /^cases\/([^/]+)\/([^/]+)\.age$/;
 
@@ -40,14 +41,14 @@ const list = (paths: readonly string[]) => [...new Set(paths.map(codeOf))].sort(
  * again (as far as the caller can decrypt it).
  * @throws UserError naming the cases.
  */
-export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string): Promise<void> {
+export async function checkIncoming(repo: Repo, t: SyncTarget, ref: string, now: Date): Promise<void> {
   const changes = await incomingChanges(t, ref);
-  const purged = await purgedIn(repo, t, ref);
-  // A deletion is taken in only when a verified purge record of a lead names the file.
+  const purged = await purgedIn(repo, t, ref, now);
+  // A deletion is taken in only when a verified purge record of a lead names the file (and the lead stands in the case: ./purge-standing.ts).
   const deleted = changes.filter((c) => c.status === "D" && !purged.has(c.path)).map((c) => c.path);
   if (deleted.length > 0) {
     throw new UserError(`the remote's commits delete ${deleted.length} record file(s) of case(s) ${list(deleted)}; nothing was taken in, every record here is kept`, [
-      "A case is removed only by a lead with coc purge; a deletion pushed with plain git is refused.",
+      "A case is removed only by a lead with coc purge (a lead the case excludes or recuses, only once it has expired); a deletion pushed with plain git is refused.",
       `Ask the team who pushed it (git log ${t.remote}/${t.branch} -- cases shows it); to restore the files on the remote, revert that commit (git revert <commit>) and run coc sync again.`,
     ]);
   }
@@ -92,9 +93,10 @@ const PURGE_PATH = /^\.coc\/purged\/([^/]+)\/([^/]+)\.age$/;
 /**
  * The record files the remote's commits purge: those named by a purge record
  * they add under `.coc/purged/` that verifies as a lead's (by the roster this
- * user confirmed).
+ * user confirmed), unless the lead is excluded from or recused in a case that
+ * has not expired.
  */
-async function purgedIn(repo: Repo, t: SyncTarget, ref: string): Promise<Set<string>> {
+async function purgedIn(repo: Repo, t: SyncTarget, ref: string, now: Date): Promise<Set<string>> {
   const added = (await t.git.raw(["diff", "--name-only", "--diff-filter=A", `HEAD...${ref}`, "--", ".coc/purged"]).catch(() => "")).split("\n").filter((p) => PURGE_PATH.test(p));
   const out = new Set<string>();
   if (added.length === 0) return out;
@@ -109,7 +111,7 @@ async function purgedIn(repo: Repo, t: SyncTarget, ref: string): Promise<Set<str
     const read = await decodeRecord(bytes, { file: path, code: code!, id: id! }, decrypter, readLimits(repo.team.members.length));
     if (read.kind !== "record" || read.record.type !== "purge" || !leads.has(read.record.author)) continue;
     const { verified } = await verifyRecords([{ record: read.record }], members);
-    if (verified.length === 0) continue;
+    if (verified.length === 0 || !(await purgeStands(repo, code!, read.record.author, now))) continue;
     for (const r of read.record.body.records) {
       out.add(`cases/${code}/${r}.age`);
       out.add(evidencePath(code!, r));

@@ -53,8 +53,14 @@ export function caseExpiry(config: Config, lastRecordAt: string | null): { at: D
   return { at: new Date(Date.parse(lastRecordAt) + days * DAY), basis: "last-record" };
 }
 
-/** The time of a case's last record, read from its file names (no decryption), or null when it has none. */
-export async function lastRecordTime(paths: RepoPaths, code: string): Promise<string | null> {
+/**
+ * The time of a case's last record up to `now`, read from its file names (no
+ * decryption), or null when it has none. A record dated later is left out: a
+ * date is its writer's word, and one in 2099 must not keep a case past the
+ * team's retention period.
+ */
+async function lastRecordTime(paths: RepoPaths, code: string, now: Date): Promise<string | null> {
+  const until = now.toISOString().replace(/\.\d{3}Z$/, "Z");
   let names: string[];
   try {
     names = await readdir(caseDir(paths, code));
@@ -66,9 +72,15 @@ export async function lastRecordTime(paths: RepoPaths, code: string): Promise<st
     const m = STAMP.exec(name);
     if (!m || !name.endsWith(".age")) continue;
     const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
-    if (last === null || iso > last) last = iso;
+    if (iso <= until && (last === null || iso > last)) last = iso;
   }
   return last;
+}
+
+/** Whether one case has expired at `now` (see {@link caseExpiry}). */
+export async function caseExpired(paths: RepoPaths, config: Config, code: string, now: Date): Promise<boolean> {
+  const expiry = caseExpiry(config, await lastRecordTime(paths, code, now));
+  return expiry !== null && expiry.at.getTime() <= now.getTime();
 }
 
 /** The cases that have expired at `now`, oldest expiry first (none when the team has no retention period). */
@@ -77,7 +89,7 @@ export async function expiredCases(paths: RepoPaths, config: Config, now: Date):
   const { codes } = await listCaseCodes(paths);
   const expired: ExpiredCase[] = [];
   for (const code of codes) {
-    const expiry = caseExpiry(config, await lastRecordTime(paths, code));
+    const expiry = caseExpiry(config, await lastRecordTime(paths, code, now));
     if (expiry && expiry.at.getTime() <= now.getTime()) {
       expired.push({ case: code, expires_at: expiry.at.toISOString().replace(/\.\d{3}Z$/, "Z"), basis: expiry.basis });
     }

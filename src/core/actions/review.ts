@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import { UserError } from "../errors.js";
-import { recusalOf } from "../case/audience.js";
+import { recusalOf } from "../case/standing.js";
 import { checkSoftConflicts } from "../case/soft-conflicts.js";
 import { checkRules, decisionWarnings, noteWarnings, presentWarnings, selfRecusalWarning, type RuleContext } from "../case/rules.js";
 import { validate } from "../records/document.js";
@@ -65,7 +65,9 @@ export function parseReviewFile(value: unknown, source: string, ctx: RuleContext
   }
   if (conflicts.length === 0 && parts.length === 0) throw new UserError(`${source}: nothing to record: give at least one of conflicts, assessment, note, decision`);
   conflicts.forEach((b, i) => checkRules("conflict", b, ctx, source, `conflicts[${i}]`));
-  for (const part of parts) checkRules(part.type, part.body, ctx, source, part.prefix);
+  // A member this review recuses decides nothing in it either.
+  const after = { ...ctx, outOfCase: [...ctx.outOfCase, ...recusing(conflicts)] };
+  for (const part of parts) checkRules(part.type, part.body, after, source, part.prefix);
   return { present, conflicts, parts };
 }
 

@@ -52,7 +52,7 @@ export async function sync(repo: Repo, opts: { interactive: boolean; now: Date }
       fetched = await fetchRemote(t);
       await refuseRewrite(t, state, key, known, fetched);
       if (fetched) {
-        await checkIncoming(repo, t, t.ref);
+        await checkIncoming(repo, t, t.ref, opts.now);
         if (!(await isAncestor(t, fetched, "HEAD"))) await mergeRemote(t, t.ref, (paths) => settleConflicts(repo, t, paths));
         known = fetched;
       }

@@ -9,6 +9,7 @@ import type { CocRecord } from "../records/schema.js";
 import { vouchHash } from "../records/verification.js";
 import { newRecordId } from "../repo/codes.js";
 import type { Repo } from "../repo/repo.js";
+import type { CaseFiles } from "../repo/store.js";
 import { readExisting } from "./read.js";
 import { writeCase } from "./write.js";
 
@@ -29,17 +30,19 @@ export async function vouch(repo: Repo, now: Date): Promise<VouchResult> {
   if (!me.roles.includes("lead")) throw new UserError(`only a lead can vouch for records; ${me.name} is not a lead`);
   const { cases } = await repo.readCases();
   const out: VouchResult["cases"] = [];
-  for (const c of cases.filter((x) => x.unverified.length > 0)) {
+  // A record signed by a member who did not stand in the case is no missing signature: vouching would not make it count.
+  const vouchable = (files: CaseFiles) => files.unverified.filter((u) => !u.outsider);
+  for (const c of cases.filter((x) => vouchable(x).length > 0)) {
     const done = await repo.write(async () => {
       await repo.ensureTrusted();
       const files = await readExisting(repo, c.code);
-      if (files.unverified.length === 0) return undefined;
-      const all = [...files.records, ...files.unverified].map((r) => r.record);
+      if (vouchable(files).length === 0) return undefined;
+      const all = [...files.records, ...vouchable(files)].map((r) => r.record);
       // Who reads the case now: the members on the roster its files are encrypted to.
       const latest = all.reduce<CocRecord | undefined>((a, r) => (!a || r.created_at >= a.created_at ? r : a), undefined);
       const readers = repo.roster().filter((n) => latest?.recipients.includes(n));
       if (!readers.includes(me.name)) throw new UserError(`you are not a recipient of case ${c.code}`);
-      const body = { records: files.unverified.map((u) => ({ id: u.record.id, sha256: vouchHash(u.record) })), readers };
+      const body = { records: vouchable(files).map((u) => ({ id: u.record.id, sha256: vouchHash(u.record) })), readers };
       const record = makeRecord({ type: "vouch", case: c.code, id: newRecordId("vouch", now), author: me.name, created_at: now, recipients: readers, body });
       await writeCase(repo, c.code, files, readers, [record], `coc: vouch for records in ${c.code}`, me.name);
       return body.records.map((r) => r.id);

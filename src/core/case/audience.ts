@@ -6,6 +6,7 @@
  */
 import type { CocRecord, ConflictBody } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
+import { recusalOf, uncountedRecords } from "./standing.js";
 
 /** Who may read a case, and who is kept out of it and why. */
 export interface Audience {
@@ -37,17 +38,6 @@ export interface AudienceChange {
   recuse?: readonly string[];
   /** A member being given the case (a share). */
   share?: string;
-}
-
-/**
- * Whether a conflict declaration recuses: a conflict does unless it says
- * otherwise; "no conflict" says nothing, so it never lifts an earlier
- * recusal (declared, say, on a clone that had not pulled the recusal yet).
- * Only an explicit `recused: false` lifts one.
- */
-export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { kind?: ConflictBody["kind"] }): boolean | undefined {
-  // A soft conflict keeps access: it recuses only when it says so.
-  return body.recused ?? (body.conflict && body.kind !== "soft" ? true : undefined);
 }
 
 /** A declaration with its recusal default written out, as it is stored (a conflict without a kind is hard, as before kinds existed). */
@@ -130,8 +120,11 @@ export function caseAudience(
   rejoined: ReadonlyMap<string, string> = new Map(),
   oversight: readonly Overseer[] = [],
 ): Audience {
-  const team = teamAudience(roster, sortRecords(records), change, rejoined);
-  const { escalated, extra } = oversightReaders(roster, sortRecords(records), rejoined, oversight, [...team.excluded, ...team.recused]);
+  // A record whose author did not stand in the case changes nobody's access (./standing.ts).
+  const uncounted = uncountedRecords(records, rejoined);
+  const sorted = sortRecords(uncounted.size === 0 ? records : records.filter((r) => !uncounted.has(r.id)));
+  const team = teamAudience(roster, sorted, change, rejoined);
+  const { escalated, extra } = oversightReaders(roster, sorted, rejoined, oversight, [...team.excluded, ...team.recused]);
   const readers = [...team.readers, ...oversight.filter((p) => escalated.has(p.name)).map((p) => p.name)];
   return { ...team, readers, escalated: readers.filter((n) => escalated.has(n)), extra };
 }

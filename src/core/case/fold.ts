@@ -117,6 +117,7 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
   const received_at = receivedTimes[0] ?? null;
 
   const { excluded, recused } = outOfCase(sorted);
+  const out = new Set([...excluded, ...recused]);
 
   const latestVote = new Map<string, RecordOf<"assessment">>();
   // A member with a soft conflict votes only with a recorded override (./soft-conflicts.ts).
@@ -167,7 +168,8 @@ export function foldCase(code: string, records: readonly CocRecord[], deadlines:
     // An urgent decision by one member must be ratified by a decision of two.
     for (const [i, d] of decisions.entries()) {
       if (!d.body.urgent) continue;
-      const ratified = decisions.slice(i + 1).find((later) => !later.body.urgent && later.body.decided_by.length >= 2);
+      // Only members who stand in the case ratify: a recused or excluded one named in decided_by does not count.
+      const ratified = decisions.slice(i + 1).find((later) => !later.body.urgent && later.body.decided_by.filter((m) => !out.has(m)).length >= 2);
       statuses.push({
         name: "ratify",
         what: `the urgent decision by ${d.body.urgent.acted_alone.join(", ")} ratified by at least two members`,

@@ -53,6 +53,13 @@ function checkMember(name: string | undefined, field: string, ctx: RuleContext, 
   if (name !== undefined && !ctx.roster.includes(name)) throw new UserError(`${source}: ${field}: "${name}" is not a team member`, [], "unknown-member");
 }
 
+/** A member the case excludes or recuses never decides it, nor agrees to its decision as lead. */
+function checkInCase(names: readonly string[], field: string, ctx: RuleContext, source: string): void {
+  names.forEach((n, i) => {
+    if (ctx.outOfCase.includes(n)) throw new UserError(`${source}: ${field}${field.endsWith("decided_by") ? `[${i}]` : ""}: ${n} is recused or excluded from the case and cannot decide it`);
+  });
+}
+
 /** The ladder level an action names, matched without regard to case. */
 export function ladderLevel(ladder: readonly LadderLevel[], level: string): LadderLevel | undefined {
   const wanted = level.trim().toLowerCase();
@@ -82,6 +89,8 @@ export function checkRules(type: RecordType, body: unknown, ctx: RuleContext, so
     case "decision": {
       const b = body as DecisionBody;
       checkMembers(b.decided_by, f("decided_by"), ctx, source);
+      checkInCase(b.decided_by, f("decided_by"), ctx, source);
+      checkInCase(b.lead_agreement ? [b.lead_agreement.by] : [], f("lead_agreement.by"), ctx, source);
       checkSoftConflicts("decision", b, "", ctx.soft ?? [], source, prefix);
       checkMember(b.lead_agreement?.by, f("lead_agreement.by"), ctx, source);
       if (b.urgent) checkMembers(b.urgent.acted_alone, f("urgent.acted_alone"), ctx, source);
@@ -170,11 +179,9 @@ export function noteWarnings(body: NoteBody): string[] {
 
 /** A decision should be taken by at least two members who are not recused. */
 export function decisionWarnings(body: DecisionBody, ctx: RuleContext): string[] {
+  // checkRules refuses recused or excluded members in decided_by.
   const deciders = body.decided_by.filter((m) => !ctx.outOfCase.includes(m));
   const out: string[] = [];
-  if (body.decided_by.some((m) => ctx.outOfCase.includes(m))) {
-    out.push(`recused or excluded members cannot decide this case: ${body.decided_by.filter((m) => ctx.outOfCase.includes(m)).join(", ")}`);
-  }
   if (deciders.length < 2 && !body.urgent) out.push(`a decision should be taken by at least two members who are not recused; decided by: ${deciders.join(", ") || "nobody"}`);
   return out;
 }

@@ -5,6 +5,7 @@
  * (../records/verification.ts).
  */
 import type { RecordDecrypter } from "../crypto/age.js";
+import { uncountedRecords } from "../case/standing.js";
 import { canonicalText } from "../records/canonical.js";
 import type { CocRecord } from "../records/schema.js";
 import { signingKeyFor, verifyRecords, type TrustedMember } from "../records/verification.js";
@@ -28,6 +29,10 @@ export interface ReadContext {
   members: readonly TrustedMember[];
   /** The roster's size, for the stanza cap. */
   roster: number;
+  /** Members removed and added again (name → removed_at), for who stood in a case (../case/standing.ts). */
+  rejoined?: ReadonlyMap<string, string> | undefined;
+  /** The command's clock: a record dated well after it does not count yet (../case/standing.ts). */
+  now?: Date | undefined;
   /** Worker threads at most for decrypting many files (COC_THREADS); undefined for one per core. */
   threads?: number | undefined;
   /**
@@ -106,8 +111,10 @@ async function readAndVerify(
   await Promise.all(
     cases.map(async (c) => {
       const { verified, unverified } = await verifyRecords(c.records, ctx.members, known);
-      c.records = verified;
-      c.unverified = unverified;
+      // A verified record whose author did not stand in the case (excluded, recused, never given it) does not count either.
+      const uncounted = uncountedRecords(verified.map((r) => r.record), ctx.rejoined, ctx.now);
+      c.records = verified.filter((r) => !uncounted.has(r.record.id));
+      c.unverified = [...unverified, ...verified.filter((r) => uncounted.has(r.record.id)).map((r) => ({ ...r, reason: uncounted.get(r.record.id)!, outsider: true as const }))];
     }),
   );
   // Written in the background by a worker, when one was started.

@@ -40,6 +40,8 @@ export interface OpenOptions {
   unlock: () => Promise<RecordDecrypter>;
   /** Trust confirmation; without it, a changed roster, setting or template is always refused. */
   trust?: TrustHooks | undefined;
+  /** The command's clock (records dated well after it do not count yet); the system clock when absent. */
+  now?: (() => Date) | undefined;
   /** This process, for the lock that keeps two coc commands from changing records at once. */
   owner?: ProcessOwner | undefined;
   /** Fault injection for tests of interrupted transactions. */
@@ -60,6 +62,7 @@ export class Repo {
   /** Whether opening had to install coc's guard, or switch a clone set up the old way. */
   guard: GuardInstall = { result: "ok", hooksPathWas: undefined };
   readonly #unlock: () => Promise<RecordDecrypter>;
+  readonly #now: () => Date;
   readonly #trust: TrustHooks | undefined;
   #decrypter: Promise<RecordDecrypter> | undefined;
   #trusted = false;
@@ -73,6 +76,7 @@ export class Repo {
     this.git = new Git(paths.root, env);
     this.log = new WriteLog(this.git, paths, opts.owner, opts.faults);
     this.#unlock = opts.unlock;
+    this.#now = opts.now ?? (() => new Date());
     this.#trust = opts.trust;
   }
 
@@ -192,6 +196,8 @@ export class Repo {
         decrypter: await this.decrypter(),
         members: await this.trustedMembers(),
         roster: this.team.members.length + this.oversight.people.length,
+        rejoined: this.rejoined(),
+        now: this.#now(),
         threads: readThreads(this.env["COC_THREADS"]),
         // Another coc command changing the clone, as this one found when it opened it (and warned) or finds now.
         changing: opts.strict ? undefined : async () => this.recovered === "in-progress" || (await this.log.busy()),

@@ -34,6 +34,8 @@ export interface StoredRecord {
 export interface UnverifiedRecord extends StoredRecord {
   /** Why, in a few words: "unsigned", "not signed by alice's key"… */
   reason: string;
+  /** Signed by its author, who did not stand in the case when writing it (../case/standing.ts): a vouch cannot make it count. */
+  outsider?: true;
 }
 
 /** A file that could not be read, with a one-line reason. */

@@ -1,0 +1,105 @@
+/**
+ * Who may write in a case (DESIGN.md §7): a verified record counts only when
+ * its author stood in the case when they wrote it. A member the case
+ * excludes, a recused member, or one it was never given to cannot read it,
+ * but knows the readers' public keys and can sign with their own key: what
+ * they write that way verifies, and must still change nothing (not the
+ * decision in force, the register, the state, the deadlines, the public
+ * text, nor who reads the case). Pure: ./audience.ts and the reading of
+ * cases (../repo/read-cases.ts) ask it.
+ */
+import type { CocRecord, ConflictBody } from "../records/schema.js";
+import { sortRecords } from "../records/order.js";
+
+/**
+ * How far past the reader's clock a record may be dated and still count: far
+ * more than any clock is off by, so a wrong clock never hides the team's
+ * newest records, while a record dated years ahead waits.
+ */
+const FUTURE_SLACK_MS = 30 * 86_400_000;
+
+/**
+ * The records whose date puts them in force over earlier ones (the latest
+ * decision, resolution, consent change, vote…). Conflicts, escalations,
+ * summaries and evidence decide who reads the case: a clock that is wrong
+ * by days must not drop a recusal from what this clone encrypts to.
+ */
+const IN_FORCE_BY_DATE = new Set<string>(["assessment", "note", "decision", "followup", "resolution", "consent", "appeal", "appeal_outcome"]);
+
+/**
+ * Whether a conflict declaration recuses: a conflict does unless it says
+ * otherwise; "no conflict" says nothing, so it never lifts an earlier
+ * recusal (declared, say, on a clone that had not pulled the recusal yet).
+ * Only an explicit `recused: false` lifts one.
+ */
+export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { kind?: ConflictBody["kind"] }): boolean | undefined {
+  // A soft conflict keeps access: it recuses only when it says so.
+  return body.recused ?? (body.conflict && body.kind !== "soft" ? true : undefined);
+}
+
+/**
+ * The verified records of a case that do not count, each with why. A report
+ * or a vouch always counts (their own rules are in ./audience.ts); any other
+ * record counts only when its author, when writing it, was given the case (a reader of its first report,
+ * or shared it since) and was not recused, and the case does not exclude
+ * them now (a member a report names never writes in it, even with a record
+ * dated before that report). A conflict declaration that does not count
+ * recuses nobody and shares with nobody, so a recused or excluded member
+ * cannot take the case from the members who read it, nor give it to anyone.
+ * A record's date is its author's word: a recused member who dates a record
+ * before their recusal is not caught here (as for a report, see
+ * ./audience.ts), but a later record of the team's supersedes it.
+ * A decision, resolution, consent change or other record that is in force
+ * by its date does not count while dated more than 30 days after `now` (when
+ * given) either: a date is its writer's word, and a decision, a
+ * resolution or a consent change dated in 2030 would otherwise stay in force
+ * over everything the team records until then (the reporter's withdrawal of
+ * consent, a new decision).
+ * @param records the case's verified records (any order).
+ * @param rejoined members removed and added again (name → removed_at): a
+ * case opened before their removal was not given to them.
+ */
+export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map(), now?: Date): Map<string, string> {
+  const sorted = sortRecords(records);
+  // Later than 30 days past the reader's clock: not yet.
+  const latest = now ? new Date(now.getTime() + FUTURE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
+  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
+  const founding = sorted.find((r) => r.type === "report");
+  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
+  const first = founding?.readers ? founding : vouch;
+  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const shared = new Set<string>();
+  const excludedNow = new Set(sorted.flatMap((r) => (r.type === "report" ? r.body.exclude : [])));
+  const recused = new Set<string>();
+  const out = new Map<string, string>();
+  for (const r of sorted) {
+    if (r.type === "report") {
+      if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
+      continue;
+    }
+    if (r.type === "vouch") {
+      if (!founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
+      continue;
+    }
+    const a = r.author;
+    const why = latest !== undefined && IN_FORCE_BY_DATE.has(r.type) && r.created_at > latest
+      ? `dated ${r.created_at}, in the future: it counts from then`
+      : excludedNow.has(a)
+      ? `written by ${a}, whom the case excludes`
+      : recused.has(a)
+        ? `written by ${a} while recused from the case`
+        : !founders.has(a) && !shared.has(a)
+          ? `written by ${a}, who could not read the case then`
+          : undefined;
+    if (why) {
+      out.set(r.id, why);
+      continue;
+    }
+    if (r.type !== "conflict") continue;
+    const recusal = recusalOf(r.body);
+    if (recusal === true) recused.add(r.body.member);
+    else if (recusal === false && a !== r.body.member) recused.delete(r.body.member);
+    if (r.body.conflict === false && since(r.body.member, r)) shared.add(r.body.member);
+  }
+  return out;
+}
