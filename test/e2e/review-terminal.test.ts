@@ -88,7 +88,8 @@ describe.skipIf(Boolean(tmuxMissing))(`coc review in a real terminal (tmux)${tmu
       t.kill();
     }
 
-    const show = await w.run(["show", code, "--json"], { as: bob, cwd: repo });
+    // Read at the real time, as the review in the terminal was written: records dated weeks after the reader's clock wait.
+    const show = await w.run(["show", code, "--json"], { as: bob, cwd: repo, now: new Date() });
     expect(show.code, show.stderr).toBe(0);
     const records: { type: string; author: string; recipients: string[]; body: Record<string, unknown> }[] = JSON.parse(show.stdout).records;
     for (const r of records) expect(r.recipients).toEqual(["alice", "bob"]);

@@ -38,14 +38,28 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
 }
 
 /**
+ * Why a verified record does not count. `innocent`: it may come from an
+ * honest member (written on a clone that had not pulled their recusal yet,
+ * or on a clock far ahead), not only from someone forging; a record by a
+ * member the case excludes, or never gave to, cannot (coc lets nobody write
+ * in a case they cannot read).
+ */
+export interface Uncounted {
+  why: string;
+  innocent: boolean;
+}
+
+/**
  * The verified records of a case that do not count, each with why. A report
  * or a vouch always counts (their own rules are in ./audience.ts); any other
  * record counts only when its author, when writing it, was given the case (a reader of its first report,
  * or shared it since) and was not recused, and the case does not exclude
  * them now (a member a report names never writes in it, even with a record
  * dated before that report). A conflict declaration that does not count
- * recuses nobody and shares with nobody, so a recused or excluded member
- * cannot take the case from the members who read it, nor give it to anyone.
+ * recuses nobody and shares with nobody, so an excluded member cannot take
+ * the case from the members who read it, and a recused one cannot give it to
+ * anyone; a recused member's recusal of another member still counts (it only
+ * narrows who reads, and may come from a clone that had not pulled the first).
  * A record's date is its author's word: a recused member who dates a record
  * before their recusal is not caught here (as for a report, see
  * ./audience.ts), but a later record of the team's supersedes it.
@@ -59,7 +73,7 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
  * @param rejoined members removed and added again (name → removed_at): a
  * case opened before their removal was not given to them.
  */
-export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map(), now?: Date): Map<string, string> {
+export function uncountedRecords(records: readonly CocRecord[], rejoined: ReadonlyMap<string, string> = new Map(), now?: Date): Map<string, Uncounted> {
   const sorted = sortRecords(records);
   // Later than 30 days past the reader's clock: not yet.
   const latest = now ? new Date(now.getTime() + FUTURE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
@@ -71,7 +85,7 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
   const shared = new Set<string>();
   const excludedNow = new Set(sorted.flatMap((r) => (r.type === "report" ? r.body.exclude : [])));
   const recused = new Set<string>();
-  const out = new Map<string, string>();
+  const out = new Map<string, Uncounted>();
   for (const r of sorted) {
     if (r.type === "report") {
       if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
@@ -82,14 +96,18 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
       continue;
     }
     const a = r.author;
-    const why = latest !== undefined && IN_FORCE_BY_DATE.has(r.type) && r.created_at > latest
-      ? `dated ${r.created_at}, in the future: it counts from then`
+    // A recusal only ever narrows who reads: one declared by a member the case was given to counts even while
+    // they are recused themselves (written on a clone that had not pulled their own recusal yet). Dropping it
+    // would leave the member it recuses reading the case; counting it costs at most a recusal another reader lifts.
+    const narrows = r.type === "conflict" && r.body.member !== a && recusalOf(r.body) === true;
+    const why: Uncounted | undefined = latest !== undefined && IN_FORCE_BY_DATE.has(r.type) && r.created_at > latest
+      ? { why: `dated ${r.created_at}, in the future: it counts from then`, innocent: true }
       : excludedNow.has(a)
-      ? `written by ${a}, whom the case excludes`
-      : recused.has(a)
-        ? `written by ${a} while recused from the case`
+      ? { why: `written by ${a}, whom the case excludes`, innocent: false }
+      : recused.has(a) && !narrows
+        ? { why: `written by ${a} while recused from the case`, innocent: true }
         : !founders.has(a) && !shared.has(a)
-          ? `written by ${a}, who could not read the case then`
+          ? { why: `written by ${a}, who could not read the case then`, innocent: false }
           : undefined;
     if (why) {
       out.set(r.id, why);

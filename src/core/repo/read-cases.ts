@@ -114,7 +114,10 @@ async function readAndVerify(
       // A verified record whose author did not stand in the case (excluded, recused, never given it) does not count either.
       const uncounted = uncountedRecords(verified.map((r) => r.record), ctx.rejoined, ctx.now);
       c.records = verified.filter((r) => !uncounted.has(r.record.id));
-      c.unverified = [...unverified, ...verified.filter((r) => uncounted.has(r.record.id)).map((r) => ({ ...r, reason: uncounted.get(r.record.id)!, outsider: true as const }))];
+      c.unverified = [
+        ...unverified,
+        ...verified.filter((r) => uncounted.has(r.record.id)).map((r) => ({ ...r, reason: uncounted.get(r.record.id)!.why, outsider: true as const, innocent: uncounted.get(r.record.id)!.innocent })),
+      ];
     }),
   );
   // Written in the background by a worker, when one was started.

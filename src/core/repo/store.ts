@@ -36,6 +36,8 @@ export interface UnverifiedRecord extends StoredRecord {
   reason: string;
   /** Signed by its author, who did not stand in the case when writing it (../case/standing.ts): a vouch cannot make it count. */
   outsider?: true;
+  /** For an outsider's record: whether an honest member may have written it (see ../case/standing.ts `Uncounted`). */
+  innocent?: boolean;
 }
 
 /** A file that could not be read, with a one-line reason. */
