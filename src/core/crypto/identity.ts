@@ -4,7 +4,7 @@
  * (`age -p`). Loaded once per process into a {@link RecordDecrypter}.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, stat } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
@@ -47,6 +47,46 @@ export function parseIdentityText(text: string, source: string): string[] {
   return keys;
 }
 
+/** An identity file is a few lines (a passphrase-protected one a little more): anything larger is not one. */
+const MAX_IDENTITY_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of the identity file: a regular file (a symbolic link to one is
+ * followed) of at most {@link MAX_IDENTITY_BYTES}, read through one open file
+ * so what is checked is what is read. A directory, a FIFO (opened without
+ * waiting for a writer) or a device (`/dev/zero`) is refused, never read.
+ * @throws UserError when it is missing, not a regular file, too large, or has loose permissions.
+ */
+async function readIdentityFile(path: string, checkPermissions: boolean): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new UserError(`no identity at ${path}`, [], "identity");
+    throw new UserError(`cannot read identity ${path} (${code ?? (e as Error).message})`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UserError(`identity ${path} is not a regular file (${info.isDirectory() ? "a directory" : "a device, FIFO or socket"}); give the identity file itself`);
+    if (checkPermissions && (info.mode & 0o077) !== 0) {
+      const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
+      throw new UserError(`identity file ${path} is readable by others (mode ${mode}); fix it with: chmod 600 ${path}`);
+    }
+    const buffer = new Uint8Array(MAX_IDENTITY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_IDENTITY_BYTES) throw new UserError(`identity ${path} is larger than ${MAX_IDENTITY_BYTES / 1024} KiB; it is not an age identity file`);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface LoadIdentityOptions {
   path: string;
   /** Asks for the passphrase of a protected identity; absent when nobody can be asked. */
@@ -62,17 +102,7 @@ export interface LoadIdentityOptions {
  */
 export async function loadIdentity(opts: LoadIdentityOptions): Promise<RecordDecrypter> {
   const { path } = opts;
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UserError(`no identity at ${path}`, [], "identity");
-  }
-  if (opts.checkPermissions && (info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
-    throw new UserError(`identity file ${path} is readable by others (mode ${mode}); fix it with: chmod 600 ${path}`);
-  }
-  let bytes: Uint8Array = await readFile(path);
+  let bytes: Uint8Array = await readIdentityFile(path, opts.checkPermissions);
   if (isAgeFile(bytes) || isArmoredAgeFile(bytes)) {
     if (!opts.askPassphrase) {
       throw new UserError(`identity ${path} is passphrase-protected; run coc in a terminal to unlock it (there is no passphrase flag, by design)`);

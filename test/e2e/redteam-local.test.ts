@@ -1,0 +1,60 @@
+/**
+ * Red team, the local machine: what no push can reach but a crash, a full
+ * disk or a slip of the user's own can put on it (the identity file, the
+ * clone's `.git/coc/`, the RAM directory). The built binary runs in a child
+ * process with a timeout, so a hang fails the test instead of stalling it.
+ * Expected every time: one line, exit 1, no hang, nothing secret printed.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, type Person } from "../helpers/env.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(ROOT, "bin", "coc.js");
+
+let world: World;
+let alice: Person;
+beforeEach(() => {
+  world = new World();
+  alice = world.person("alice");
+});
+afterEach(() => world.cleanup());
+
+function coc(argv: string[], env: Record<string, string> = {}, cwd = world.root): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd, env: { ...world.env, NODE_DISABLE_COMPILE_CACHE: "1", ...env }, input: "", encoding: "utf8", timeout: 15_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One line on stderr, exit 1, no internal error, no stack trace. */
+function expectOneLine(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.stderr).toMatch(pattern);
+}
+
+describe("the identity file", () => {
+  it("a directory, a FIFO, a device or a huge file is refused in one line, never read or waited on", () => {
+    const dir = join(world.root, "keys", "dir");
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    expectOneLine(coc(["whoami"], { COC_IDENTITY: dir }), /identity .*dir is not a regular file \(a directory\)/);
+    const fifo = join(world.root, "keys", "fifo");
+    expect(spawnSync("mkfifo", ["-m", "600", fifo]).status).toBe(0);
+    expectOneLine(coc(["whoami"], { COC_IDENTITY: fifo }), /identity .*fifo is not a regular file/);
+    // A link to /dev/zero with the mode of a private file: the device's own mode is 0666, so the link is what is given.
+    expectOneLine(coc(["whoami"], { COC_IDENTITY: "/dev/zero" }), /identity \/dev\/zero is not a regular file/);
+    const huge = join(world.root, "keys", "huge.txt");
+    writeFileSync(huge, "", { mode: 0o600 });
+    truncateSync(huge, 3 * 1024 ** 3);
+    expectOneLine(coc(["whoami"], { COC_IDENTITY: huge }), /identity .*huge\.txt is larger than 1024 KiB/);
+    // And the identity itself still works.
+    const ok = coc(["whoami"], { COC_IDENTITY: alice.identityFile });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.trim()).toBe(alice.memberKey);
+  });
+});
