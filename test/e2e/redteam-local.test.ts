@@ -58,3 +58,33 @@ describe("the identity file", () => {
     expect(ok.stdout.trim()).toBe(alice.memberKey);
   });
 });
+
+/** A 64 KiB tmpfs filled up, for the test's duration (root only, where mount is allowed); undefined elsewhere. */
+function fullDisk(): { dir: string; release: () => void } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const dir = join(world.root, "full");
+  mkdirSync(dir);
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]).status !== 0) return undefined;
+  spawnSync("dd", ["if=/dev/zero", `of=${join(dir, "filler")}`, "bs=1k", "count=128"]);
+  return { dir, release: () => void spawnSync("umount", [dir]) };
+}
+
+describe("a full disk", () => {
+  it("coc keygen leaves no empty identity behind, so the next try (with space) is not refused", (ctx) => {
+    const disk = fullDisk();
+    if (!disk) return ctx.skip();
+    try {
+      const out = join(disk.dir, "coc", "identity.txt");
+      const r = coc(["keygen", "--out", out]);
+      expectOneLine(r, /cannot write .*identity\.txt \(the disk is full\); no identity was made/);
+      spawnSync("rm", [join(disk.dir, "filler")]);
+      const again = coc(["keygen", "--out", out]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^age1[a-z0-9]+ ssh-ed25519 AAAA/);
+      const who = coc(["whoami"], { COC_IDENTITY: out });
+      expect(who.stdout).toBe(again.stdout);
+    } finally {
+      disk.release();
+    }
+  });
+});

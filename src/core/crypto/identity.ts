@@ -4,7 +4,8 @@
  * (`age -p`). Loaded once per process into a {@link RecordDecrypter}.
  */
 import { constants } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
+import { flushPath } from "../flush.js";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
@@ -147,10 +148,22 @@ export async function writeNewIdentity(path: string, now: Date): Promise<{ recip
     }
     throw new UserError(`cannot create ${path}: ${(e as Error).message}`);
   }
+  // Written and flushed before its member key is printed (the key is what the team encrypts to from
+  // then on); a write the disk cuts short leaves no file behind, or the next keygen would refuse to
+  // replace an empty or half identity that opens nothing.
   try {
     await handle.writeFile(identityFileText(identity, recipient, now));
-  } finally {
-    await handle.close();
+    // A file system that cannot flush at all (EINVAL) leaves it to its own timing; a failed flush (EIO, ENOSPC) is a failed write.
+    await handle.sync().catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "EINVAL" && e.code !== "ENOTSUP") throw e;
+    });
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot write ${path} (${code === "ENOSPC" ? "the disk is full" : (code ?? (e as Error).message)}); no identity was made`);
   }
+  await handle.close();
+  await flushPath(dirname(path));
   return { recipient, signingKey: signingKeyFromIdentity(identity).publicKey };
 }
