@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { lstatSync, renameSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { removeEmptyCaseDirs } from "./debris.js";
@@ -32,25 +32,7 @@ import type { PendingWrite } from "./store.js";
 import { overwriteFile, stageRecords, type RewrittenRecord, type StagedRecord } from "./record-writes.js";
 import { PACK_THRESHOLD } from "../git/pack-commit.js";
 import { stageBlobs, type BlobWrite } from "./evidence.js";
-
-interface Journal {
-  coc: 1;
-  message: string;
-  /** HEAD before the change (null in a repository without commits). */
-  head: string | null;
-  /** [temp, final] absolute paths, in order. */
-  moves: [string, string][];
-  /** [original, aside] absolute paths of what the change deletes (moved aside, removed once committed). */
-  removals?: [string, string][];
-  /** Repository-relative paths that the change writes or deletes. */
-  paths: string[];
-  /** Of those, the ones that existed before (restored from HEAD on roll-back); the others are removed. */
-  existing: string[];
-  /** The process doing the change. */
-  pid: number;
-  /** That process's start token (see {@link ProcessOwner.token}), so a reused pid is not taken for it. */
-  token?: string | undefined;
-}
+import { readJournal, type Journal } from "./journal.js";
 
 /** A change to commit. */
 export interface Transaction {
@@ -76,14 +58,6 @@ export interface FaultHooks {
 
 /** What an earlier, interrupted change turned into. */
 export type Recovery = "none" | "in-progress" | "completed" | "rolled-back";
-
-async function readJson<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether anything stands at `p` (by `lstat`, in line: a re-encryption asks it of thousands of paths). */
 function exists(p: string): boolean {
@@ -114,6 +88,12 @@ export class WriteLog {
     this.#faults = faults;
   }
 
+  /** The journal of an interrupted change, if any (./journal.ts). */
+  async #journal(): Promise<Journal | undefined | { problem: string }> {
+    const dir = await this.#dir();
+    return readJournal(join(dir, "journal.json"), this.#paths.root, dir);
+  }
+
   async #dir(): Promise<string> {
     const dir = join(await this.#git.dir(), "coc");
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -136,8 +116,8 @@ export class WriteLog {
       const recovered = await this.recover();
       if (recovered !== "none") this.recovered = recovered;
       if (recovered === "in-progress") {
-        const j = await readJson<Journal>(join(await this.#dir(), "journal.json"));
-        throw busy(j?.pid ?? 0, lock);
+        const j = await this.#journal();
+        throw busy(j && !("problem" in j) ? j.pid : 0, lock);
       }
       return await fn();
     } finally {
@@ -152,8 +132,11 @@ export class WriteLog {
    */
   async recover(): Promise<Recovery> {
     const jpath = join(await this.#dir(), "journal.json");
-    const journal = await readJson<Journal>(jpath);
+    const journal = await this.#journal();
     if (!journal) return "none";
+    if ("problem" in journal) {
+      throw new UserError(`${jpath} is not a journal coc wrote (${journal.problem}); nothing was changed. If no coc command is running, check git status and remove it`);
+    }
     if (journal.pid !== this.#owner.pid && this.#owner.alive(journal.pid, journal.token)) return "in-progress";
     await whenIndexFree(await this.#git.dir());
     const head = await this.#git.head();
@@ -176,7 +159,9 @@ export class WriteLog {
    */
   async settle(): Promise<Recovery> {
     // Without a journal there is nothing to settle: a read never takes the lock (a writer starting now must not be refused).
-    if ((await readJson<Journal>(join(await this.#dir(), "journal.json"))) === undefined) return "none";
+    // One that is not coc's is never acted on: a write stops naming it (see recover), a read goes on.
+    const journal = await this.#journal();
+    if (journal === undefined || "problem" in journal) return "none";
     if (await this.busy()) return "in-progress";
     try {
       await this.locked(async () => undefined);
@@ -190,7 +175,8 @@ export class WriteLog {
   /** True when a live process other than this one is in the middle of a change. */
   async busy(): Promise<boolean> {
     const dir = await this.#dir();
-    const j = await readJson<Journal>(join(dir, "journal.json"));
+    const journal = await this.#journal();
+    const j = journal && !("problem" in journal) ? journal : undefined;
     const l = await readOwner(join(dir, "lock"));
     return [j, l].some((x) => x !== undefined && x.pid !== this.#owner.pid && this.#owner.alive(x.pid, x.token));
   }

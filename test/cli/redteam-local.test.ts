@@ -1,0 +1,71 @@
+/**
+ * Red team, the clone's own `.git/coc/`: what no push reaches but a local
+ * process, a crash or a damaged disk can leave there. Expected: one line,
+ * exit 1 for a change, reads unaffected, and nothing outside the clone touched.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
+
+let world: World;
+let alice: Person;
+let repo: string;
+beforeEach(async () => {
+  world = new World();
+  alice = world.person("alice");
+  repo = await teamRepo(world, [alice]);
+});
+afterEach(() => world.cleanup());
+
+const head = () => world.git(repo, ["rev-parse", "HEAD"]).trim();
+/** A process id that no process has now (a child that has exited). */
+const deadPid = () => spawnSync("true").pid!;
+
+describe("the journal of an interrupted change", () => {
+  it("one that is not the shape coc writes stops a change in one line naming it; reads go on", async () => {
+    const journal = join(repo, ".git", "coc", "journal.json");
+    mkdirSync(join(repo, ".git", "coc"), { recursive: true });
+    const before = head();
+    for (const text of ["{}", '{"coc":1,"pid":1}', "[1,2", "null"]) {
+      writeFileSync(journal, text);
+      const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() });
+      expect(r.code, text).toBe(1);
+      expect(r.stderr.trim().split("\n"), text).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.stderr).toContain(`${journal} is not a journal coc wrote`);
+      expect(head()).toBe(before);
+      const list = await world.run(["list"], { as: alice, cwd: repo });
+      expect(list.code, list.stderr).toBe(0);
+    }
+  });
+
+  it("one that names files outside the clone is never acted on: nothing there is removed or replaced", async () => {
+    const outside = join(world.root, "precious");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "thesis.txt"), "years of work");
+    writeFileSync(join(world.root, "notes.txt"), "keep me");
+    const dir = join(repo, ".git", "coc");
+    mkdirSync(dir, { recursive: true });
+    const aside = join(dir, "removed-000000000000");
+    mkdirSync(aside);
+    const journal = {
+      coc: 1,
+      message: "coc: x",
+      head: head(),
+      moves: [[join(world.root, "notes.txt"), join(repo, "cases", "x")]],
+      removals: [[outside, aside]],
+      paths: ["../notes.txt"],
+      existing: [],
+      pid: deadPid(),
+    };
+    writeFileSync(join(dir, "journal.json"), JSON.stringify(journal));
+    const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is not a journal coc wrote \(it names a file outside this clone\)/);
+    expect(readFileSync(join(outside, "thesis.txt"), "utf8")).toBe("years of work");
+    expect(readFileSync(join(world.root, "notes.txt"), "utf8")).toBe("keep me");
+    expect(existsSync(aside)).toBe(true);
+  });
+});
