@@ -4,9 +4,10 @@
  * exit 1 for a change, reads unaffected, and nothing outside the clone touched.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { editInRam } from "../../src/cli/prompts/editor.js";
 import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 let world: World;
@@ -67,5 +68,41 @@ describe("the journal of an interrupted change", () => {
     expect(readFileSync(join(outside, "thesis.txt"), "utf8")).toBe("years of work");
     expect(readFileSync(join(world.root, "notes.txt"), "utf8")).toBe("keep me");
     expect(existsSync(aside)).toBe(true);
+  });
+});
+
+describe("COC_RAM_DIR", () => {
+  /** The test's temp directory is on a disk here (else there is nothing to show). */
+  const onDisk = () => statfsSync(world.root).type !== 0x01021994;
+
+  it("naming a directory on a disk (or a link to one) is refused before any plaintext is written there", async (ctx) => {
+    if (!onDisk()) return ctx.skip();
+    const disk = join(world.root, "not-ram");
+    mkdirSync(disk);
+    const link = join(world.ram(), "to-disk");
+    symlinkSync(disk, link);
+    writeFileSync(join(world.root, "chat.txt"), "EVIDENCE-MARKER the messages");
+    const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() });
+    expect(r.code, r.stderr).toBe(0);
+    const code = /[a-z]+-[a-z]+-\d+/.exec(r.stdout)![0];
+    expect((await world.run(["attach", code, join(world.root, "chat.txt")], { as: alice, cwd: repo })).code).toBe(0);
+    // The viewer records where the file is and what it holds.
+    const seen = join(world.root, "seen.txt");
+    const viewer = join(world.root, "viewer.sh");
+    writeFileSync(viewer, `#!/bin/sh\nstat -f -c %T "$1" >> "${seen}"\n`);
+    chmodSync(viewer, 0o755);
+    for (const dir of [disk, link]) {
+      const open = await world.run(["open", code, "1"], { as: alice, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: dir } });
+      expect(open.code).toBe(1);
+      expect(open.stderr.trim().split("\n")).toHaveLength(1);
+      expect(open.stderr).toContain(`COC_RAM_DIR=${dir} is not a directory on a RAM file system (tmpfs or ramfs), so the plaintext would reach a disk; nothing was decrypted to disk`);
+      expect(() => editInRam("REPORT-MARKER", { EDITOR: "true", COC_RAM_DIR: dir, PATH: "/usr/bin:/bin" })).toThrow(`COC_RAM_DIR=${dir} is not a directory on a RAM file system`);
+    }
+    expect(existsSync(seen)).toBe(false);
+    expect(readdirSync(disk)).toEqual([]);
+    // A RAM directory works.
+    const ok = await world.run(["open", code, "1"], { as: alice, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: world.ram() } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(seen, "utf8").trim()).toBe("tmpfs");
   });
 });
