@@ -6,11 +6,11 @@
  * Expected every time: one line, exit 1, no hang, nothing secret printed.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { World, type Person } from "../helpers/env.js";
+import { World, reportYaml, teamRepo, type Person } from "../helpers/env.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "coc.js");
@@ -85,6 +85,34 @@ describe("a full disk", () => {
       expect(who.stdout).toBe(again.stdout);
     } finally {
       disk.release();
+    }
+  });
+});
+
+describe("the clone's own state files", () => {
+  it("a FIFO in place of any of them (.git/coc, .git/info/attributes, the roster pin) never makes a command wait", { timeout: 120_000 }, async () => {
+    const repo = await teamRepo(world, [alice]);
+    const git = join(repo, ".git");
+    const run = (argv: string[], stdin = "") => {
+      const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: repo, env: { ...world.env, NODE_DISABLE_COMPILE_CACHE: "1", COC_IDENTITY: alice.identityFile }, input: stdin, encoding: "utf8", timeout: 15_000 });
+      return { code: r.status, stderr: r.stderr };
+    };
+    expect(run(["list"]).code).toBe(0);
+    const rosters = join(world.home, ".config", "coc", "rosters");
+    const pins = readdirSync(rosters).map((f) => join(rosters, f));
+    expect(pins).toHaveLength(1);
+    const files = [...["id", "sync.json", "hooks-path.ok", "lock", join("hooks", "pre-commit")].map((f) => join(git, "coc", f)), join(git, "info", "attributes"), pins[0]!];
+    for (const file of files) {
+      rmSync(file, { force: true });
+      expect(spawnSync("mkfifo", ["-m", "600", file]).status).toBe(0);
+      const list = run(["list"]);
+      // The lock is the one file that stops a change while it is not a regular file (README, "Half-done changes").
+      const write = file.endsWith("lock") ? { code: 1, stderr: "" } : run(["new-report", "--from", "-"], reportYaml());
+      expect([list.code, write.code], `${file}: ${list.stderr} ${write.stderr}`).toEqual([0, file.endsWith("lock") ? 1 : 0]);
+      expect(list.stderr).not.toMatch(/internal error/);
+      if (existsSync(file)) rmSync(file);
+      // Put back what the next command needs (a lock is simply absent).
+      if (!file.endsWith("lock")) expect(run(["list"]).code).toBe(0);
     }
   });
 });
