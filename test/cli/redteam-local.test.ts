@@ -4,7 +4,7 @@
  * exit 1 for a change, reads unaffected, and nothing outside the clone touched.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { editInRam } from "../../src/cli/prompts/editor.js";
@@ -104,5 +104,42 @@ describe("COC_RAM_DIR", () => {
     const ok = await world.run(["open", code, "1"], { as: alice, cwd: repo, env: { COC_VIEWER: viewer, COC_RAM_DIR: world.ram() } });
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(seen, "utf8").trim()).toBe("tmpfs");
+  });
+});
+
+describe("a full disk", () => {
+  it("a report that fails to commit leaves nothing staged once there is space again, at every point the disk fills", { timeout: 180_000 }, async (ctx) => {
+    if (process.getuid?.() !== 0) return ctx.skip();
+    const disk = join(world.root, "disk");
+    mkdirSync(disk);
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk]).status !== 0) return ctx.skip();
+    try {
+      const clone = join(disk, "repo");
+      cpSync(repo, clone, { recursive: true });
+      const filler = join(disk, "filler");
+      const failed: number[] = [];
+      for (let free = 8; free <= 96; free += 4) {
+        rmSync(filler, { force: true });
+        const avail = Number(statfsSync(disk).bavail) * 4;
+        spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1k", `count=${avail - free}`]);
+        const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: clone, stdin: reportYaml(`free ${free}`) });
+        if (r.code !== 0) {
+          failed.push(free);
+          expect(r.code).toBe(1);
+          expect(r.stderr).not.toMatch(/internal error/);
+        }
+        // Space again: the next command settles whatever the failure left, and the index holds nothing of it.
+        rmSync(filler, { force: true });
+        const list = await world.run(["list"], { as: alice, cwd: clone });
+        expect(list.code, `free ${free} KiB: ${list.stderr}`).toBe(0);
+        expect(world.git(clone, ["status", "--short"]), `free ${free} KiB`).toBe("");
+        expect(list.stdout, `free ${free} KiB`).not.toMatch(/unreadable/);
+        expect(list.stdout.trim().split("\n").length - 1, `free ${free} KiB`).toBe(Number(world.git(clone, ["rev-list", "--count", "HEAD"])) - 1);
+      }
+      // The disk did fill at some of these points.
+      expect(failed.length, failed.join(" ")).toBeGreaterThan(0);
+    } finally {
+      spawnSync("umount", [disk]);
+    }
   });
 });

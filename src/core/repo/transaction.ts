@@ -200,15 +200,22 @@ export class WriteLog {
     });
     const rewrites = records.filter((x): x is RewrittenRecord => "bytes" in x);
     const staged = [...blobs, ...records.filter((x): x is StagedRecord => "temp" in x)];
-    const others = await Promise.all(
-      (t.files ?? []).map(async (f) => {
-        const final = join(root, f.rel);
-        const temp = `${final}.${randomBytes(4).toString("hex")}.tmp`;
-        await mkdir(dirname(final), { recursive: true });
-        await writeFile(temp, f.content);
-        return { temp, final, rel: f.rel };
-      }),
-    );
+    // What a failure before the journal is written (a full disk, say) leaves: nothing, not even the new case's directory.
+    const discard = async (temps: readonly { temp: string; rel: string }[]) => {
+      await Promise.all(temps.map((x) => rm(x.temp, { force: true })));
+      await removeEmptyCaseDirs(this.#paths, temps.map((x) => x.rel));
+    };
+    const othersTemps = (t.files ?? []).map((f) => ({ rel: f.rel, final: join(root, f.rel), temp: `${join(root, f.rel)}.${randomBytes(4).toString("hex")}.tmp`, content: f.content }));
+    try {
+      for (const o of othersTemps) {
+        await mkdir(dirname(o.final), { recursive: true });
+        await writeFile(o.temp, o.content);
+      }
+    } catch (e) {
+      await discard([...staged, ...othersTemps]);
+      throw e;
+    }
+    const others = othersTemps.map(({ temp, final, rel }) => ({ temp, final, rel }));
     const all = [...staged, ...others];
     const existing = new Set<string>();
     try {
@@ -221,7 +228,7 @@ export class WriteLog {
         existing.add(x.rel);
       }
     } catch (e) {
-      await Promise.all(all.map((x) => rm(x.temp, { force: true })));
+      await discard(all);
       throw e;
     }
     const dir = await this.#dir();
@@ -246,9 +253,15 @@ export class WriteLog {
     // from HEAD, see the module comment), then the journal, so that the next command can settle the change.
     if (all.length < PACK_THRESHOLD) await Promise.all(all.map((x) => flushPath(x.temp)));
     const jpath = join(dir, "journal.json");
-    await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
-    await flushPath(`${jpath}.tmp`);
-    await rename(`${jpath}.tmp`, jpath);
+    try {
+      await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
+      await flushPath(`${jpath}.tmp`);
+      await rename(`${jpath}.tmp`, jpath);
+    } catch (e) {
+      await rm(`${jpath}.tmp`, { force: true });
+      await discard(all);
+      throw e;
+    }
     try {
       for (const [from, aside] of journal.removals ?? []) await rename(from, aside);
       // In line: thousands of renames through the thread pool cost more than the renames themselves.
@@ -267,16 +280,24 @@ export class WriteLog {
       // In the order of t.writes (the records a write created come last: see ../actions/write.ts).
       return { written: [...blobs.map((x) => x.rel), ...records.map((x) => x.rel)], committed };
     } catch (e) {
-      await this.#rollBack(journal);
-      await rm(jpath, { force: true });
+      // A roll-back that cannot finish (on a full disk git cannot write the index either) keeps the journal:
+      // the next command finishes it, rather than leave the change's files staged in the index for good.
+      if (await this.#rollBack(journal).then(() => true, () => false)) await rm(jpath, { force: true });
       throw e;
     }
   }
 
+  /**
+   * Puts back what the journal `j` names. Every step is tried; a git step that fails (a full disk: git
+   * cannot write the index; another git process holding it) is thrown at the end, so the caller keeps the
+   * journal and the next command finishes the roll-back.
+   */
   async #rollBack(j: Journal): Promise<void> {
     const root = this.#paths.root;
+    let failure: Error | undefined;
+    const gitStep = (step: Promise<void>) => step.catch((e: unknown) => void (failure ??= e instanceof Error ? e : new Error(String(e))));
     await Promise.all(j.moves.map(([temp]) => rm(temp, { force: true })));
-    await this.#git.unstage(j.paths);
+    await gitStep(this.#git.unstage(j.paths));
     const created = j.paths.filter((p) => !j.existing.includes(p));
     await Promise.all(created.map((rel) => rm(join(root, rel), { force: true })));
     await removeEmptyCaseDirs(this.#paths, created);
@@ -287,6 +308,7 @@ export class WriteLog {
       }
     }
     const restore = j.existing.filter((p) => !(j.removals ?? []).some(([from]) => from === join(root, p)));
-    if (restore.length > 0) await this.#git.restore(restore);
+    if (restore.length > 0) await gitStep(this.#git.restore(restore));
+    if (failure !== undefined) throw failure;
   }
 }
