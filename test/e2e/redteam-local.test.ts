@@ -90,18 +90,21 @@ describe("a full disk", () => {
 });
 
 describe("the clone's own state files", () => {
-  it("a FIFO in place of any of them (.git/coc, .git/info/attributes, the roster pin) never makes a command wait", { timeout: 120_000 }, async () => {
+  it("a FIFO in place of any of them (.git/coc, the read cache, .git/info/attributes, the roster pin) never makes a command wait", { timeout: 120_000 }, async () => {
     const repo = await teamRepo(world, [alice]);
     const git = join(repo, ".git");
     const run = (argv: string[], stdin = "") => {
       const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: repo, env: { ...world.env, NODE_DISABLE_COMPILE_CACHE: "1", COC_IDENTITY: alice.identityFile }, input: stdin, encoding: "utf8", timeout: 15_000 });
       return { code: r.status, stderr: r.stderr };
     };
+    expect(run(["new-report", "--from", "-"], reportYaml()).code).toBe(0);
     expect(run(["list"]).code).toBe(0);
+    const caches = readdirSync(join(git, "coc", "cache")).map((f) => join(git, "coc", "cache", f));
+    expect(caches).toHaveLength(1);
     const rosters = join(world.home, ".config", "coc", "rosters");
     const pins = readdirSync(rosters).map((f) => join(rosters, f));
     expect(pins).toHaveLength(1);
-    const files = [...["id", "sync.json", "hooks-path.ok", "lock", join("hooks", "pre-commit")].map((f) => join(git, "coc", f)), join(git, "info", "attributes"), pins[0]!];
+    const files = [...["id", "sync.json", "hooks-path.ok", "lock", join("hooks", "pre-commit")].map((f) => join(git, "coc", f)), join(git, "info", "attributes"), pins[0]!, caches[0]!];
     for (const file of files) {
       rmSync(file, { force: true });
       expect(spawnSync("mkfifo", ["-m", "600", file]).status).toBe(0);
