@@ -6,7 +6,7 @@
  * Expected every time: one line, exit 1, no hang, nothing secret printed.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -105,6 +105,9 @@ describe("the clone's own state files", () => {
     const pins = readdirSync(rosters).map((f) => join(rosters, f));
     expect(pins).toHaveLength(1);
     const files = [...["id", "sync.json", "hooks-path.ok", "lock", join("hooks", "pre-commit")].map((f) => join(git, "coc", f)), join(git, "info", "attributes"), pins[0]!, caches[0]!];
+    // The clone's config settled (changed over two seconds ago, its change time included), so the hooks-path memo is read and written too.
+    const settled = statSync(join(git, "config")).ctimeMs + 2500 - Date.now();
+    if (settled > 0) await new Promise((r) => setTimeout(r, settled));
     for (const file of files) {
       rmSync(file, { force: true });
       expect(spawnSync("mkfifo", ["-m", "600", file]).status).toBe(0);

@@ -5,7 +5,7 @@
  * could change) and points `core.hooksPath` there, so a member's own
  * `git commit` runs it too.
  */
-import { chmod, lstat, mkdir, readdir, rename, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./client.js";
 import { settledBefore, statusKey } from "../file-status.js";
@@ -69,7 +69,13 @@ async function localHooksPath(git: Git, setting: string): Promise<string | undef
   const settled = memoTime !== undefined && settledBefore(st!, memoTime);
   if (settled && (await readStateFile(memo)) === key) return setting;
   const value = await git.config("core.hooksPath", "local");
-  if (value === setting && key !== undefined) await writeFile(memo, key, { mode: 0o600 }).catch(() => undefined);
+  if (value === setting && key !== undefined) {
+    // A new file renamed into place: never written through whatever stands there (a FIFO would wait for a reader forever).
+    const temp = `${memo}.${process.pid}.tmp`;
+    await writeFile(temp, key, { mode: 0o600, flag: "wx" })
+      .then(() => rename(temp, memo))
+      .catch(() => rm(temp, { force: true }));
+  }
   return value;
 }
 
