@@ -143,3 +143,32 @@ describe("a full disk", () => {
     }
   });
 });
+
+describe("coc init in a directory that already has files", () => {
+  it("never writes or appends through a symbolic link there (.gitattributes, README.md, templates), dangling or not", async () => {
+    const outside = join(world.root, "outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "bashrc"), "export PS1='$ '\n");
+    mkdirSync(join(outside, "tpl"));
+    const cases: [string, string][] = [
+      [".gitattributes", join(outside, "bashrc")],
+      [".gitattributes", join(outside, "created-by-a-dangling-link")],
+      ["README.md", join(outside, "readme-target")],
+      ["templates", join(outside, "tpl")],
+    ];
+    for (const [i, [name, target]] of cases.entries()) {
+      const dir = join(world.root, `clone-${i}`);
+      mkdirSync(dir);
+      world.git(dir, ["init", "--quiet"]);
+      symlinkSync(target, join(dir, name));
+      const r = await world.run(["init", dir, "--event", "Ev", "--member", "alice"], { as: alice });
+      expect(r.code, name).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(`${join(dir, name)} is a symbolic link; coc init writes nothing through a link; nothing was changed`);
+      expect(existsSync(join(dir, ".coc")), name).toBe(false);
+    }
+    expect(readFileSync(join(outside, "bashrc"), "utf8")).toBe("export PS1='$ '\n");
+    expect(readdirSync(outside).sort()).toEqual(["bashrc", "tpl"]);
+    expect(readdirSync(join(outside, "tpl"))).toEqual([]);
+  });
+});
