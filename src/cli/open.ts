@@ -6,11 +6,14 @@
 import { readFileSync } from "node:fs";
 import { describeDiff, loadIdentity, Repo, resolveIdentityPath, type FaultHooks, type ProcessOwner, type RecordDecrypter } from "../core/index.js";
 import type { Io } from "./io.js";
+import { UsageError } from "./usage-error.js";
 
 const unlocked = new WeakMap<Io, Promise<RecordDecrypter>>();
 
 /** The identity path in force: --identity, then COC_IDENTITY, then the default. */
 export function identityPath(io: Io): string {
+  // Given but empty (`--identity "$KEY"` with KEY unset) is a mistake, not a request for the default identity.
+  if (io.opts.identity === "") throw new UsageError("--identity is empty; give the identity file");
   return resolveIdentityPath(io.opts.identity, io.ctx.env, io.ctx.cwd);
 }
 
@@ -35,6 +38,7 @@ export function unlock(io: Io): Promise<RecordDecrypter> {
  * settings and templates: they must be ones the user confirmed.
  */
 export async function openRepo(io: Io, opts: { root?: string; publishing?: boolean } = {}): Promise<Repo> {
+  if (io.opts.repo === "") throw new UsageError("--repo is empty; give the repository directory");
   const repo = await Repo.open({
     cwd: io.ctx.cwd,
     repo: opts.root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],

@@ -172,3 +172,17 @@ describe("coc init in a directory that already has files", () => {
     expect(readdirSync(join(outside, "tpl"))).toEqual([]);
   });
 });
+
+describe("an empty --identity or --repo", () => {
+  it("is a usage error, never the default identity or the repository found from the current directory", async () => {
+    // alice's identity at the default path: an empty --identity must not fall back to it.
+    mkdirSync(join(world.home, ".config", "coc"), { recursive: true });
+    writeFileSync(join(world.home, ".config", "coc", "identity.txt"), readFileSync(alice.identityFile), { mode: 0o600 });
+    const who = await world.run(["whoami", "--identity", ""]);
+    expect([who.code, who.stdout]).toEqual([2, ""]);
+    expect(who.stderr).toContain("--identity is empty; give the identity file");
+    const list = await world.run(["list", "--repo", ""], { cwd: repo });
+    expect([list.code, list.stdout]).toEqual([2, ""]);
+    expect(list.stderr).toContain("--repo is empty; give the repository directory");
+  });
+});
