@@ -64,14 +64,23 @@ export async function openRepo(io: Io, opts: { root?: string; publishing?: boole
   return repo;
 }
 
-/** A process's start time (Linux), so a pid reused by another process is not taken for a running coc. */
-function startToken(pid: number): string | undefined {
+/**
+ * A process's state and start time (Linux): the start time, so a pid reused by another process is not taken
+ * for a running coc; the state, so a coc killed outright whose parent has not collected it yet (a zombie: its
+ * pid still answers, as in a container whose first process reaps no one) is not taken for a running one.
+ */
+function procStat(pid: number): { state: string; token: string | undefined } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", token: fields[19] };
   } catch {
     return undefined;
   }
+}
+
+function startToken(pid: number): string | undefined {
+  return procStat(pid)?.token;
 }
 
 function thisProcess(): ProcessOwner {
@@ -84,8 +93,9 @@ function thisProcess(): ProcessOwner {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
       }
-      const now = startToken(pid);
-      return token === undefined || now === undefined || now === token;
+      const now = procStat(pid);
+      if (now?.state === "Z" || now?.state === "X") return false;
+      return token === undefined || now?.token === undefined || now.token === token;
     },
   };
 }

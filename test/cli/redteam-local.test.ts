@@ -3,7 +3,7 @@
  * process, a crash or a damaged disk can leave there. Expected: one line,
  * exit 1 for a change, reads unaffected, and nothing outside the clone touched.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -184,5 +184,27 @@ describe("an empty --identity or --repo", () => {
     const list = await world.run(["list", "--repo", ""], { cwd: repo });
     expect([list.code, list.stdout]).toEqual([2, ""]);
     expect(list.stderr).toContain("--repo is empty; give the repository directory");
+  });
+});
+
+describe("a lock left by a coc killed outright", () => {
+  it("is taken over while the killed process is a zombie its parent has not collected (a container whose first process reaps no one)", async () => {
+    // `sleep` never collects the `true` it inherits: that pid stays a zombie while the sleep runs.
+    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const zombie = Number(await new Promise<string>((r) => parent.stdout.once("data", (d: Buffer) => r(d.toString()))));
+      let stat = "";
+      for (let i = 0; i < 200 && !/\) Z /.test(stat); i++) {
+        stat = readFileSync(`/proc/${zombie}/stat`, "utf8");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(stat).toMatch(/\) Z /);
+      const token = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+      writeFileSync(join(repo, ".git", "coc", "lock"), JSON.stringify({ pid: zombie, token }));
+      const r = await world.run(["new-report", "--from", "-"], { as: alice, cwd: repo, stdin: reportYaml() });
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      parent.kill();
+    }
   });
 });
