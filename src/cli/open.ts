@@ -6,11 +6,14 @@
 import { readFileSync } from "node:fs";
 import { describeDiff, loadIdentity, Repo, resolveIdentityPath, type FaultHooks, type ProcessOwner, type RecordDecrypter } from "../core/index.js";
 import type { Io } from "./io.js";
+import { UsageError } from "./usage-error.js";
 
 const unlocked = new WeakMap<Io, Promise<RecordDecrypter>>();
 
 /** The identity path in force: --identity, then COC_IDENTITY, then the default. */
 export function identityPath(io: Io): string {
+  // Given but empty (`--identity "$KEY"` with KEY unset) is a mistake, not a request for the default identity.
+  if (io.opts.identity === "") throw new UsageError("--identity is empty; give the identity file");
   return resolveIdentityPath(io.opts.identity, io.ctx.env, io.ctx.cwd);
 }
 
@@ -35,6 +38,7 @@ export function unlock(io: Io): Promise<RecordDecrypter> {
  * settings and templates: they must be ones the user confirmed.
  */
 export async function openRepo(io: Io, opts: { root?: string; publishing?: boolean } = {}): Promise<Repo> {
+  if (io.opts.repo === "") throw new UsageError("--repo is empty; give the repository directory");
   const repo = await Repo.open({
     cwd: io.ctx.cwd,
     repo: opts.root ?? io.opts.repo ?? io.ctx.env["COC_REPO"],
@@ -61,14 +65,23 @@ export async function openRepo(io: Io, opts: { root?: string; publishing?: boole
   return repo;
 }
 
-/** A process's start time (Linux), so a pid reused by another process is not taken for a running coc. */
-function startToken(pid: number): string | undefined {
+/**
+ * A process's state and start time (Linux): the start time, so a pid reused by another process is not taken
+ * for a running coc; the state, so a coc killed outright whose parent has not collected it yet (a zombie: its
+ * pid still answers, as in a container whose first process reaps no one) is not taken for a running one.
+ */
+function procStat(pid: number): { state: string; token: string | undefined } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", token: fields[19] };
   } catch {
     return undefined;
   }
+}
+
+function startToken(pid: number): string | undefined {
+  return procStat(pid)?.token;
 }
 
 function thisProcess(): ProcessOwner {
@@ -81,8 +94,9 @@ function thisProcess(): ProcessOwner {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
       }
-      const now = startToken(pid);
-      return token === undefined || now === undefined || now === token;
+      const now = procStat(pid);
+      if (now?.state === "Z" || now?.state === "X") return false;
+      return token === undefined || now?.token === undefined || now.token === token;
     },
   };
 }

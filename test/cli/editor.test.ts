@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ramTestDir } from "../helpers/env.js";
 import { NO_RESIDUE_ARGS, editInRam, editorFamily, editorInvocation, type EditorFamily } from "../../src/cli/prompts/editor.js";
 
 const FILE = "/dev/shm/coc-abc/text.md";
@@ -75,8 +76,7 @@ describe("editInRam with fake editors", () => {
   let argsFile: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "coc-editor-"));
-    ram = join(root, "ram");
-    mkdirSync(ram);
+    ram = ramTestDir();
     argsFile = join(root, "args");
     // Each fake editor records its arguments, one a line, and appends to the file it was given (the last one).
     const fake = (dir: string, name: string, version: string) => {
@@ -99,6 +99,7 @@ printf 'edited\\n' >> "$last"
   const before = signals.map((s) => process.listeners(s));
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
+    rmSync(ram, { recursive: true, force: true });
     signals.forEach((s, i) => process.listeners(s).filter((l) => !before[i]!.includes(l)).forEach((l) => process.off(s, l)));
   });
 

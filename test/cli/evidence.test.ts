@@ -132,8 +132,7 @@ describe.skipIf(!hasAgeCli())("coc attach", () => {
 
   it("open decrypts into a private RAM directory for the viewer and removes it afterwards", async () => {
     await ok(["attach", code, photo()], alice);
-    const ram = join(world.root, "ram");
-    mkdirSync(ram);
+    const ram = world.ram();
     const seen = join(world.root, "seen.txt");
     const viewer = join(world.root, "viewer.sh");
     writeFileSync(viewer, `#!/bin/sh\nstat -c '%a' "$(dirname "$1")" > "${seen}"\nsha256sum < "$1" >> "${seen}"\nbasename "$1" >> "${seen}"\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -123,7 +123,7 @@ describe("a passphrase-protected identity", () => {
 
 describe("long text in $EDITOR", () => {
   it("lives in a private RAM directory (0700, file 0600) that is removed afterwards", () => {
-    const ram = mkdtempSync(join(world.root, "ram-"));
+    const ram = world.ram();
     const log = join(world.root, "editor.log");
     const editor = join(world.root, "fake-editor.sh");
     writeFileSync(editor, `#!/bin/sh\nstat -c '%a %n' "$(dirname "$1")" "$1" > '${log}'\nprintf 'typed in the editor\\n' >> "$1"\n`, { mode: 0o755 });
@@ -137,7 +137,7 @@ describe("long text in $EDITOR", () => {
   });
 
   it("is removed too when the editor fails", () => {
-    const ram = mkdtempSync(join(world.root, "ram-"));
+    const ram = world.ram();
     expect(() => editInRam("", { EDITOR: "false", COC_RAM_DIR: ram, PATH: "/usr/bin:/bin" })).toThrow(/exited with status 1; nothing was saved/);
     expect(readdirSync(ram)).toEqual([]);
   });

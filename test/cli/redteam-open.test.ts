@@ -38,8 +38,7 @@ describe("an evidence file whose name says it is a program", () => {
     await ok(["attach", code, ...names.map((n) => join(world.root, "in", n))], bob, b);
     await ok(["sync"], bob, b);
     await ok(["sync"], alice, a);
-    const ram = join(world.root, "ram");
-    mkdirSync(ram);
+    const ram = world.ram();
     const seen = join(world.root, "seen.txt");
     const viewer = join(world.root, "viewer.sh");
     writeFileSync(viewer, `#!/bin/sh\nbasename "$1" >> "${seen}"\n`);

@@ -290,8 +290,7 @@ describe("attacks through an evidence file's name", () => {
     const file = join(world.root, "invitation.html");
     writeFileSync(file, jpegWithGps());
     await ok(["attach", code, file], bob);
-    const ram = join(world.root, "ram");
-    mkdirSync(ram);
+    const ram = world.ram();
     const seen = join(world.root, "seen.txt");
     const viewer = join(world.root, "viewer.sh");
     writeFileSync(viewer, `#!/bin/sh\nbasename "$1" > "${seen}"\n`);
@@ -307,8 +306,7 @@ describe("attacks through an evidence file's name", () => {
     const file = join(world.root, "saved-thread.html");
     writeFileSync(file, '<!doctype html><html><body><img src="https://tracker.example/seen.png">the thread</body></html>');
     await ok(["attach", code, file], bob);
-    const ram = join(world.root, "ram");
-    mkdirSync(ram);
+    const ram = world.ram();
     const seen = join(world.root, "seen.txt");
     const viewer = join(world.root, "viewer.sh");
     writeFileSync(viewer, `#!/bin/sh\nbasename "$1" > "${seen}"\n`);
@@ -325,7 +323,7 @@ describe("attacks through an evidence file's name", () => {
     const file = join(world.root, "chat.txt");
     writeFileSync(file, "the messages");
     await ok(["attach", code, file], bob);
-    const ram = join(world.root, "ram");
+    const ram = world.ram();
     // What a SIGKILLed open leaves (its process is gone), and the directory of an open still running (pid 1 is alive).
     for (const dir of ["coc-open-999999999-abc", "coc-open-1-live"]) {
       mkdirSync(join(ram, dir), { recursive: true });

@@ -148,8 +148,7 @@ describe.skipIf(Boolean(missing))(`$EDITOR=vim leaves no residue${missing ? `: S
     w = new World();
     alice = w.person("alice");
     repo = await teamRepo(w, [alice]);
-    const ram = join(w.root, "ram");
-    mkdirSync(ram);
+    const ram = w.ram();
     const marker = `MARKER-${randomBytes(8).toString("hex")}`;
     const t = new Terminal(w, "hangup");
     try {

@@ -4,7 +4,7 @@
  * removes it on SIGTERM and Ctrl+C (SIGINT) too.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,8 +45,7 @@ beforeAll(async () => {
   const file = join(world.root, "chat.txt");
   writeFileSync(file, CONTENT);
   expect((await world.run(["attach", code, file], { as: alice, cwd: repo })).code).toBe(0);
-  ram = join(world.root, "ram");
-  mkdirSync(ram);
+  ram = world.ram();
 }, 60_000);
 afterAll(() => world.cleanup());
 

@@ -48,6 +48,14 @@ export interface Person {
   memberKey: string;
 }
 
+/**
+ * A fresh directory in /dev/shm, for COC_RAM_DIR: coc refuses one that is not
+ * on a RAM file system (the temp directory is often on disk). The caller removes it.
+ */
+export function ramTestDir(): string {
+  return mkdtempSync(join("/dev/shm", "coc-test-ram-"));
+}
+
 /** A temporary world: a root dir, a HOME, and helpers to make people and run coc. */
 export class World {
   readonly root: string;
@@ -109,8 +117,18 @@ export class World {
     return execFileSync("git", args, { cwd, env: this.env, maxBuffer: 1 << 28, timeout: 60_000 });
   }
 
+  readonly #rams: string[] = [];
+
+  /** A fresh directory on a RAM file system for COC_RAM_DIR (see {@link ramTestDir}), removed by {@link cleanup}. */
+  ram(): string {
+    const dir = ramTestDir();
+    this.#rams.push(dir);
+    return dir;
+  }
+
   cleanup(): void {
     rmSync(this.root, { recursive: true, force: true });
+    for (const dir of this.#rams) rmSync(dir, { recursive: true, force: true });
   }
 }
 

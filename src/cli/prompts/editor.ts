@@ -11,7 +11,7 @@
  * editor runs as it is.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
 
@@ -121,18 +121,34 @@ export function editorInvocation(editor: string, file: string, family: EditorFam
 }
 
 const RAM_DIRS = ["/dev/shm"];
+/** statfs types of the file systems that live in memory only, on Linux: tmpfs, ramfs. */
+const RAM_FS_TYPES = new Set([0x01021994, 0x858458f6]);
 
-/** The RAM directory to use, or undefined when the machine has none. */
+/**
+ * True when `dir` is a directory on a file system in memory. On Linux that is
+ * checked (statfs follows a symbolic link, so it is where the files would
+ * really go); elsewhere there is no default and a COC_RAM_DIR is taken at its word.
+ */
+function isRamDir(dir: string): boolean {
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+    return process.platform !== "linux" || RAM_FS_TYPES.has(Number(statfsSync(dir).type));
+  } catch {
+    return false;
+  }
+}
+
+/** The RAM directory to use, or undefined when the machine has none (or COC_RAM_DIR names one that is not in memory). */
 export function ramDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const override = env["COC_RAM_DIR"];
-  for (const dir of override ? [override] : RAM_DIRS) {
-    try {
-      if (statSync(dir).isDirectory()) return dir;
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
+  return (override ? [override] : RAM_DIRS).find(isRamDir);
+}
+
+/** Why there is no RAM directory, for an error that ends "...; <what to do instead>". */
+export function noRamDir(env: Readonly<Record<string, string | undefined>>): string {
+  const override = env["COC_RAM_DIR"];
+  if (override) return `COC_RAM_DIR=${override} is not a directory on a RAM file system (tmpfs or ramfs), so the plaintext would reach a disk`;
+  return `no RAM directory (${RAM_DIRS.join(", ")}, or COC_RAM_DIR) to hold the plaintext safely`;
 }
 
 /** The user's editor command ($VISUAL, then $EDITOR), or undefined. */
@@ -175,7 +191,7 @@ export function editInRam(initial: string, env: Readonly<Record<string, string |
   const editor = editorCommand(env);
   if (!editor) throw new UserError("no editor: set $EDITOR or $VISUAL");
   const base = ramDir(env);
-  if (!base) throw new UserError("no RAM directory (/dev/shm) to hold the text safely; type it inline instead");
+  if (!base) throw new UserError(`${noRamDir(env)}; type it inline instead`);
   const dir = mkdtempSync(join(base, "coc-"));
   const file = join(dir, "text.md");
   const cleanup = () => rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * `coc init`: scaffolds an incident repository (DESIGN.md §2) in one commit.
  */
-import { appendFile, copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, lstat, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { Git, type Env } from "../git/client.js";
@@ -83,6 +83,13 @@ export async function initRepo(opts: InitOptions): Promise<{ paths: RepoPaths; c
   const paths = repoPaths(opts.dir);
   if (await isCocRepo(opts.dir)) throw new UserError(`${opts.dir} already holds a coc repository; nothing was changed`);
   if (await exists(paths.cocDir)) throw new UserError(`${paths.cocDir} already exists; nothing was changed (remove it or choose another directory)`);
+  // What init writes into or appends to in a directory that already has files (a clone, say): never
+  // through a symbolic link, which could point anywhere (a dangling one too: writing would create its target).
+  for (const p of [paths.cocDir, paths.gitattributes, paths.readme, paths.templates, paths.cases]) {
+    if ((await lstat(p).catch(() => undefined))?.isSymbolicLink()) {
+      throw new UserError(`${p} is a symbolic link; coc init writes nothing through a link; nothing was changed (remove it or choose another directory)`);
+    }
+  }
 
   // From a previous repository: everything but the event (its name and dates are this year's).
   const { event: _previousEvent, ...kept } = opts.previous?.config ?? { event: undefined };

@@ -4,7 +4,8 @@
  * (`age -p`). Loaded once per process into a {@link RecordDecrypter}.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, stat } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
+import { flushPath } from "../flush.js";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { CorruptFileError, RecordDecrypter, decryptWithPassphrase, generateIdentity, isAgeFile, isArmoredAgeFile } from "./age.js";
@@ -47,6 +48,46 @@ export function parseIdentityText(text: string, source: string): string[] {
   return keys;
 }
 
+/** An identity file is a few lines (a passphrase-protected one a little more): anything larger is not one. */
+const MAX_IDENTITY_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of the identity file: a regular file (a symbolic link to one is
+ * followed) of at most {@link MAX_IDENTITY_BYTES}, read through one open file
+ * so what is checked is what is read. A directory, a FIFO (opened without
+ * waiting for a writer) or a device (`/dev/zero`) is refused, never read.
+ * @throws UserError when it is missing, not a regular file, too large, or has loose permissions.
+ */
+async function readIdentityFile(path: string, checkPermissions: boolean): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new UserError(`no identity at ${path}`, [], "identity");
+    throw new UserError(`cannot read identity ${path} (${code ?? (e as Error).message})`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UserError(`identity ${path} is not a regular file (${info.isDirectory() ? "a directory" : "a device, FIFO or socket"}); give the identity file itself`);
+    if (checkPermissions && (info.mode & 0o077) !== 0) {
+      const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
+      throw new UserError(`identity file ${path} is readable by others (mode ${mode}); fix it with: chmod 600 ${path}`);
+    }
+    const buffer = new Uint8Array(MAX_IDENTITY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_IDENTITY_BYTES) throw new UserError(`identity ${path} is larger than ${MAX_IDENTITY_BYTES / 1024} KiB; it is not an age identity file`);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface LoadIdentityOptions {
   path: string;
   /** Asks for the passphrase of a protected identity; absent when nobody can be asked. */
@@ -62,17 +103,7 @@ export interface LoadIdentityOptions {
  */
 export async function loadIdentity(opts: LoadIdentityOptions): Promise<RecordDecrypter> {
   const { path } = opts;
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UserError(`no identity at ${path}`, [], "identity");
-  }
-  if (opts.checkPermissions && (info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8).padStart(3, "0");
-    throw new UserError(`identity file ${path} is readable by others (mode ${mode}); fix it with: chmod 600 ${path}`);
-  }
-  let bytes: Uint8Array = await readFile(path);
+  let bytes: Uint8Array = await readIdentityFile(path, opts.checkPermissions);
   if (isAgeFile(bytes) || isArmoredAgeFile(bytes)) {
     if (!opts.askPassphrase) {
       throw new UserError(`identity ${path} is passphrase-protected; run coc in a terminal to unlock it (there is no passphrase flag, by design)`);
@@ -117,10 +148,22 @@ export async function writeNewIdentity(path: string, now: Date): Promise<{ recip
     }
     throw new UserError(`cannot create ${path}: ${(e as Error).message}`);
   }
+  // Written and flushed before its member key is printed (the key is what the team encrypts to from
+  // then on); a write the disk cuts short leaves no file behind, or the next keygen would refuse to
+  // replace an empty or half identity that opens nothing.
   try {
     await handle.writeFile(identityFileText(identity, recipient, now));
-  } finally {
-    await handle.close();
+    // A file system that cannot flush at all (EINVAL) leaves it to its own timing; a failed flush (EIO, ENOSPC) is a failed write.
+    await handle.sync().catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "EINVAL" && e.code !== "ENOTSUP") throw e;
+    });
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot write ${path} (${code === "ENOSPC" ? "the disk is full" : (code ?? (e as Error).message)}); no identity was made`);
   }
+  await handle.close();
+  await flushPath(dirname(path));
   return { recipient, signingKey: signingKeyFromIdentity(identity).publicKey };
 }

@@ -309,7 +309,8 @@ export class Git {
 
   /** Unstages `paths` (used when rolling back a failed write). */
   async unstage(paths: readonly string[]): Promise<void> {
-    for (const part of argumentChunks(paths)) await this.raw(["reset", "--quiet", "--", ...part]).catch(() => undefined);
+    // A failure (a full disk: git cannot write the index) is the caller's to know: a roll-back then keeps its journal.
+    for (const part of argumentChunks(paths)) await this.raw(["reset", "--quiet", "--", ...part]).catch((e: unknown) => Promise.reject(gitError(e, "undoing a change in the index")));
   }
 
   /**
@@ -320,7 +321,7 @@ export class Git {
   async restore(paths: readonly string[]): Promise<void> {
     const committed = await this.committedPaths();
     const known = paths.filter((p) => committed.has(p.replace(/\/+$/, "")));
-    for (const part of argumentChunks(known)) await this.raw(["checkout", "HEAD", "--", ...part]).catch(() => undefined);
+    for (const part of argumentChunks(known)) await this.raw(["checkout", "HEAD", "--", ...part]).catch((e: unknown) => Promise.reject(gitError(e, "restoring files from HEAD")));
   }
 
   /** The paths HEAD holds, files and the directories above them (empty before the first commit). */

@@ -5,10 +5,11 @@
  * could change) and points `core.hooksPath` there, so a member's own
  * `git commit` runs it too.
  */
-import { chmod, lstat, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./client.js";
 import { settledBefore, statusKey } from "../file-status.js";
+import { readStateFile } from "../state-file.js";
 
 /** The guard's script. */
 export const PRE_COMMIT_HOOK = `#!/bin/sh
@@ -66,9 +67,15 @@ async function localHooksPath(git: Git, setting: string): Promise<string | undef
   // Settled by the file system's clock too (the memo's own modification time), which may differ from this machine's.
   const memoTime = key !== undefined ? (await lstat(memo).catch(() => undefined))?.mtimeMs : undefined;
   const settled = memoTime !== undefined && settledBefore(st!, memoTime);
-  if (settled && (await readFile(memo, "utf8").catch(() => undefined)) === key) return setting;
+  if (settled && (await readStateFile(memo)) === key) return setting;
   const value = await git.config("core.hooksPath", "local");
-  if (value === setting && key !== undefined) await writeFile(memo, key, { mode: 0o600 }).catch(() => undefined);
+  if (value === setting && key !== undefined) {
+    // A new file renamed into place: never written through whatever stands there (a FIFO would wait for a reader forever).
+    const temp = `${memo}.${process.pid}.tmp`;
+    await writeFile(temp, key, { mode: 0o600, flag: "wx" })
+      .then(() => rename(temp, memo))
+      .catch(() => rm(temp, { force: true }));
+  }
   return value;
 }
 
@@ -84,7 +91,7 @@ export async function installGuard(git: Git): Promise<GuardInstall> {
   const setting = await hooksSetting(git);
   const file = join(dir, "pre-commit");
   let result: GuardInstall["result"] = "ok";
-  const current = await readFile(file, "utf8").catch(() => undefined);
+  const current = await readStateFile(file);
   if (current !== PRE_COMMIT_HOOK) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
@@ -116,7 +123,7 @@ export const ATTRIBUTES_LINE = "* -text -eol -ident -filter -working-tree-encodi
 /** Puts {@link ATTRIBUTES_LINE} last in the clone's `info/attributes` (keeping the user's own lines) unless it is already last. */
 async function pinAttributes(gitDir: string): Promise<void> {
   const file = join(gitDir, "info", "attributes");
-  const current = await readFile(file, "utf8").catch(() => "");
+  const current = (await readStateFile(file)) ?? "";
   const lines = current.split("\n").filter((l) => l !== "" && l !== ATTRIBUTES_LINE && l !== ATTRIBUTES_COMMENT);
   if (current.trimEnd().endsWith(ATTRIBUTES_LINE)) return;
   await mkdir(join(gitDir, "info"), { recursive: true });
@@ -140,7 +147,7 @@ export async function checkGuard(git: Git, found: GuardInstall): Promise<{ probl
   if (found.result === "switched") problems.push(`core.hooksPath ${was ? `was "${was}"` : "is not set"} in this clone's config, not coc's own ${dir}: a plain git commit did not run the guard (coc has pointed it back now)`);
   const hooksPath = await git.config("core.hooksPath", "local");
   if (hooksPath !== setting) problems.push(`core.hooksPath is ${hooksPath ? `"${hooksPath}"` : "not set"}, not coc's own ${setting}`);
-  const hook = await readFile(join(dir, "pre-commit"), "utf8").catch(() => undefined);
+  const hook = await readStateFile(join(dir, "pre-commit"));
   if (hook === undefined) problems.push("the pre-commit guard is missing from .git/coc/hooks; any coc command installs it");
   else if (hook !== PRE_COMMIT_HOOK) problems.push("the pre-commit guard in .git/coc/hooks differs from coc's own; any coc command rewrites it");
   const others = (await readdir(dir).catch(() => [] as string[])).filter((f) => f !== "pre-commit" && !f.endsWith(".tmp"));

@@ -3,9 +3,10 @@
  * shared): the remote commit it last fetched or pushed, per remote URL and
  * branch, so a rewritten remote history is noticed; and when it last synced.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./client.js";
+import { readStateFile } from "../state-file.js";
 
 export interface SyncState {
   /** The remote commit last fetched or pushed, by "<url> <branch>". */
@@ -21,9 +22,9 @@ async function statePath(git: Git): Promise<string> {
 /** The clone's sync state; empty when there is none (or it is unreadable). */
 export async function loadSyncState(git: Git): Promise<SyncState> {
   try {
-    const raw = JSON.parse(await readFile(await statePath(git), "utf8")) as Partial<SyncState>;
-    const heads = typeof raw.heads === "object" && raw.heads !== null ? Object.fromEntries(Object.entries(raw.heads).filter(([, v]) => typeof v === "string" && /^[0-9a-f]{40,64}$/.test(v))) : {};
-    return { heads, ...(typeof raw.syncedAt === "string" ? { syncedAt: raw.syncedAt } : {}) };
+    const raw = JSON.parse((await readStateFile(await statePath(git))) ?? "{}") as Partial<SyncState> | null;
+    const heads = typeof raw?.heads === "object" && raw.heads !== null ? Object.fromEntries(Object.entries(raw.heads).filter(([, v]) => typeof v === "string" && /^[0-9a-f]{40,64}$/.test(v))) : {};
+    return { heads, ...(typeof raw?.syncedAt === "string" ? { syncedAt: raw.syncedAt } : {}) };
   } catch {
     return { heads: {} };
   }

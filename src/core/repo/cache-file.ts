@@ -7,7 +7,7 @@
  * The worker only seals (MAC and payload); the header is made here first.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ageHeader } from "../crypto/native.js";
@@ -70,7 +70,8 @@ const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 export async function openCacheFile(path: string, decrypt: (bytes: Uint8Array) => Promise<Uint8Array>, key: Uint8Array): Promise<{ json: string; written: number } | undefined> {
   try {
     // In one read (fs/promises reads a large file in many trips through the thread pool).
-    const fd = openSync(path, "r");
+    // Not through a link, and a FIFO opens at once (then fails the check below) instead of waiting for a writer.
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     let bytes: Buffer;
     let written: number;
     try {

@@ -6,9 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, link, lstat, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, link, lstat, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
+import { readStateFile } from "../state-file.js";
 
 /**
  * Who is changing the repository: this process, and how to tell whether
@@ -29,7 +30,7 @@ export const NO_OWNER: ProcessOwner = { pid: 0, alive: () => false };
 /** The process a lock (or a journal) names, or undefined when there is none or it is unreadable. */
 export async function readOwner(path: string): Promise<{ pid: number; token?: string } | undefined> {
   try {
-    const owner = JSON.parse(await readFile(path, "utf8")) as { pid?: unknown; token?: unknown } | null;
+    const owner = JSON.parse((await readStateFile(path)) ?? "null") as { pid?: unknown; token?: unknown } | null;
     // Not a process's id (0 or -1 would stand for a whole group of processes, and always seem to run): unreadable.
     if (!Number.isSafeInteger(owner?.pid) || (owner!.pid as number) <= 0) return undefined;
     return typeof owner!.token === "string" ? { pid: owner!.pid as number, token: owner!.token } : { pid: owner!.pid as number };

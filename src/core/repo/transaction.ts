@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { lstatSync, renameSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { removeEmptyCaseDirs } from "./debris.js";
@@ -32,25 +32,7 @@ import type { PendingWrite } from "./store.js";
 import { overwriteFile, stageRecords, type RewrittenRecord, type StagedRecord } from "./record-writes.js";
 import { PACK_THRESHOLD } from "../git/pack-commit.js";
 import { stageBlobs, type BlobWrite } from "./evidence.js";
-
-interface Journal {
-  coc: 1;
-  message: string;
-  /** HEAD before the change (null in a repository without commits). */
-  head: string | null;
-  /** [temp, final] absolute paths, in order. */
-  moves: [string, string][];
-  /** [original, aside] absolute paths of what the change deletes (moved aside, removed once committed). */
-  removals?: [string, string][];
-  /** Repository-relative paths that the change writes or deletes. */
-  paths: string[];
-  /** Of those, the ones that existed before (restored from HEAD on roll-back); the others are removed. */
-  existing: string[];
-  /** The process doing the change. */
-  pid: number;
-  /** That process's start token (see {@link ProcessOwner.token}), so a reused pid is not taken for it. */
-  token?: string | undefined;
-}
+import { readJournal, type Journal } from "./journal.js";
 
 /** A change to commit. */
 export interface Transaction {
@@ -76,14 +58,6 @@ export interface FaultHooks {
 
 /** What an earlier, interrupted change turned into. */
 export type Recovery = "none" | "in-progress" | "completed" | "rolled-back";
-
-async function readJson<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether anything stands at `p` (by `lstat`, in line: a re-encryption asks it of thousands of paths). */
 function exists(p: string): boolean {
@@ -114,6 +88,12 @@ export class WriteLog {
     this.#faults = faults;
   }
 
+  /** The journal of an interrupted change, if any (./journal.ts). */
+  async #journal(): Promise<Journal | undefined | { problem: string }> {
+    const dir = await this.#dir();
+    return readJournal(join(dir, "journal.json"), this.#paths.root, dir);
+  }
+
   async #dir(): Promise<string> {
     const dir = join(await this.#git.dir(), "coc");
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -136,8 +116,8 @@ export class WriteLog {
       const recovered = await this.recover();
       if (recovered !== "none") this.recovered = recovered;
       if (recovered === "in-progress") {
-        const j = await readJson<Journal>(join(await this.#dir(), "journal.json"));
-        throw busy(j?.pid ?? 0, lock);
+        const j = await this.#journal();
+        throw busy(j && !("problem" in j) ? j.pid : 0, lock);
       }
       return await fn();
     } finally {
@@ -152,8 +132,11 @@ export class WriteLog {
    */
   async recover(): Promise<Recovery> {
     const jpath = join(await this.#dir(), "journal.json");
-    const journal = await readJson<Journal>(jpath);
+    const journal = await this.#journal();
     if (!journal) return "none";
+    if ("problem" in journal) {
+      throw new UserError(`${jpath} is not a journal coc wrote (${journal.problem}); nothing was changed. If no coc command is running, check git status and remove it`);
+    }
     if (journal.pid !== this.#owner.pid && this.#owner.alive(journal.pid, journal.token)) return "in-progress";
     await whenIndexFree(await this.#git.dir());
     const head = await this.#git.head();
@@ -176,7 +159,9 @@ export class WriteLog {
    */
   async settle(): Promise<Recovery> {
     // Without a journal there is nothing to settle: a read never takes the lock (a writer starting now must not be refused).
-    if ((await readJson<Journal>(join(await this.#dir(), "journal.json"))) === undefined) return "none";
+    // One that is not coc's is never acted on: a write stops naming it (see recover), a read goes on.
+    const journal = await this.#journal();
+    if (journal === undefined || "problem" in journal) return "none";
     if (await this.busy()) return "in-progress";
     try {
       await this.locked(async () => undefined);
@@ -190,7 +175,8 @@ export class WriteLog {
   /** True when a live process other than this one is in the middle of a change. */
   async busy(): Promise<boolean> {
     const dir = await this.#dir();
-    const j = await readJson<Journal>(join(dir, "journal.json"));
+    const journal = await this.#journal();
+    const j = journal && !("problem" in journal) ? journal : undefined;
     const l = await readOwner(join(dir, "lock"));
     return [j, l].some((x) => x !== undefined && x.pid !== this.#owner.pid && this.#owner.alive(x.pid, x.token));
   }
@@ -214,15 +200,22 @@ export class WriteLog {
     });
     const rewrites = records.filter((x): x is RewrittenRecord => "bytes" in x);
     const staged = [...blobs, ...records.filter((x): x is StagedRecord => "temp" in x)];
-    const others = await Promise.all(
-      (t.files ?? []).map(async (f) => {
-        const final = join(root, f.rel);
-        const temp = `${final}.${randomBytes(4).toString("hex")}.tmp`;
-        await mkdir(dirname(final), { recursive: true });
-        await writeFile(temp, f.content);
-        return { temp, final, rel: f.rel };
-      }),
-    );
+    // What a failure before the journal is written (a full disk, say) leaves: nothing, not even the new case's directory.
+    const discard = async (temps: readonly { temp: string; rel: string }[]) => {
+      await Promise.all(temps.map((x) => rm(x.temp, { force: true })));
+      await removeEmptyCaseDirs(this.#paths, temps.map((x) => x.rel));
+    };
+    const othersTemps = (t.files ?? []).map((f) => ({ rel: f.rel, final: join(root, f.rel), temp: `${join(root, f.rel)}.${randomBytes(4).toString("hex")}.tmp`, content: f.content }));
+    try {
+      for (const o of othersTemps) {
+        await mkdir(dirname(o.final), { recursive: true });
+        await writeFile(o.temp, o.content);
+      }
+    } catch (e) {
+      await discard([...staged, ...othersTemps]);
+      throw e;
+    }
+    const others = othersTemps.map(({ temp, final, rel }) => ({ temp, final, rel }));
     const all = [...staged, ...others];
     const existing = new Set<string>();
     try {
@@ -235,7 +228,7 @@ export class WriteLog {
         existing.add(x.rel);
       }
     } catch (e) {
-      await Promise.all(all.map((x) => rm(x.temp, { force: true })));
+      await discard(all);
       throw e;
     }
     const dir = await this.#dir();
@@ -260,9 +253,15 @@ export class WriteLog {
     // from HEAD, see the module comment), then the journal, so that the next command can settle the change.
     if (all.length < PACK_THRESHOLD) await Promise.all(all.map((x) => flushPath(x.temp)));
     const jpath = join(dir, "journal.json");
-    await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
-    await flushPath(`${jpath}.tmp`);
-    await rename(`${jpath}.tmp`, jpath);
+    try {
+      await writeFile(`${jpath}.tmp`, JSON.stringify(journal));
+      await flushPath(`${jpath}.tmp`);
+      await rename(`${jpath}.tmp`, jpath);
+    } catch (e) {
+      await rm(`${jpath}.tmp`, { force: true });
+      await discard(all);
+      throw e;
+    }
     try {
       for (const [from, aside] of journal.removals ?? []) await rename(from, aside);
       // In line: thousands of renames through the thread pool cost more than the renames themselves.
@@ -281,16 +280,24 @@ export class WriteLog {
       // In the order of t.writes (the records a write created come last: see ../actions/write.ts).
       return { written: [...blobs.map((x) => x.rel), ...records.map((x) => x.rel)], committed };
     } catch (e) {
-      await this.#rollBack(journal);
-      await rm(jpath, { force: true });
+      // A roll-back that cannot finish (on a full disk git cannot write the index either) keeps the journal:
+      // the next command finishes it, rather than leave the change's files staged in the index for good.
+      if (await this.#rollBack(journal).then(() => true, () => false)) await rm(jpath, { force: true });
       throw e;
     }
   }
 
+  /**
+   * Puts back what the journal `j` names. Every step is tried; a git step that fails (a full disk: git
+   * cannot write the index; another git process holding it) is thrown at the end, so the caller keeps the
+   * journal and the next command finishes the roll-back.
+   */
   async #rollBack(j: Journal): Promise<void> {
     const root = this.#paths.root;
+    let failure: Error | undefined;
+    const gitStep = (step: Promise<void>) => step.catch((e: unknown) => void (failure ??= e instanceof Error ? e : new Error(String(e))));
     await Promise.all(j.moves.map(([temp]) => rm(temp, { force: true })));
-    await this.#git.unstage(j.paths);
+    await gitStep(this.#git.unstage(j.paths));
     const created = j.paths.filter((p) => !j.existing.includes(p));
     await Promise.all(created.map((rel) => rm(join(root, rel), { force: true })));
     await removeEmptyCaseDirs(this.#paths, created);
@@ -301,6 +308,7 @@ export class WriteLog {
       }
     }
     const restore = j.existing.filter((p) => !(j.removals ?? []).some(([from]) => from === join(root, p)));
-    if (restore.length > 0) await this.#git.restore(restore);
+    if (restore.length > 0) await gitStep(this.#git.restore(restore));
+    if (failure !== undefined) throw failure;
   }
 }

@@ -12,13 +12,14 @@
  * (`.git/coc/id`), never on history a push can change.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as z from "zod";
 import { parseYaml, toYaml } from "../records/document.js";
 import type { Config, Team } from "./config.js";
 import type { Oversight } from "./oversight.js";
 import { readTrackedText } from "./tracked-file.js";
+import { readStateFile } from "../state-file.js";
 
 /** What a pin holds: everything a user confirms. */
 export interface Pinned {
@@ -107,11 +108,11 @@ export async function currentPin(team: Team, config: Config, templatesDir: strin
  */
 export async function repositoryId(gitDir: string, configDir: string, roots: () => Promise<string[]>, user: string): Promise<string> {
   const file = join(gitDir, "coc", "id");
-  const existing = (await readFile(file, "utf8").catch(() => "")).trim();
+  const existing = ((await readStateFile(file)) ?? "").trim();
   if (/^[0-9a-f]{32}$/.test(existing)) return existing;
   const id = randomBytes(16).toString("hex");
   for (const root of await roots()) {
-    const legacy = await readFile(pinPath(configDir, root, user), "utf8").catch(() => undefined);
+    const legacy = await readStateFile(pinPath(configDir, root, user));
     if (legacy !== undefined) {
       await writeAtomic(pinPath(configDir, id, user), legacy);
       break;
@@ -134,7 +135,7 @@ export function pinPath(configDir: string, repositoryId: string, userRecipient: 
 
 /** The pin at `path`, or undefined when there is none (or it is unreadable). */
 export async function loadPin(path: string): Promise<Pinned | undefined> {
-  const text = await readFile(path, "utf8").catch(() => undefined);
+  const text = await readStateFile(path);
   if (text === undefined) return undefined;
   const parsed = pinSchema.safeParse(parseYaml(text, path), { jitless: true });
   if (!parsed.success) return undefined;
@@ -208,7 +209,7 @@ export function isEmptyDiff(d: TrustDiff): boolean {
 
 /** The current state against the user's pin. */
 export async function trustState(path: string, current: Pinned): Promise<TrustState> {
-  const text = await readFile(path, "utf8").catch(() => undefined);
+  const text = await readStateFile(path);
   const pinned = await loadPin(path);
   if (!pinned || text === undefined) return { kind: "first-use" };
   const legacy = { settings: !/^settings:/m.test(text), templates: !/^templates:/m.test(text), roles: !/roles:/.test(text), signing: !/signing_key:|^head:/m.test(text) };

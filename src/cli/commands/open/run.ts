@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { readEvidence, UserError, viewableExtension, viewerExtension } from "../../../core/index.js";
 import type { Io } from "../../io.js";
 import { openRepo } from "../../open.js";
-import { ramDir, removeOnSignals } from "../../prompts/editor.js";
+import { noRamDir, ramDir, removeOnSignals } from "../../prompts/editor.js";
 
 export interface OpenOptions {
   code: string;
@@ -65,7 +65,7 @@ export async function run(o: OpenOptions, io: Io): Promise<number> {
   const { record, bytes } = await readEvidence(repo, o.code, o.n);
   const env = io.ctx.env;
   const base = ramDir(env);
-  if (!base) throw new UserError("no RAM directory (/dev/shm, or COC_RAM_DIR) to hold the file safely; nothing was decrypted to disk");
+  if (!base) throw new UserError(`${noRamDir(env)}; nothing was decrypted to disk`);
   removeStale(base);
   const dir = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
