@@ -189,8 +189,9 @@ describe("an empty --identity or --repo", () => {
 
 describe("a lock left by a coc killed outright", () => {
   it("is taken over while the killed process is a zombie its parent has not collected (a container whose first process reaps no one)", async () => {
-    // `sleep` never collects the `true` it inherits: that pid stays a zombie while the sleep runs.
-    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    // perl never collects the child it forks (no wait, no SIGCHLD handler): that pid stays a zombie while perl sleeps.
+    // (A shell can collect its background job before it execs, so `sh -c "true & exec sleep"` raced.)
+    const parent = spawn("perl", ["-e", '$| = 1; my $p = fork(); exit 0 if $p == 0; print "$p\\n"; sleep 30;'], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const zombie = Number(await new Promise<string>((r) => parent.stdout.once("data", (d: Buffer) => r(d.toString()))));
       let stat = "";
