@@ -93,7 +93,8 @@ function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, str
     const recusal = recusalOf(r.body);
     if (recusal === true) recused.add(r.body.member);
     else if (recusal === false && r.author !== r.body.member) recused.delete(r.body.member);
-    if (r.body.conflict === false && (founders.has(r.author) || shared.has(r.author)) && since(r.body.member, r)) shared.add(r.body.member);
+    // A recused member's recusal of another counts (./standing.ts) but shares with nobody.
+    if (r.body.conflict === false && (founders.has(r.author) || shared.has(r.author)) && !recused.has(r.author) && since(r.body.member, r)) shared.add(r.body.member);
   }
   return new Set([...founders, ...shared]);
 }

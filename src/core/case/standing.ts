@@ -117,7 +117,8 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
     const recusal = recusalOf(r.body);
     if (recusal === true) recused.add(r.body.member);
     else if (recusal === false && a !== r.body.member) recused.delete(r.body.member);
-    if (r.body.conflict === false && since(r.body.member, r)) shared.add(r.body.member);
+    // A recused author's declaration counts only as a recusal: it shares with nobody (once lifted, it would give them the case).
+    if (r.body.conflict === false && !recused.has(a) && since(r.body.member, r)) shared.add(r.body.member);
   }
   return out;
 }
