@@ -6,7 +6,7 @@
  */
 import type { CocRecord, ConflictBody } from "../records/schema.js";
 import { sortRecords } from "../records/order.js";
-import { recusalOf, uncountedRecords } from "./standing.js";
+import { foundingReaders, recusalOf, uncountedRecords } from "./standing.js";
 
 /** Who may read a case, and who is kept out of it and why. */
 export interface Audience {
@@ -78,18 +78,12 @@ export function outOfCase(records: readonly CocRecord[]): { excluded: string[]; 
  * readers the real one was written for, so it gives them nothing.
  */
 function givenTo(sorted: readonly CocRecord[], rejoined: ReadonlyMap<string, string>): Set<string> {
-  // A member removed and added again gets only what was given to them after their removal.
-  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
-  const founding = sorted.find((r) => r.type === "report");
-  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
-  const first = founding?.readers ? founding : vouch;
-  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  // A member removed and added again gets only what was given to them after their removal (`since`).
+  const { founders, since, take } = foundingReaders(sorted, rejoined);
   const shared = new Set<string>();
   const recused = new Set<string>();
   for (const r of sorted) {
-    if (r.type === "vouch" && !founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
-    if (r.type === "report" && r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
-    if (r.type !== "conflict") continue;
+    if (take(r, recused) || r.type !== "conflict") continue;
     const recusal = recusalOf(r.body);
     if (recusal === true) recused.add(r.body.member);
     else if (recusal === false && r.author !== r.body.member) recused.delete(r.body.member);

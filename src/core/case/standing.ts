@@ -38,6 +38,41 @@ export function recusalOf(body: Pick<ConflictBody, "conflict" | "recused"> & { k
 }
 
 /**
+ * A case's founding readers, worked out record by record: the readers its
+ * first report was written for (for a case that predates signatures, those
+ * a lead vouched for), less anyone a later report was not written for
+ * (unless recused then: a report leaves a recused member out). Shared by
+ * {@link uncountedRecords} and ./audience.ts, which must agree.
+ * @param sorted the records in order (../records/order.ts).
+ * @returns the set, which `take` keeps up to date as each record is walked
+ * (true for a report or a vouch, which it has taken in; false for any other
+ * record), and whether a member counts at a record: one removed and added
+ * again counts only from records dated after their removal.
+ */
+export function foundingReaders(
+  sorted: readonly CocRecord[],
+  rejoined: ReadonlyMap<string, string>,
+): { founders: Set<string>; since: (member: string, r: CocRecord) => boolean; take: (r: CocRecord, recused: ReadonlySet<string>) => boolean } {
+  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
+  const founding = sorted.find((r) => r.type === "report");
+  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
+  const first = founding?.readers ? founding : vouch;
+  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const take = (r: CocRecord, recused: ReadonlySet<string>): boolean => {
+    if (r.type === "report") {
+      if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
+      return true;
+    }
+    if (r.type === "vouch") {
+      if (!founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
+      return true;
+    }
+    return false;
+  };
+  return { founders, since, take };
+}
+
+/**
  * Why a verified record does not count. `innocent`: it may come from an
  * honest member (written on a clone that had not pulled their recusal yet,
  * or on a clock far ahead), not only from someone forging; a record by a
@@ -77,24 +112,13 @@ export function uncountedRecords(records: readonly CocRecord[], rejoined: Readon
   const sorted = sortRecords(records);
   // Later than 30 days past the reader's clock: not yet.
   const latest = now ? new Date(now.getTime() + FUTURE_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
-  const since = (m: string, r: CocRecord) => !rejoined.has(m) || r.created_at > rejoined.get(m)!;
-  const founding = sorted.find((r) => r.type === "report");
-  const vouch = sorted.find((r): r is Extract<CocRecord, { type: "vouch" }> => r.type === "vouch");
-  const first = founding?.readers ? founding : vouch;
-  const founders = new Set<string>((founding?.readers ?? vouch?.body.readers ?? []).filter((m) => !first || since(m, first)));
+  const { founders, since, take } = foundingReaders(sorted, rejoined);
   const shared = new Set<string>();
   const excludedNow = new Set(sorted.flatMap((r) => (r.type === "report" ? r.body.exclude : [])));
   const recused = new Set<string>();
   const out = new Map<string, Uncounted>();
   for (const r of sorted) {
-    if (r.type === "report") {
-      if (r !== founding && r.readers) for (const m of founders) if (!r.readers.includes(m) && !recused.has(m)) founders.delete(m);
-      continue;
-    }
-    if (r.type === "vouch") {
-      if (!founding?.readers) for (const m of r.body.readers) if (since(m, r)) founders.add(m);
-      continue;
-    }
+    if (take(r, recused)) continue;
     const a = r.author;
     // A recusal only ever narrows who reads: one declared by a member the case was given to counts even while
     // they are recused themselves (written on a clone that had not pulled their own recusal yet). Dropping it
