@@ -87,7 +87,7 @@ export async function run(o: ListOptions, io: Io): Promise<number> {
       io.print(`\nWithin ${SOON_DAYS} days:`);
       for (const u of coming) io.print(`  ${c.bold(line(u.case))}  ${localTime(u.due_at)}  ${line(u.what)}`);
     }
-    for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} unverified record(s) (unsigned, or not signed by their authors): they do not count; see coc show ${r.case}`);
+    for (const r of rows.filter((x) => x.unverified > 0)) io.warn(`case ${r.case} has ${r.unverified} record(s) that do not count (unsigned, not signed by their authors, or written by someone kept out of the case or recused); see coc show ${r.case}`);
     for (const r of rows) if (r.state !== "closed") sayEscalation(io, r.escalation);
     const restricted = rows.filter((r) => r.restricted).length;
     if (restricted > 0) io.info(c.dim(`${restricted} restricted: cases not encrypted to you (a conflict, an exclusion, or from before you joined).`));
