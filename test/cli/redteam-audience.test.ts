@@ -6,13 +6,10 @@
  * The case must not reach them: not through a teammate's sync, not through
  * the next record a teammate writes.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
-import { signRecord } from "../../src/core/records/signature.js";
 import { ageDecrypts, hasAgeCli, World, type Person, teamWithRemote } from "../helpers/env.js";
+import { plantRecord } from "../helpers/plant.js";
 
 let world: World;
 let alice: Person;
@@ -49,14 +46,8 @@ function pushReport(by: Person, at: string, to: Person[]): void {
   world.git(world.root, ["clone", "--quiet", origin, dir]);
   const id = `${at.replace(/[-:]/g, "")}-report-early1`;
   const record = { coc: 1, type: "report", case: code, id, author: by.name, created_at: at, recipients: to.map((p) => p.name), readers: to.map((p) => p.name), body: reportBody() };
-  const plain = join(world.root, `${id}.json`);
-  writeFileSync(plain, JSON.stringify({ ...record, signature: signRecord(record, signingKeyFromIdentity(by.identity)) }));
-  mkdirSync(join(dir, "cases", code), { recursive: true });
-  execFileSync("age", [...to.flatMap((p) => ["-r", p.recipient]), "-o", join(dir, "cases", code, `${id}.age`), plain], { env: world.env });
-  const git = (args: string[]) => world.git(dir, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=d", "-c", "user.email=d@x", ...args]);
-  git(["add", "-A"]);
-  git(["commit", "--quiet", "-m", "coc: new report"]);
-  git(["push", "--quiet", "origin", "main"]);
+  plantRecord(world, dir, record, by, to, "coc: new report");
+  world.git(dir, ["push", "--quiet", "origin", "main"]);
 }
 
 describe.runIf(hasAgeCli())("a report back-dated before the case was opened", () => {

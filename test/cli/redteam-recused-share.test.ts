@@ -4,14 +4,11 @@
  * recused member who writes `{member: eve, conflict: false, recused: true}`
  * must not have shared the case with eve once a reader lifts eve's recusal.
  */
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { signingKeyFromIdentity } from "../../src/core/crypto/signing.js";
 import { recordSchema } from "../../src/core/records/schema.js";
-import { signRecord } from "../../src/core/records/signature.js";
 import { ageDecrypts, hasAgeCli, reportYaml, teamRepo, World, type Person } from "../helpers/env.js";
+import { plantRecord } from "../helpers/plant.js";
 
 let world: World;
 let alice: Person;
@@ -30,12 +27,8 @@ async function ok(argv: string[], who: Person, stdin?: string, now?: Date): Prom
 function plant(by: Person, type: string, body: unknown, at: string, to: Person[]): void {
   const id = `${at.replace(/[-:]/g, "")}-${type}-plant1`;
   const names = to.map((p) => p.name);
-  const record = recordSchema().parse({ coc: 1, type, case: code, id, author: by.name, created_at: at, recipients: names, readers: names, body }) as object;
-  const plain = join(world.root, `${id}.json`);
-  writeFileSync(plain, JSON.stringify({ ...record, signature: signRecord(record, signingKeyFromIdentity(by.identity)) }));
-  execFileSync("age", [...to.flatMap((p) => ["-r", p.recipient]), "-o", join(repo, "cases", code, `${id}.age`), plain], { env: world.env });
-  world.git(repo, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=d", "-c", "user.email=d@x", "add", "-A"]);
-  world.git(repo, ["-c", "core.hooksPath=/dev/null", "-c", "user.name=d", "-c", "user.email=d@x", "commit", "--quiet", "-m", `coc: ${type}`]);
+  const record = recordSchema().parse({ coc: 1, type, case: code, id, author: by.name, created_at: at, recipients: names, readers: names, body }) as { case: string; id: string };
+  plantRecord(world, repo, record, by, to, `coc: ${type}`);
 }
 
 beforeEach(async () => {
